@@ -1,0 +1,455 @@
+"""Agents: municipalities that choose their arrangement, collaborations that decide together.
+
+A Municipality searches only when dissatisfied (or at a juncture, or on review), builds its
+options (stay, join, found, raise or lower coordination, buy on its own, voice, exit, switch),
+scores each under the three perspectives and picks one by a logit. A Collaboration produces
+(operations, development net of onboarding), settles costs by its cost key, and decides on
+applications, its common standard and reforms by its governance model's decision rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from .governance import GovernanceModel, collective_decision, collective_level
+from .perspectives import choice, cultural, instrumental, myth
+from .perspectives.choice import Option
+
+if TYPE_CHECKING:
+    from .model import CollaborationModel
+
+
+class Municipality(mesa.Agent):
+    """A kommune: its size, economy, competence, ambition, culture, legacy systems and arrangement."""
+
+    model: CollaborationModel
+
+    def __init__(self, model: CollaborationModel, spec, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.name = spec.name
+        self.population = float(spec.population)
+        self.growth = spec.growth
+        self.net_result = spec.net_result
+        self.competence = spec.derived_competence()
+        self.ambition = spec.derived_ambition()
+        self.region = spec.region
+        self.family = spec.family
+        self.autonomy = spec.autonomy
+        self.receptivity = spec.receptivity
+        self.collaboration: Collaboration | None = None
+        self.coordination = 0.0  # declared share of the portfolio on common systems
+        self.leakage = 0.0  # share bought outside although a member (004 L888)
+        self.tenure = 0  # years in the current arrangement
+        self.notice_until: int | None = None
+        self.destination: Collaboration | None = None
+        self.outcome = 0.0  # net benefit per inhabitant this year
+        self.alone_outcome = 0.0
+        self.cost = 0.0  # ICT cost per inhabitant this year
+        self.aspiration = 0.0
+        self.locked_in = False
+        self.last_choice = choice.STAY
+        self.tipped_by = ""
+
+    # ---- derived state ---------------------------------------------------------------------
+    def size_class(self) -> str:
+        p = self.model.params
+        if self.population < p.small_max:
+            return "small"
+        return "medium" if self.population < p.medium_max else "large"
+
+    @property
+    def size(self) -> str:
+        return self.size_class()
+
+    @property
+    def collaboration_name(self) -> str:
+        return self.collaboration.name if self.collaboration else ""
+
+    def cap(self, collab: Collaboration) -> float:
+        """Most of the portfolio this municipality can pool in ``collab``: the governance model's
+        pooled share, less the core system if it runs another system family (004 L1022)."""
+        cap = collab.governance.pooled_share
+        if self.family != collab.family and not collab.mandatory:
+            cap *= 1.0 - self.model.params.core_system_share
+        return cap
+
+    def effective_share(self, collab: Collaboration | None = None, coordination: float | None = None,
+                        leakage: float | None = None) -> float:
+        collab = collab or self.collaboration
+        if collab is None:
+            return 0.0
+        c = self.coordination if coordination is None else coordination
+        leak = self.leakage if leakage is None else leakage
+        return min(c, self.cap(collab)) * (1.0 - leak)
+
+    @property
+    def weights(self) -> tuple[float, float, float]:
+        return self.model.weights
+
+    # ---- step ------------------------------------------------------------------------------
+    def step(self) -> None:
+        """Step 3 of the schedule: search if dissatisfied, otherwise keep the habit."""
+        m = self.model
+        juncture = m.env.juncture_open or m.rng.random() < m.params.director_turnover
+        searching = choice.is_searching(self.outcome, self.aspiration, m.params.satisficing_tolerance,
+                                        m.params.review_rate, juncture, m.rng)
+        if not searching or self.notice_until is not None:
+            self.last_choice = choice.STAY
+            return
+        options = self.options(juncture)
+        chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng)
+        self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights)
+        self.act(options[chosen], options, chosen)
+
+    def options(self, juncture: bool) -> list[Option]:
+        """The options within sight: status quo first, then alternatives (bounded rationality:
+        only collaborations with a member among the neighbours or in the region are seen)."""
+        if self.collaboration is None:
+            opts = [self.stay_alone_option(juncture)]
+            opts += [self.join_option(k) for k in self.model.reachable(self)]
+            found = self.found_option()
+            if found is not None:
+                opts.append(found)
+            return opts
+        return self.member_options(juncture)
+
+    # ---- options of a municipality outside -------------------------------------------------
+    def stay_alone_option(self, juncture: bool) -> Option:
+        p = self.model.params
+        habit = cultural.habit(self.tenure, juncture, p)
+        u = (instrumental.utility(self.alone_outcome, 0.0, p), habit, 0.0)
+        return Option(choice.STAY, utilities=u, switching=self.weights[1] * habit)
+
+    def join_option(self, collab: Collaboration, one_off_extra: float = 0.0) -> Option:
+        """Utility of applying to ``collab`` with the initial coordination level."""
+        m, p = self.model, self.model.params
+        c0 = max(p.initial_coordination, collab.floor)
+        e0 = min(c0, self.cap(collab))
+        pool = collab.pool.plus(self.population, e0)
+        net, _ = instrumental.member_net_benefit(
+            self.population, self.competence, self.ambition, e0, pool, collab.governance,
+            collab.standing(), m.env.risk, m.cloud, p)
+        one_off = p.migration_cost + one_off_extra + collab.entry_fee(self)
+        if collab.mandatory and self.family != collab.family:
+            one_off += p.family_switch_cost
+        u_i = instrumental.utility(net, one_off, p)
+        u_c = self.fit(collab.member_indices()) - cultural.autonomy_cost(self.autonomy, e0, p)
+        u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, collab.governance.legitimacy, p)
+               + myth.mimetic(m.peer_share(self, collab), collab.reputation, self.competence, p))
+        switching = -self.weights[0] * instrumental.amortised(one_off, p) / p.utility_scale
+        return Option(choice.JOIN, target=collab, utilities=(u_i, u_c, u_m), switching=switching)
+
+    def found_option(self) -> Option | None:
+        """Found a collaboration with outside neighbours, most trusted first."""
+        m, p = self.model, self.model.params
+        candidates = [j for j in m.neighbours[self.index]
+                      if m.municipalities[j].collaboration is None and m.municipalities[j].notice_until is None]
+        if not candidates:
+            return None
+        # formalise existing ties (002 SF2): invite trusted neighbours, else the most trusted one
+        candidates.sort(key=lambda j: -m.trust[self.index, j])
+        trusted = [j for j in candidates if m.trust[self.index, j] >= p.bloc_trust] or candidates[:1]
+        partners = tuple(trusted[: p.found_max_partners])
+        u = self.founding_utilities(partners)
+        switching = -self.weights[0] * instrumental.amortised(p.migration_cost, p) / p.utility_scale
+        return Option(choice.FOUND, partners=partners, utilities=u, switching=switching)
+
+    def founding_utilities(self, partners: tuple[int, ...]) -> tuple[float, float, float]:
+        """Utilities of founding a new collaboration (default governance) with ``partners``."""
+        m, p = self.model, self.model.params
+        gov = m.governance[m.default_governance]
+        group = (self.index, *partners)
+        e0 = p.initial_coordination * gov.pooled_share
+        pool = instrumental.EMPTY_POOL
+        for j in group:
+            pool = pool.plus(m.municipalities[j].population, e0)
+        standing = instrumental.Standing(
+            development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
+            delay=1.0,  # building the joint platform takes a year
+            standard=collective_level(gov.decision_rule, [m.municipalities[j].ambition for j in group],
+                                      [m.municipalities[j].population for j in group], 0),
+            mandatory=gov.consolidation_mode == "mandatory")
+        net, _ = instrumental.member_net_benefit(
+            self.population, self.competence, self.ambition, e0, pool, gov, standing, m.env.risk, m.cloud, p)
+        u_i = instrumental.utility(net, p.migration_cost, p)
+        u_c = self.fit(np.array(partners)) - cultural.autonomy_cost(self.autonomy, e0, p)
+        u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, gov.legitimacy, p)
+               + myth.mimetic(m.collaborating_share(self), 0.0, self.competence, p))
+        return (u_i, u_c, u_m)
+
+    # ---- options of a member ---------------------------------------------------------------
+    def member_options(self, juncture: bool) -> list[Option]:
+        m, p = self.model, self.model.params
+        k = self.collaboration
+        assert k is not None
+        fit = self.fit(k.member_indices(exclude=self.index))
+        belonging = (myth.legitimacy(m.env.legitimacy, self.receptivity, k.governance.legitimacy, p)
+                     + myth.mimetic(m.peer_share(self, k), k.reputation, self.competence, p))
+        habit = cultural.habit(self.tenure, juncture, p)
+
+        def as_member(c: float, leak: float) -> tuple[float, float]:
+            e = self.effective_share(k, c, leak)
+            pool = k.pool.minus(self.population, self.effective_share()).plus(self.population, e)
+            net, _ = instrumental.member_net_benefit(
+                self.population, self.competence, self.ambition, e, pool, k.governance,
+                k.standing(), m.env.risk, m.cloud, p)
+            return instrumental.utility(net, 0.0, p), fit - cultural.autonomy_cost(self.autonomy, e, p)
+
+        u_i, u_c = as_member(self.coordination, self.leakage)
+        opts = [Option(choice.STAY, target=k, utilities=(u_i, u_c + habit, belonging),
+                       switching=self.weights[1] * habit)]
+        step = p.coordination_step
+        standardise = myth.standardisation(m.env.legitimacy, self.receptivity, step, p)
+        if self.coordination + 1e-9 < self.cap(k):
+            ri, rc = as_member(min(1.0, self.coordination + step), self.leakage)
+            opts.append(Option(choice.RAISE, target=k, utilities=(ri, rc, belonging + standardise)))
+        if self.coordination - step >= k.floor - 1e-9 and self.coordination - step > 0:
+            li, lc = as_member(self.coordination - step, self.leakage)
+            opts.append(Option(choice.LOWER, target=k, utilities=(li, lc, belonging - standardise)))
+        if not k.mandatory and self.leakage + p.leakage_step <= 0.9:
+            # buying on its own keeps formal membership: the myth does not see it (decoupling)
+            ki, kc = as_member(self.coordination, self.leakage + p.leakage_step)
+            opts.append(Option(choice.LEAK, target=k, utilities=(ki, kc, belonging)))
+        if self.tenure >= 1:
+            standing = k.standing()
+            e = self.effective_share()
+            reform_gain = 0.5 * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing)
+                                     + p.delay_cost * standing.delay) / p.utility_scale
+            opts.append(Option(choice.VOICE, target=k, utilities=(
+                u_i + reform_gain, u_c + cultural.voice(m.trust[self.index, k.member_indices(exclude=self.index)].mean(), self.tenure, p),
+                belonging)))
+        exit_one_off = self.exit_cost()
+        u_exit = instrumental.utility(self.alone_outcome, exit_one_off, p)
+        opts.append(Option(choice.EXIT, target=k, utilities=(u_exit, 0.0, 0.0),
+                           switching=-self.weights[0] * instrumental.amortised(exit_one_off, p) / p.utility_scale))
+        for other in m.reachable(self):
+            join = self.join_option(other, one_off_extra=exit_one_off)
+            opts.append(Option(choice.SWITCH, target=other, utilities=join.utilities, switching=join.switching))
+        return opts
+
+    def exit_cost(self) -> float:
+        """Exit terms per inhabitant: years of the member's pooled cost share (section 5)."""
+        k = self.collaboration
+        if k is None:
+            return 0.0
+        share = instrumental.cost_share(k.governance, self.population, self.effective_share(), k.pool)
+        yearly = share * instrumental.pooled_cost(k.pool, k.governance, self.model.params, self.model.cloud)
+        return k.governance.exit_cost * yearly / self.population
+
+    def fit(self, members: np.ndarray) -> float:
+        m = self.model
+        profile = cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust)
+        return cultural.identity_fit(*profile, m.params)
+
+    # ---- acting ----------------------------------------------------------------------------
+    def act(self, option: Option, options: list[Option], chosen: int) -> None:
+        m, p = self.model, self.model.params
+        self.last_choice = option.kind
+        self.tipped_by = choice.tipped_by(options, chosen, self.weights)
+        m.record_decision(self, option)
+        k = self.collaboration
+        if option.kind == choice.JOIN:
+            option.target.applications.append(self)
+            m.regional_bloc(self, option.target)
+        elif option.kind == choice.FOUND:
+            m.found(self, option.partners)
+        elif option.kind == choice.RAISE:
+            self.coordination = min(self.cap(k), self.coordination + p.coordination_step)
+        elif option.kind == choice.LOWER:
+            self.coordination = max(k.floor, self.coordination - p.coordination_step)
+        elif option.kind == choice.LEAK:
+            self.leakage = min(0.9, self.leakage + p.leakage_step)
+            m.counts["leaks"] += 1
+        elif option.kind == choice.VOICE:
+            k.voice += 1.0
+            m.counts["voice"] += 1
+        elif option.kind in (choice.EXIT, choice.SWITCH):
+            self.notice_until = m.steps + k.governance.exit_notice
+            self.destination = option.target if option.kind == choice.SWITCH else None
+            m.counts["notices"] += 1
+        if option.kind in (choice.RAISE, choice.LOWER, choice.LEAK):
+            k.refresh()
+
+
+class Collaboration(mesa.Agent):
+    """An inter-municipal ICT collaboration run by one governance model."""
+
+    model: CollaborationModel
+
+    def __init__(self, model: CollaborationModel, name: str, governance: GovernanceModel,
+                 members: list[Municipality], family: str | None = None) -> None:
+        super().__init__(model)
+        self.name = name
+        self.governance = governance
+        self.members: list[Municipality] = []
+        self.founded = model.year
+        self.founders = tuple(mm.name for mm in members)
+        largest = max(members, key=lambda mm: mm.population)
+        self.family = family or largest.family
+        self.mandatory = governance.consolidation_mode == "mandatory"
+        self.standard = largest.ambition
+        self.backlog = 0.0
+        self.capacity = 0.0
+        self.development_output = 0.0
+        self.development_quality = 0.0
+        self.delay = 0.0
+        self.reputation = 0.0
+        self.voice = 0.0
+        self.reforms = 0
+        self.applications: list[Municipality] = []
+        self.pool = instrumental.EMPTY_POOL
+        self.alive = True
+        for mm in members:
+            self.admit(mm, onboarding=False)
+        self.refresh()
+
+    @property
+    def governance_name(self) -> str:
+        return self.governance.name
+
+    @property
+    def member_count(self) -> int:
+        return len(self.members)
+
+    @property
+    def pooled_population(self) -> float:
+        return self.pool.sum_pop
+
+    @property
+    def floor(self) -> float:
+        return self.governance.mandatory_floor if self.mandatory else 0.0
+
+    def member_indices(self, exclude: int | None = None) -> np.ndarray:
+        return np.array([mm.index for mm in self.members if mm.index != exclude], dtype=int)
+
+    def chair(self) -> int:
+        """Index (in members) of the host or chair: the largest founder still a member, else the
+        largest member (Hamar chairs HIKT and is legally responsible, 004 L796, L822)."""
+        founders = [i for i, mm in enumerate(self.members) if mm.name in self.founders]
+        pool = founders or range(len(self.members))
+        return max(pool, key=lambda i: self.members[i].population)
+
+    def standing(self) -> instrumental.Standing:
+        return instrumental.Standing(self.development_quality, self.delay, self.standard, self.mandatory)
+
+    def refresh(self) -> None:
+        pool = instrumental.EMPTY_POOL
+        for mm in self.members:
+            pool = pool.plus(mm.population, mm.effective_share(self))
+        self.pool = pool
+
+    def entry_fee(self, applicant: Municipality) -> float:
+        """Free-rider screening: a late applicant pays a year of its expected cost share (004 L880)."""
+        if self.governance.admission_rule != "screening":
+            return 0.0
+        share = instrumental.cost_share(self.governance, applicant.population, self.model.params.initial_coordination,
+                                        self.pool.plus(applicant.population, self.model.params.initial_coordination))
+        return share * instrumental.pooled_cost(self.pool, self.governance, self.model.params, self.model.cloud) / applicant.population
+
+    # ---- membership --------------------------------------------------------------------------
+    def admit(self, mm: Municipality, onboarding: bool = True) -> None:
+        p = self.model.params
+        mm.collaboration = self
+        mm.coordination = min(max(p.initial_coordination, self.floor), mm.cap(self))
+        if self.mandatory and mm.family != self.family:
+            mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
+            self.model.family_code[mm.index] = self.model.family_index(self.family)
+        mm.leakage = 0.0
+        mm.tenure = 0
+        mm.notice_until = None
+        mm.destination = None
+        self.members.append(mm)
+        if onboarding:
+            self.backlog += instrumental.onboarding_work(mm.population, p)
+
+    def release(self, mm: Municipality) -> None:
+        self.members.remove(mm)
+        mm.collaboration = None
+        mm.coordination = 0.0
+        mm.leakage = 0.0
+        mm.tenure = 0
+        mm.notice_until = None
+
+    # ---- step 2: production and cost settlement ----------------------------------------------
+    def produce(self) -> None:
+        """Pooled operations and development; onboarding new members consumes capacity first,
+        all at once under batch onboarding (crowding out development, 002 L37-47) or at a
+        limited pace under staggered onboarding."""
+        p = self.model.params
+        self.refresh()
+        self.capacity = instrumental.development_capacity(self.pool, p)
+        pace = 1.0 if self.governance.onboarding_pace == "batch" else 0.35
+        onboarding = min(self.backlog, pace * self.capacity)
+        self.backlog -= onboarding
+        self.development_output = self.capacity - onboarding
+        self.development_quality = instrumental.development_quality(self.development_output, p)
+        self.delay = min(3.0, self.backlog / self.capacity) if self.capacity > 0 else 3.0
+
+    def settle(self) -> None:
+        """Each member's cost and net benefit under the cost key; reputation for imitation."""
+        m, p = self.model, self.model.params
+        standing = self.standing()
+        gains = []
+        for mm in self.members:
+            e = mm.effective_share(self)
+            mm.outcome, mm.cost = instrumental.member_net_benefit(
+                mm.population, mm.competence, mm.ambition, e, self.pool, self.governance,
+                standing, m.env.risk, m.cloud, p)
+            gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
+        performance = float(np.mean(gains)) if gains else 0.0
+        self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
+
+    def cost_shares(self) -> list[float]:
+        return [instrumental.cost_share(self.governance, mm.population, mm.effective_share(self), self.pool)
+                for mm in self.members]
+
+    # ---- step 4: collective decisions -------------------------------------------------------
+    def vote(self, utility_of_member) -> bool:
+        """Each member votes yes when the proposal's utility for it is positive; the votes are
+        aggregated by the decision rule, weighted by ownership (population)."""
+        votes = [utility_of_member(mm) > 0 for mm in self.members]
+        weights = [mm.population for mm in self.members]
+        return collective_decision(self.governance.decision_rule, votes, weights, self.chair())
+
+    def decide_applications(self) -> None:
+        """Admit applicants by the admission rule; all admitted this year onboard together."""
+        if not self.applications:
+            return
+        m = self.model
+        applicants, self.applications = self.applications, []
+        for a in applicants:
+            if a.collaboration is not None or not self.alive:
+                continue
+            if self.governance.admission_rule == "open" or self.vote(lambda mm, a=a: m.admission_utility(mm, self, a)):
+                self.admit(a)
+                m.counts["joins"] += 1
+            else:
+                m.counts["rejections"] += 1
+        self.refresh()
+
+    def set_standard(self) -> None:
+        """The common ambition level, by the decision rule (004 L750: 'good enough' minimum)."""
+        if not self.members:
+            return
+        values = [mm.ambition for mm in self.members]
+        weights = [mm.population for mm in self.members]
+        self.standard = collective_level(self.governance.decision_rule, values, weights, self.chair())
+
+    def consider_reform(self) -> None:
+        """Voice before exit: accumulated proposals lead to a differentiation reform (002 L2512-2520):
+        mandatory common systems become a voluntary minimum, or the standard is lowered."""
+        p = self.model.params
+        if self.voice >= p.voice_threshold:
+            if self.mandatory:
+                self.mandatory = False
+            else:
+                self.standard = min(mm.ambition for mm in self.members)
+            self.backlog *= 0.5  # the reform reprioritises the joint pipeline
+            self.voice = 0.0
+            self.reforms += 1
+            self.model.counts["reforms"] += 1
+        self.voice *= 0.7

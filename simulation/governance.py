@@ -1,0 +1,161 @@
+"""Governance models as data: named parameter sets that policy analysts compare (MODEL.md s5).
+
+A governance model is not a subclass: the same Collaboration agent reads its decision rule, cost
+key, exit terms and so on from one of these records. Scenario files may override any field, and
+``--set governance.<name>.<field>=value`` does so from the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+DECISION_RULES = ("host", "majority", "weighted_majority", "unanimity", "consensus")
+COST_KEYS = ("per_capita", "equal", "mixed", "usage")
+CONSOLIDATION_MODES = ("voluntary", "mandatory")
+ADMISSION_RULES = ("open", "vote", "screening")
+ONBOARDING_PACES = ("batch", "staggered")
+
+
+@dataclass(frozen=True)
+class GovernanceModel:
+    """The rules one collaboration lives by."""
+
+    name: str
+    label: str
+    decision_rule: str
+    cost_key: str
+    mixed_equal_weight: float  # share of cost split equally under the 'mixed' key
+    exit_notice: int  # ticks between notice and exit
+    exit_cost: float  # exit settlement, in years of the member's pooled cost share
+    transaction_coefficient: float  # multiplies the model's transaction cost
+    pooled_share: float  # most of a member's portfolio that can be pooled
+    consolidation_mode: str
+    mandatory_floor: float  # least coordination a member may keep under mandatory consolidation
+    admission_rule: str
+    onboarding_pace: str
+    legitimacy: float  # how formal/legitimate the form looks to the myth perspective (0-1)
+
+    def validate(self) -> None:
+        checks = {
+            "decision_rule": (self.decision_rule, DECISION_RULES),
+            "cost_key": (self.cost_key, COST_KEYS),
+            "consolidation_mode": (self.consolidation_mode, CONSOLIDATION_MODES),
+            "admission_rule": (self.admission_rule, ADMISSION_RULES),
+            "onboarding_pace": (self.onboarding_pace, ONBOARDING_PACES),
+        }
+        for key, (value, allowed) in checks.items():
+            if value not in allowed:
+                raise ValueError(f"governance '{self.name}': {key} must be one of {', '.join(allowed)}, got {value!r}")
+        for key in ("mixed_equal_weight", "pooled_share", "mandatory_floor", "legitimacy"):
+            value = getattr(self, key)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"governance '{self.name}': {key} must be in [0, 1], got {value}")
+        for key in ("exit_notice", "exit_cost", "transaction_coefficient"):
+            if getattr(self, key) < 0:
+                raise ValueError(f"governance '{self.name}': {key} must be >= 0, got {getattr(self, key)}")
+
+
+GOVERNANCE_MODELS: dict[str, GovernanceModel] = {
+    # vertskommune (kommuneloven ch. 20); HIKT before 2023 was in practice host-responsible:
+    # "Hamar kommune is legally responsible" (004 L822).
+    "host": GovernanceModel(
+        name="host", label="Host municipality (vertskommune)",
+        decision_rule="host", cost_key="per_capita", mixed_equal_weight=0.0,
+        exit_notice=1, exit_cost=0.25, transaction_coefficient=0.8, pooled_share=0.8,
+        consolidation_mode="voluntary", mandatory_floor=0.0, admission_rule="vote",
+        onboarding_pace="staggered", legitimacy=0.6,
+    ),
+    # interkommunalt selskap: council votes by ownership share; ownership proportional to
+    # population (004 L303); owners liable for the company's obligations (004 L295).
+    "iks": GovernanceModel(
+        name="iks", label="Joint company (IKS)",
+        decision_rule="weighted_majority", cost_key="per_capita", mixed_equal_weight=0.0,
+        exit_notice=1, exit_cost=1.0, transaction_coefficient=1.0, pooled_share=0.85,
+        consolidation_mode="voluntary", mandatory_floor=0.0, admission_rule="vote",
+        onboarding_pace="staggered", legitimacy=0.8,
+    ),
+    # aksjeselskap, e.g. IKT Agder (002): board votes by shares, everyone on the same systems
+    # (002 L1977-1981), fast batch growth (002 L2597), exit means selling shares.
+    "as": GovernanceModel(
+        name="as", label="Limited company (AS)",
+        decision_rule="weighted_majority", cost_key="usage", mixed_equal_weight=0.0,
+        exit_notice=2, exit_cost=2.0, transaction_coefficient=0.9, pooled_share=0.95,
+        consolidation_mode="mandatory", mandatory_floor=0.6, admission_rule="open",
+        onboarding_pace="batch", legitimacy=0.9,
+    ),
+    # kommunalt oppgavefellesskap (kommuneloven ch. 19): council, one vote each, mixed key.
+    "task_community": GovernanceModel(
+        name="task_community", label="Task community (oppgavefellesskap)",
+        decision_rule="majority", cost_key="mixed", mixed_equal_weight=0.3,
+        exit_notice=1, exit_cost=0.5, transaction_coefficient=1.1, pooled_share=0.7,
+        consolidation_mode="voluntary", mandatory_floor=0.0, admission_rule="vote",
+        onboarding_pace="staggered", legitimacy=0.6,
+    ),
+    # regional digitalisation network (DigiInnlandet, Det Digitale Trondelag): consensus,
+    # project opt-in, spleiselag; no pooled operations (004 L914 gains little traction).
+    "loose_network": GovernanceModel(
+        name="loose_network", label="Loose network (digitalisation network)",
+        decision_rule="consensus", cost_key="mixed", mixed_equal_weight=0.5,
+        exit_notice=0, exit_cost=0.0, transaction_coefficient=0.5, pooled_share=0.25,
+        consolidation_mode="voluntary", mandatory_floor=0.0, admission_rule="open",
+        onboarding_pace="staggered", legitimacy=0.4,
+    ),
+}
+
+GOVERNANCE_FIELDS = {f.name: f.type for f in fields(GovernanceModel)}
+
+
+def governance_table(overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, GovernanceModel]:
+    """The governance models with per-field overrides applied and validated."""
+    table = dict(GOVERNANCE_MODELS)
+    for name, changes in (overrides or {}).items():
+        base = table.get(name)
+        if base is None:
+            raise ValueError(f"unknown governance model {name!r}; known: {', '.join(sorted(table))}")
+        unknown = set(changes) - set(GOVERNANCE_FIELDS) - {"name"}
+        if unknown:
+            raise ValueError(f"governance '{name}': unknown field(s) {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(GOVERNANCE_FIELDS))}")
+        table[name] = replace(base, **changes)
+    for model in table.values():
+        model.validate()
+    return table
+
+
+def collective_decision(rule: str, votes: list[bool], weights: list[float], chair: int) -> bool:
+    """Aggregate members' yes/no votes by the decision rule.
+
+    ``chair`` is the index of the host or chair: it decides alone under 'host' and breaks ties
+    under simple majority ("simple majority, and in case of a tie the chair has a double vote",
+    004 L796). 'consensus' and 'unanimity' need every vote.
+    """
+    if not votes:
+        return False
+    if rule == "host":
+        return votes[chair]
+    if rule == "majority":
+        yes = sum(votes)
+        return yes > len(votes) / 2 or (yes == len(votes) / 2 and votes[chair])
+    if rule == "weighted_majority":
+        total = sum(weights)
+        return sum(w for v, w in zip(votes, weights, strict=True) if v) > total / 2
+    return all(votes)  # unanimity, consensus
+
+
+def collective_level(rule: str, values: list[float], weights: list[float], chair: int) -> float:
+    """The common ambition level a decision rule produces from members' ambitions: the host's,
+    the median, the ownership-weighted median, or under consensus the 'good enough' minimum that
+    all can live with (004 L750)."""
+    if rule == "host":
+        return values[chair]
+    if rule in ("unanimity", "consensus"):
+        return min(values)
+    order = sorted(range(len(values)), key=lambda k: values[k])
+    w = [1.0] * len(values) if rule == "majority" else weights
+    half, acc = sum(w) / 2, 0.0
+    for k in order:
+        acc += w[k]
+        if acc >= half:
+            return values[k]
+    return values[order[-1]]

@@ -1,0 +1,244 @@
+"""What is measured per tick and per run (MODEL.md s7).
+
+Per tick: membership (count and population), collaborations and concentration, joins, exits,
+mergers, dissolutions, coordination and leakage, ICT cost per inhabitant by size class,
+development output, inequality of net benefit between small and large members, lock-in, and
+which perspective tipped the decisions. Per run: a one-row summary used by the CLI and sweeps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .model import CollaborationModel
+
+SIZE_CLASSES = ("small", "medium", "large")
+
+
+def _members(model: CollaborationModel) -> list:
+    return [mm for mm in model.municipalities if mm.collaboration is not None]
+
+
+def year(model) -> int:
+    return model.year
+
+
+def member_share(model) -> float:
+    return len(_members(model)) / len(model.municipalities)
+
+
+def member_population_share(model) -> float:
+    total = sum(mm.population for mm in model.municipalities)
+    return sum(mm.population for mm in _members(model)) / total
+
+
+def collaborations(model) -> int:
+    return len(model.collaborations)
+
+
+def largest_share(model) -> float:
+    """Share of all municipalities in the largest collaboration (consolidation)."""
+    sizes = [len(k.members) for k in model.collaborations]
+    return max(sizes) / len(model.municipalities) if sizes else 0.0
+
+
+def concentration(model) -> float:
+    """Herfindahl index of collaboration sizes among members (1 = one collaboration)."""
+    sizes = np.array([len(k.members) for k in model.collaborations], dtype=float)
+    return float(((sizes / sizes.sum()) ** 2).sum()) if sizes.size else 0.0
+
+
+def mean_coordination(model) -> float:
+    members = _members(model)
+    return float(np.mean([mm.coordination for mm in members])) if members else 0.0
+
+
+def mean_leakage(model) -> float:
+    members = _members(model)
+    return float(np.mean([mm.leakage for mm in members])) if members else 0.0
+
+
+def _cost_of(size_class: str):
+    def reporter(model) -> float:
+        costs = [mm.cost for mm in model.municipalities if mm.size_class() == size_class]
+        return float(np.mean(costs)) if costs else float("nan")
+    reporter.__name__ = f"cost_{size_class}"
+    return reporter
+
+
+def development_output(model) -> float:
+    return float(sum(k.development_output for k in model.collaborations))
+
+
+def onboarding_backlog(model) -> float:
+    return float(sum(k.backlog for k in model.collaborations))
+
+
+def _gain(model, size_class: str) -> float:
+    gains = [mm.outcome - mm.alone_outcome for mm in _members(model) if mm.size_class() == size_class]
+    return float(np.mean(gains)) if gains else float("nan")
+
+
+def gain_small(model) -> float:
+    """Mean net benefit of membership per inhabitant for small members (NOK)."""
+    return _gain(model, "small")
+
+
+def gain_large(model) -> float:
+    return _gain(model, "large")
+
+
+def lock_in_share(model) -> float:
+    members = _members(model)
+    return sum(mm.locked_in for mm in members) / len(members) if members else 0.0
+
+
+def family_camps(model) -> float:
+    """Mean number of system families among each collaboration's members (camps, 004 L860)."""
+    camps = [len({mm.family for mm in k.members}) for k in model.collaborations]
+    return float(np.mean(camps)) if camps else 0.0
+
+
+def legitimacy(model) -> float:
+    return model.env.legitimacy
+
+
+def risk(model) -> float:
+    return model.env.risk
+
+
+def shock(model) -> int:
+    return int(model.env.shock_now)
+
+
+def juncture(model) -> int:
+    return int(model.env.juncture_open)
+
+
+def _count(name: str):
+    def reporter(model) -> int:
+        return int(model.counts.get(name, 0))
+    reporter.__name__ = name
+    return reporter
+
+
+def _tipped(perspective: str):
+    def reporter(model) -> int:
+        return sum(1 for d in model.decisions if d[0] == model.steps and d[5] == perspective and d[3] != "stay")
+    reporter.__name__ = f"tipped_{perspective}"
+    return reporter
+
+
+MODEL_REPORTERS = {
+    "year": year,
+    "member_share": member_share,
+    "member_population_share": member_population_share,
+    "collaborations": collaborations,
+    "largest_share": largest_share,
+    "concentration": concentration,
+    "mean_coordination": mean_coordination,
+    "mean_leakage": mean_leakage,
+    **{f"cost_{c}": _cost_of(c) for c in SIZE_CLASSES},
+    "development_output": development_output,
+    "onboarding_backlog": onboarding_backlog,
+    "gain_small": gain_small,
+    "gain_large": gain_large,
+    "lock_in_share": lock_in_share,
+    "family_camps": family_camps,
+    "legitimacy": legitimacy,
+    "risk": risk,
+    "shock": shock,
+    "juncture": juncture,
+    **{c: _count(c) for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections",
+                              "leaks", "voice", "notices", "reforms")},
+    **{f"tipped_{p}": _tipped(p) for p in ("instrumental", "cultural", "myth")},
+}
+
+MUNICIPALITY_REPORTERS = {
+    "name": "name",
+    "population": "population",
+    "size_class": "size",
+    "collaboration": "collaboration_name",
+    "coordination": "coordination",
+    "leakage": "leakage",
+    "cost": "cost",
+    "outcome": "outcome",
+    "family": "family",
+    "choice": "last_choice",
+    "tipped_by": "tipped_by",
+}
+
+COLLABORATION_REPORTERS = {
+    "name": "name",
+    "governance": "governance_name",
+    "members": "member_count",
+    "population": "pooled_population",
+    "development_output": "development_output",
+    "backlog": "backlog",
+    "standard": "standard",
+    "reputation": "reputation",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# tables
+
+
+def series(model) -> pd.DataFrame:
+    """The per-tick model series, one row per tick (tick 0 is the initial state)."""
+    df = model.datacollector.get_model_vars_dataframe().reset_index(names="tick")
+    return df
+
+
+def municipality_series(model) -> pd.DataFrame:
+    from .agents import Municipality
+
+    df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
+    return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
+
+
+def collaboration_series(model) -> pd.DataFrame:
+    from .agents import Collaboration
+
+    df = model.datacollector.get_agenttype_vars_dataframe(Collaboration).reset_index()
+    return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
+
+
+def decisions(model) -> pd.DataFrame:
+    return pd.DataFrame(model.decisions, columns=["tick", "year", "municipality", "choice", "target", "tipped_by", "bloc"])
+
+
+def summary(model) -> dict[str, float]:
+    """One row per run: end state and totals, the outcomes sweeps and comparisons analyse."""
+    s = series(model)
+    last = s.iloc[-1]
+    out = {
+        "member_share": float(last.member_share),
+        "member_population_share": float(last.member_population_share),
+        "collaborations": int(last.collaborations),
+        "largest_share": float(last.largest_share),
+        "concentration": float(last.concentration),
+        "peak_member_share": float(s.member_share.max()),
+        "retained_share": float(last.member_share / s.member_share.max()) if s.member_share.max() > 0 else 0.0,
+        "mean_coordination": float(last.mean_coordination),
+        "mean_leakage": float(last.mean_leakage),
+        "cost_small": float(last.cost_small),
+        "cost_medium": float(last.cost_medium),
+        "cost_large": float(last.cost_large),
+        "development_output": float(s.development_output.mean()),
+        "gain_small": float(last.gain_small),
+        "gain_large": float(last.gain_large),
+        "lock_in_share": float(last.lock_in_share),
+        "family_camps": float(last.family_camps),
+    }
+    for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks", "voice", "reforms"):
+        out[c] = int(s[c].sum())
+    tipped = {p: int(s[f"tipped_{p}"].sum()) for p in ("instrumental", "cultural", "myth")}
+    total = sum(tipped.values())
+    for p, n in tipped.items():
+        out[f"tipped_{p}"] = n / total if total else 0.0
+    return out

@@ -1,0 +1,350 @@
+"""CollaborationModel: one region's municipalities and ICT collaborations, year by year.
+
+The step reads as the schedule of MODEL.md s3:
+1. the environment updates legitimacy pressure, shocks and junctures;
+2. collaborations produce and settle their costs;
+3. municipalities, in random order, search if dissatisfied and act;
+4. collaborations decide on applications, standards, reforms and mergers;
+5. exits take effect after notice; collaborations below two members dissolve;
+6. trust, culture, aspirations and populations move on, and data are collected.
+All randomness comes from the model's seeded generator ``self.rng``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from . import metrics
+from .agents import Collaboration, Municipality
+from .environment import Environment
+from .perspectives import choice, cultural, instrumental, myth
+from .scenario import PERSPECTIVES, Scenario, load_scenario
+
+COUNTERS = ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks",
+            "voice", "notices", "reforms")
+
+
+class CollaborationModel(mesa.Model):
+    """Inter-municipal ICT collaboration under instrumental, cultural and myth rules."""
+
+    def __init__(self, scenario: Scenario | str | Path = "hedmark", seed: int | None = None,
+                 overrides: dict | None = None, rng=None) -> None:
+        if rng is None:
+            rng = 0 if seed is None else seed
+        super().__init__(rng=rng)
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        if overrides:
+            scenario = scenario.with_overrides(overrides)
+        self.scenario = scenario
+        self.seed = seed
+        self.params = scenario.parameters
+        self.governance = scenario.governance
+        self.default_governance = scenario.default_governance
+        self.year = scenario.start_year - 1
+        p = self.params
+        on = set(scenario.perspectives)
+        self.weights = tuple(w if name in on else 0.0 for name, w in zip(
+            PERSPECTIVES, (p.w_instrumental, p.w_cultural, p.w_myth), strict=True))
+        self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
+        self.env.update(self.year, np.random.default_rng(0))  # initial state, no shock draw
+        self.env.shock_now = False
+        self.cloud = self.env.cloud_factor(self.year)
+
+        # municipalities and their arrays (culture, region, family, trust) for fast lookups
+        self.municipalities = [Municipality(self, spec, i) for i, spec in enumerate(scenario.municipalities)]
+        index = {mm.name: mm.index for mm in self.municipalities}
+        self.graph = nx.Graph()
+        self.graph.add_nodes_from(range(len(self.municipalities)))
+        self.graph.add_edges_from((index[a], index[b]) for a, b in scenario.edges)
+        self.neighbours = [sorted(self.graph.neighbors(i)) for i in range(len(self.municipalities))]
+        regions = sorted({mm.region for mm in self.municipalities})
+        self.region_code = np.array([regions.index(mm.region) for mm in self.municipalities])
+        self._families = sorted({mm.family for mm in self.municipalities})
+        self.family_code = np.array([self.family_index(mm.family) for mm in self.municipalities])
+        self.culture = self._initial_culture(scenario)
+        same_region = self.region_code[:, None] == self.region_code[None, :]
+        self.trust_baseline = np.where(same_region, scenario.trust_within_region, scenario.trust_between_regions)
+        np.fill_diagonal(self.trust_baseline, 1.0)
+        self.trust = self.trust_baseline.copy()
+
+        self.collaborations: list[Collaboration] = []
+        self.history: list[Collaboration] = []
+        self.decisions: list[tuple] = []
+        self.counts: Counter = Counter()
+        self._founded = 0
+        for spec in scenario.collaborations:
+            members = [self.municipalities[index[n]] for n in spec.members]
+            self._create(members, self.governance[spec.governance], spec.name, spec.family)
+        for mm in self.municipalities:
+            mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
+        self._settle()
+        for mm in self.municipalities:
+            mm.aspiration = mm.outcome
+        self.datacollector = mesa.DataCollector(
+            model_reporters=metrics.MODEL_REPORTERS,
+            agenttype_reporters={Municipality: metrics.MUNICIPALITY_REPORTERS,
+                                 Collaboration: metrics.COLLABORATION_REPORTERS},
+        )
+        self.datacollector.collect(self)
+
+    # ---- set-up helpers --------------------------------------------------------------------
+    def family_index(self, family: str) -> int:
+        if family not in self._families:
+            self._families.append(family)
+        return self._families.index(family)
+
+    def _initial_culture(self, scenario: Scenario) -> np.ndarray:
+        """Culture vectors from the scenario, or region-typed traits (Axelrod) drawn from the rng."""
+        specs = scenario.municipalities
+        width = max((len(s.culture) for s in specs), default=0) or 4
+        culture = np.zeros((len(specs), width), dtype=int)
+        for i, s in enumerate(specs):
+            if s.culture:
+                culture[i, : len(s.culture)] = s.culture
+            else:
+                typed = (self.region_code[i] * 7 + np.arange(width) * 3) % 5
+                noisy = self.rng.random(width) < 0.3
+                culture[i] = np.where(noisy, self.rng.integers(0, 5, width), typed)
+        return culture
+
+    # ---- the schedule ----------------------------------------------------------------------
+    def step(self) -> None:
+        p = self.params
+        self.counts = Counter()
+        self.year = self.scenario.start_year + self.steps - 1
+        # 1. environment
+        self.env.update(self.year, self.rng)
+        self.cloud = self.env.cloud_factor(self.year)
+        # 2. production and cost settlement
+        for mm in self.municipalities:
+            mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
+        self._settle()
+        # 3. municipalities decide, in random order
+        for i in self.rng.permutation(len(self.municipalities)):
+            self.municipalities[i].step()
+        # 4. collective decisions
+        for k in list(self.collaborations):
+            k.decide_applications()
+            k.set_standard()
+            k.consider_reform()
+        self._mergers()
+        # 5. exits after notice, dissolution
+        self._exits()
+        # 6. dynamics and data
+        self._move_on()
+        self._settle()
+        self.datacollector.collect(self)
+        if self.steps >= self.scenario.ticks:
+            self.running = False
+
+    def _settle(self) -> None:
+        for k in self.collaborations:
+            k.produce()
+            k.settle()
+        for mm in self.municipalities:
+            if mm.collaboration is None:
+                mm.outcome = mm.alone_outcome
+                mm.cost = instrumental.alone_cost(mm.population, self.params) / mm.population
+
+    def _exits(self) -> None:
+        for mm in self.municipalities:
+            if mm.notice_until is not None and mm.notice_until <= self.steps and mm.collaboration is not None:
+                k, destination = mm.collaboration, mm.destination
+                self.counts["exit_cost"] += mm.exit_cost() * mm.population
+                k.release(mm)
+                k.refresh()
+                self.counts["exits"] += 1
+                if destination is not None and destination.alive:
+                    destination.applications.append(mm)
+        for k in list(self.collaborations):
+            if len(k.members) < 2:
+                self._dissolve(k)
+
+    def _move_on(self) -> None:
+        p = self.params
+        cid = np.array([mm.collaboration.unique_id if mm.collaboration else -1 for mm in self.municipalities])
+        together = (cid[:, None] == cid[None, :]) & (cid[:, None] >= 0)
+        cultural.update_trust(self.trust, self.trust_baseline, together, p)
+        np.fill_diagonal(self.trust, 1.0)
+        cultural.converge(self.culture, [k.member_indices() for k in self.collaborations], self.rng, p)
+        neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
+        for mm in self.municipalities:
+            mm.tenure += 1
+            mm.population *= 1.0 + mm.growth
+            if mm.collaboration is not None and mm.last_choice != choice.LEAK:
+                mm.leakage *= 1.0 - p.leakage_decay
+            peers = self.neighbours[mm.index]
+            peer = neighbour_outcomes[peers].mean() if peers else mm.outcome
+            target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
+            mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
+        for k in self.collaborations:
+            k.refresh()
+
+    # ---- what municipalities see -----------------------------------------------------------
+    def reachable(self, mm: Municipality) -> list[Collaboration]:
+        """Collaborations within sight: one of their members is a neighbour or in the region."""
+        seen = []
+        for k in self.collaborations:
+            if k is mm.collaboration or not k.alive:
+                continue
+            idx = k.member_indices()
+            if (self.region_code[idx] == self.region_code[mm.index]).any() or any(
+                    j in self.neighbours[mm.index] for j in idx):
+                seen.append(k)
+        return seen
+
+    def peer_share(self, mm: Municipality, k: Collaboration) -> float:
+        peers = self.neighbours[mm.index]
+        if not peers:
+            return 0.0
+        return sum(self.municipalities[j].collaboration is k for j in peers) / len(peers)
+
+    def collaborating_share(self, mm: Municipality) -> float:
+        peers = self.neighbours[mm.index]
+        if not peers:
+            return 0.0
+        return sum(self.municipalities[j].collaboration is not None for j in peers) / len(peers)
+
+    # ---- collective processes --------------------------------------------------------------
+    def regional_bloc(self, applicant: Municipality, k: Collaboration) -> None:
+        """Trusted outside region-mates consider applying together (004 L301: regional blocs)."""
+        p = self.params
+        for j in np.flatnonzero(self.region_code == self.region_code[applicant.index]):
+            mate = self.municipalities[j]
+            if (mate is applicant or mate.collaboration is not None or mate in k.applications
+                    or self.trust[applicant.index, j] < p.bloc_trust):
+                continue
+            options = [mate.stay_alone_option(self.env.juncture_open), mate.join_option(k)]
+            chosen = choice.logit_choice(options, mate.weights, p.temperature, self.rng)
+            if chosen == 1:
+                mate.last_choice = choice.JOIN
+                mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
+                self.record_decision(mate, options[1], bloc=True)
+                k.applications.append(mate)
+
+    def found(self, founder: Municipality, partners: tuple[int, ...]) -> None:
+        """Partners accept when founding beats standing alone for them."""
+        accepted = []
+        for j in partners:
+            mate = self.municipalities[j]
+            if mate.collaboration is not None:
+                continue
+            others = tuple(x for x in (founder.index, *partners) if x != j)
+            u_found = choice.combined(mate.founding_utilities(others), mate.weights)
+            u_stay = choice.combined(mate.stay_alone_option(self.env.juncture_open).utilities, mate.weights)
+            if u_found > u_stay:
+                accepted.append(mate)
+        if accepted:
+            members = [founder, *accepted]
+            self._create(members, self.governance[self.default_governance])
+            self.counts["foundings"] += 1
+            self.counts["joins"] += len(members)
+
+    def _create(self, members: list[Municipality], gov, name: str | None = None, family: str | None = None) -> Collaboration:
+        self._founded += 1
+        if name is None:
+            largest = max(members, key=lambda mm: mm.population)
+            name = f"{largest.name} IKT"
+            if any(k.name == name for k in self.history):
+                name = f"{name} {self._founded}"
+        k = Collaboration(self, name, gov, members, family)
+        self.collaborations.append(k)
+        self.history.append(k)
+        return k
+
+    def _dissolve(self, k: Collaboration) -> None:
+        for mm in list(k.members):
+            k.release(mm)
+        k.alive = False
+        self.collaborations.remove(k)
+        k.remove()
+        self.counts["dissolutions"] += 1
+
+    def admission_utility(self, member: Municipality, k: Collaboration, applicant: Municipality) -> float:
+        """A member's view of admitting an applicant: its cost share and delay change
+        (instrumental), trust and region (cultural), growth as legitimacy (myth)."""
+        p = self.params
+        e = member.effective_share(k)
+        e_new = min(p.initial_coordination, applicant.cap(k))
+        standing = k.standing()
+        grown = k.pool.plus(applicant.population, e_new)
+        extra_delay = instrumental.onboarding_work(applicant.population, p) / max(k.capacity, 1e-9)
+        after = standing._replace(  # more development capacity in the long run, delay now
+            development_quality=instrumental.development_quality(instrumental.development_capacity(grown, p), p),
+            delay=min(3.0, standing.delay + extra_delay) / p.horizon)
+        before_net, _ = instrumental.member_net_benefit(
+            member.population, member.competence, member.ambition, e, k.pool, k.governance,
+            standing, self.env.risk, self.cloud, p)
+        after_net, _ = instrumental.member_net_benefit(
+            member.population, member.competence, member.ambition, e, grown, k.governance, after, self.env.risk, self.cloud, p)
+        u_i = (after_net - before_net) / p.utility_scale
+        same_region = float(self.region_code[member.index] == self.region_code[applicant.index])
+        u_c = p.trust_weight * (self.trust[member.index, applicant.index] - cultural.NEUTRAL_TRUST) \
+            + p.region_weight * (same_region - cultural.NEUTRAL_REGION_SHARE)
+        u_m = myth.consolidation(self.env.legitimacy, member.receptivity, p)
+        return choice.combined((u_i, u_c, u_m), member.weights)
+
+    def _mergers(self) -> None:
+        """Neighbouring collaborations consider merging; the larger absorbs the smaller when both
+        agree by their own decision rules (Setesdal IKT into IKT Agder, 002 L145-147)."""
+        p = self.params
+        rate = min(1.0, p.merger_review_rate * (3.0 if self.env.juncture_open else 1.0))
+        alive = sorted(self.collaborations, key=lambda k: k.unique_id)
+        for a_pos, a in enumerate(alive):
+            for b in alive[a_pos + 1:]:
+                draw = self.rng.random()
+                if not (a.alive and b.alive) or draw >= rate or not self._adjacent(a, b):
+                    continue
+                big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)
+                merged = big.pool.merged(small.pool)
+                if self._both_agree(big, small, merged):
+                    self._merge(big, small)
+
+    def _both_agree(self, big: Collaboration, small: Collaboration, merged) -> bool:
+        return (big.vote(lambda mm: self.merger_utility(mm, big, small, merged))
+                and small.vote(lambda mm: self.merger_utility(mm, small, big, merged)))
+
+    def _adjacent(self, a: Collaboration, b: Collaboration) -> bool:
+        idx_b = set(b.member_indices().tolist())
+        return any(j in idx_b for mm in a.members for j in self.neighbours[mm.index])
+
+    def merger_utility(self, mm: Municipality, own: Collaboration, other: Collaboration, merged) -> float:
+        p = self.params
+        absorbing = own if own.pool.sum_pop >= other.pool.sum_pop else other
+        e = mm.effective_share(own)
+        now, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, own.pool,
+                                                 own.governance, own.standing(), self.env.risk, self.cloud, p)
+        standing = absorbing.standing()._replace(delay=min(3.0, absorbing.delay + 0.5))
+        then, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, merged,
+                                                  absorbing.governance, standing, self.env.risk, self.cloud, p)
+        u_i = (then - now) / p.utility_scale
+        u_c = mm.fit(other.member_indices()) - mm.fit(own.member_indices(exclude=mm.index))
+        u_m = myth.consolidation(self.env.legitimacy, mm.receptivity, p)
+        return choice.combined((u_i, u_c, u_m), mm.weights)
+
+    def _merge(self, big: Collaboration, small: Collaboration) -> None:
+        for mm in list(small.members):
+            small.members.remove(mm)
+            big.admit(mm)
+            mm.tenure = 0
+        small.alive = False
+        self.collaborations.remove(small)
+        small.remove()
+        big.refresh()
+        self.counts["mergers"] += 1
+
+    def record_decision(self, mm: Municipality, option: choice.Option, bloc: bool = False) -> None:
+        target = getattr(option.target, "name", "") if option.target is not None else ""
+        self.decisions.append((self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
+
+    # ---- convenience -----------------------------------------------------------------------
+    def run(self, ticks: int | None = None) -> CollaborationModel:
+        for _ in range(ticks if ticks is not None else self.scenario.ticks - self.steps):
+            self.step()
+        return self

@@ -1,0 +1,134 @@
+"""Named model parameters with documented defaults, bounds and sources.
+
+Every number the model uses lives here (or in a governance model, or a scenario file). A
+parameter whose value comes from the studies says so in ``source``; every other default is a
+calibration target, not a fact (MODEL.md: "every other number is a default to be calibrated").
+Bounds are what a sweep may explore and what ``--set`` accepts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _p(default: Any, low: float | None, high: float | None, doc: str, source: str = "") -> Any:
+    return field(
+        default=default,
+        metadata={"low": low, "high": high, "doc": doc, "source": source},
+    )
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All scalar parameters of the model; scenario files and ``--set`` override them."""
+
+    # --- time and population --------------------------------------------------------------
+    small_max: float = _p(5_000, 500, 50_000, "Upper bound (exclusive) of the 'small' size class.",
+                          "MODEL.md s2: small < 5,000 <= medium < 15,000 <= large")
+    medium_max: float = _p(15_000, 1_000, 200_000, "Upper bound (exclusive) of the 'medium' size class.",
+                           "MODEL.md s2")
+
+    # --- perspectives (MODEL.md s4) -------------------------------------------------------
+    w_instrumental: float = _p(1.0, 0.0, 5.0, "Weight of the instrumental perspective (logic of consequence).")
+    w_cultural: float = _p(1.0, 0.0, 5.0, "Weight of the cultural perspective (logic of appropriateness).")
+    w_myth: float = _p(1.0, 0.0, 5.0, "Weight of the myth perspective (legitimacy, isomorphism).")
+    temperature: float = _p(0.25, 0.01, 5.0, "Logit temperature: higher means noisier, more boundedly rational choice.")
+
+    # --- instrumental: costs with economies of scale -------------------------------------
+    fixed_cost: float = _p(8.0e6, 0.0, 5.0e7, "Stand-alone fixed ICT cost per municipality and year (NOK): systems, licences, minimum staff. "
+                           "Makes small municipalities pay far more per inhabitant.", "004 L764 ('we are too small')")
+    per_capita_cost: float = _p(2_000.0, 0.0, 10_000.0, "Stand-alone variable ICT cost per inhabitant and year (NOK).")
+    collab_fixed_cost: float = _p(1.0e7, 0.0, 5.0e7, "Fixed cost of running a collaboration's joint organisation (NOK/year).")
+    pooled_discount: float = _p(0.2, 0.0, 0.9, "Reduction of the per-inhabitant cost on the pooled part of the portfolio (volume, shared operations).",
+                                "004 L766 (even the largest stay for scale)")
+    transaction_cost: float = _p(4.0e5, 0.0, 5.0e6, "Coordination cost coefficient (NOK/year): T = c * (n-1)^exponent * (1 + heterogeneity). "
+                                 "Multiplied by the governance model's own coefficient.", "002 L2179-2209 ('more cooks, more mess')")
+    transaction_exponent: float = _p(1.5, 1.0, 3.0, "Exponent of the transaction cost in the number of members (> 1: grows faster than linearly).",
+                                     "002 L2179-2209")
+    heterogeneity_weight: float = _p(1.0, 0.0, 5.0, "How much size heterogeneity (CV of member populations) inflates transaction cost.",
+                                     "002 L2179-2195 (members less alike, coordination harder)")
+    cloud_drift: float = _p(0.01, 0.0, 0.1, "Yearly erosion of the pooled-operations discount from the cloud year on (vendors take over operations).",
+                            "004 L756")
+    cloud_year: float = _p(2015, 1990, 2100, "Year from which cloud services erode the value of pooled operations.", "004 L756")
+
+    # --- instrumental: benefits ------------------------------------------------------------
+    quality_value: float = _p(1_500.0, 0.0, 10_000.0, "Value (NOK per inhabitant and year) of full-quality ICT services and development.")
+    competence_half_size: float = _p(10_000.0, 100.0, 1.0e6, "Population at which a municipality alone reaches half its competence-limited quality; "
+                                     "ordering competence is scarce in small municipalities.", "002 s2.1 N1-N3; SF19")
+    operations_quality: float = _p(0.55, 0.0, 1.0, "Quality of pooled operations and security in a collaboration, before development.")
+    development_rate: float = _p(1.0, 0.0, 10.0, "Development capacity (developer-years) per 10,000 pooled inhabitants.")
+    development_half: float = _p(4.0, 0.1, 100.0, "Development output (developer-years) at which development quality is half realised.")
+    size_gain_half: float = _p(5_000.0, 0.0, 1.0e5, "Population at which a member captures half of a collaboration's development gains; "
+                               "small members gain little from uniform systems.", "002 L1534-1633 (SF9, SF10)")
+    misfit_cost: float = _p(600.0, 0.0, 5_000.0, "Cost (NOK/inhabitant/year) of a full-scale gap between own ambition and the common standard, "
+                            "times the pooled share.", "004 L721, L750")
+    delay_cost: float = _p(300.0, 0.0, 5_000.0, "Cost (NOK/inhabitant/year) of one year of joint-process delay on the pooled share; "
+                           "drives leakage.", "004 L888")
+    leakage_step: float = _p(0.1, 0.01, 0.5, "Share of the portfolio moved outside the collaboration by one 'buy on own' decision.", "004 L888; 002 L2139")
+    leakage_decay: float = _p(0.05, 0.0, 1.0, "Yearly share of leakage brought back into the collaboration when no new leak happens.")
+    coordination_step: float = _p(0.1, 0.01, 0.5, "Change of coordination level c by one raise/lower decision.")
+    initial_coordination: float = _p(0.5, 0.0, 1.0, "Coordination level c of a new member.")
+    horizon: float = _p(8.0, 1.0, 40.0, "Years over which one-off costs (migration, exit terms) are spread in the utility.")
+    migration_cost: float = _p(400.0, 0.0, 5_000.0, "One-off cost (NOK/inhabitant) of migrating onto a collaboration's platform.", "002 L2191-2217")
+    family_switch_cost: float = _p(800.0, 0.0, 10_000.0, "Extra one-off cost (NOK/inhabitant) of switching legacy system family (e.g. ERP).",
+                                   "004 L860, L870; 001 L2471")
+    core_system_share: float = _p(0.3, 0.0, 1.0, "Share of the portfolio held by the core (ERP) system; a member of another family keeps it outside.",
+                                  "004 L1022")
+    onboarding_work: float = _p(0.6, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
+                                "002 L37-47, L2211")
+    shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928")
+    shock_loss: float = _p(400.0, 0.0, 5_000.0, "Expected yearly loss (NOK/inhabitant) of a municipality alone when risk perception is 1.", "004 L908-928")
+    shock_memory: float = _p(0.7, 0.0, 1.0, "Yearly persistence of risk perception after a shock.")
+    member_protection: float = _p(0.8, 0.0, 1.0, "Share of the shock loss a member is protected from by pooled security.", "004 L920 (security value)")
+
+    # --- bounded rationality and satisficing ------------------------------------------------
+    aspiration_rate: float = _p(0.3, 0.0, 1.0, "Speed with which aspirations adapt to own and peers' outcomes.")
+    social_comparison: float = _p(0.5, 0.0, 1.0, "Weight of neighbours' outcomes in the aspiration level.")
+    satisficing_tolerance: float = _p(30.0, 0.0, 1_000.0, "Shortfall (NOK/inhabitant) below aspiration that makes a municipality search.")
+    review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that a satisfied municipality reviews its options anyway.")
+    utility_scale: float = _p(500.0, 1.0, 1.0e4, "NOK per inhabitant that equal one unit of instrumental utility.")
+
+    # --- cultural (MODEL.md s4) ------------------------------------------------------------
+    habit_strength: float = _p(0.6, 0.0, 5.0, "Status-quo bonus at full habit.")
+    habit_years: float = _p(6.0, 0.1, 50.0, "Tenure (years) for habit to reach 63% of full strength.")
+    juncture_relief: float = _p(0.8, 0.0, 1.0, "Share of habit relaxed while a critical juncture is open.", "004 L1032")
+    identity_weight: float = _p(0.6, 0.0, 5.0, "Weight of cultural similarity with a collaboration's members.")
+    region_weight: float = _p(0.5, 0.0, 5.0, "Weight of sharing the region with a collaboration's members.", "004 L862, L874")
+    trust_weight: float = _p(0.6, 0.0, 5.0, "Weight of trust towards a collaboration's members.")
+    family_weight: float = _p(0.4, 0.0, 5.0, "Weight of system-family compatibility with partners.", "001 L2471")
+    autonomy_weight: float = _p(0.5, 0.0, 5.0, "Weight of the autonomy norm against pooling.", "004 (culture of autonomy)")
+    trust_gain: float = _p(0.08, 0.0, 1.0, "Yearly trust gain between co-members.")
+    trust_decay: float = _p(0.03, 0.0, 1.0, "Yearly decay of trust towards its baseline when apart.")
+    convergence_rate: float = _p(0.05, 0.0, 1.0, "Yearly probability that a member adopts a trait from a co-member (Axelrod).")
+    voice_weight: float = _p(0.3, 0.0, 5.0, "Appropriateness of voice (reform proposals) for loyal members.", "002 L2512")
+
+    # --- myth (MODEL.md s4) ------------------------------------------------------------------
+    legitimacy_weight: float = _p(1.0, 0.0, 5.0, "Weight of national legitimacy pressure L(t) on collaborating and standardising.",
+                                  "000, 001, 003, 004 (eKommune, Digital agenda, national strategy)")
+    mimetic_weight: float = _p(0.5, 0.0, 5.0, "Weight of imitating neighbours and successful collaborations under uncertainty.", "004 L1060")
+    normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).")
+    merger_legitimacy: float = _p(0.3, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.")
+
+    # --- collaborations ----------------------------------------------------------------------
+    bloc_trust: float = _p(0.45, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",
+                           "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)")
+    found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.")
+    merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.")
+    reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).")
+    voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520")
+    director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930")
+
+    def replace(self, **changes: Any) -> Parameters:
+        return replace(self, **changes)
+
+
+def describe() -> list[dict[str, Any]]:
+    """The parameter table: name, default, bounds, doc and source (for --help and docs)."""
+    return [
+        {"name": f.name, "default": f.default, **f.metadata}
+        for f in fields(Parameters)
+    ]
+
+
+PARAMETER_NAMES = frozenset(f.name for f in fields(Parameters))

@@ -1,0 +1,87 @@
+"""Cultural perspective: the logic of appropriateness and path dependency (MODEL.md s4).
+
+What is appropriate for a municipality depends on who it would be with (identity fit: similar
+culture, same region, trust; founder blocs, 004 L874; regional trust, L862), on which systems
+it already runs (system-family camps, 004 L860-870; "hard to find partners, our portfolio was
+so different", 001 L2471), on its autonomy norm (the "culture of autonomy", 004), and on habit:
+status-quo bias grows with tenure and relaxes while a critical juncture is open (004 L1032).
+Co-members grow trust and converge culturally (Axelrod), which makes lock-in self-reinforcing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..parameters import Parameters
+
+# Neutral points: a partner group this similar/compatible/trusted is culturally indifferent.
+NEUTRAL_SIMILARITY = 0.5
+NEUTRAL_REGION_SHARE = 0.5
+NEUTRAL_TRUST = 0.3
+NEUTRAL_FAMILY_SHARE = 0.5
+
+
+def habit(tenure: float, juncture_open: bool, p: Parameters) -> float:
+    """Status-quo bonus: grows with tenure in the current arrangement; relaxed at junctures."""
+    strength = p.habit_strength * (1.0 - math.exp(-tenure / p.habit_years))
+    return strength * (1.0 - p.juncture_relief) if juncture_open else strength
+
+
+def identity_fit(similarity: float, region_share: float, trust: float, family_share: float,
+                 p: Parameters) -> float:
+    """How appropriate it feels to be with a group of partners."""
+    return (p.identity_weight * (similarity - NEUTRAL_SIMILARITY)
+            + p.region_weight * (region_share - NEUTRAL_REGION_SHARE)
+            + p.trust_weight * (trust - NEUTRAL_TRUST)
+            + p.family_weight * (family_share - NEUTRAL_FAMILY_SHARE))
+
+
+def autonomy_cost(autonomy: float, pooled_share: float, p: Parameters) -> float:
+    """The autonomy norm resists handing a share of the portfolio to a joint body."""
+    return p.autonomy_weight * autonomy * pooled_share
+
+
+def voice(mean_trust: float, tenure: float, p: Parameters) -> float:
+    """Voice is appropriate for loyal members with more than a year's tenure (002 L2274-2278)."""
+    return p.voice_weight * mean_trust if tenure >= 1 else -math.inf
+
+
+def group_profile(i: int, members: np.ndarray, culture: np.ndarray, region: np.ndarray,
+                  family: np.ndarray, trust: np.ndarray) -> tuple[float, float, float, float]:
+    """(similarity, same-region share, mean trust, same-family share) of i towards a group."""
+    if members.size == 0:
+        return NEUTRAL_SIMILARITY, NEUTRAL_REGION_SHARE, NEUTRAL_TRUST, NEUTRAL_FAMILY_SHARE
+    similarity = float((culture[members] == culture[i]).mean())
+    return (similarity, float((region[members] == region[i]).mean()),
+            float(trust[i, members].mean()), float((family[members] == family[i]).mean()))
+
+
+def update_trust(trust: np.ndarray, baseline: np.ndarray, together: np.ndarray, p: Parameters) -> None:
+    """Trust grows between co-members and decays towards its baseline when apart (in place)."""
+    grow = together & (trust < 1.0)
+    trust[grow] += p.trust_gain * (1.0 - trust[grow])
+    apart = ~together
+    trust[apart] += p.trust_decay * (baseline[apart] - trust[apart])
+
+
+def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Generator, p: Parameters) -> None:
+    """Axelrod convergence: a member may copy one differing trait from a random co-member,
+    with probability rising with their similarity (in place)."""
+    if p.convergence_rate <= 0:
+        return
+    for members in groups:
+        if members.size < 2:
+            continue
+        draws = rng.random(members.size)
+        partners = members[rng.integers(0, members.size, members.size)]
+        for i, j, u in zip(members, partners, draws, strict=True):
+            if i == j:
+                continue
+            same = culture[i] == culture[j]
+            similarity = same.mean()
+            if u < p.convergence_rate * (0.5 + similarity) and not same.all():
+                differing = np.flatnonzero(~same)
+                f = differing[rng.integers(differing.size)]
+                culture[i, f] = culture[j, f]

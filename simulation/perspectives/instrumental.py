@@ -1,0 +1,167 @@
+"""Instrumental perspective: the logic of consequence under bounded rationality (MODEL.md s4).
+
+A municipality compares the net benefit per inhabitant of its options: ICT cost with economies of
+scale ("we are too small", 004 L764; even the largest stay for scale, L766), a pooled cost that
+grows faster than linearly with the number and heterogeneity of members ("more cooks, more
+mess", 002 L2179-2209), development gains that grow with member size (002 L1534-1633), the misfit
+of one standard for all, the delay of slow joint processes (004 L888), the risk of shocks alone
+(004 L908-928), and one-off switching costs spread over a planning horizon.
+
+Everything here is a pure function of plain numbers so that the rules read as the theory and
+can be tested one by one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+from ..governance import GovernanceModel
+from ..parameters import Parameters
+
+
+class Pool(NamedTuple):
+    """What a collaboration's pooled cost depends on: its members' sizes and pooled shares."""
+
+    n: int
+    sum_pop: float
+    sum_pop2: float
+    sum_eff: float  # sum of effective pooled share times population: pooled inhabitants
+
+    def plus(self, population: float, effective: float) -> Pool:
+        return Pool(self.n + 1, self.sum_pop + population, self.sum_pop2 + population**2,
+                    self.sum_eff + effective * population)
+
+    def minus(self, population: float, effective: float) -> Pool:
+        return Pool(self.n - 1, self.sum_pop - population, self.sum_pop2 - population**2,
+                    self.sum_eff - effective * population)
+
+    def merged(self, other: Pool) -> Pool:
+        return Pool(self.n + other.n, self.sum_pop + other.sum_pop,
+                    self.sum_pop2 + other.sum_pop2, self.sum_eff + other.sum_eff)
+
+
+EMPTY_POOL = Pool(0, 0.0, 0.0, 0.0)
+
+
+class Standing(NamedTuple):
+    """What a member experiences of its collaboration besides cost: the common standard and pace."""
+
+    development_quality: float  # 0..1, from development output
+    delay: float  # years of joint-process delay (onboarding backlog over capacity)
+    standard: float  # the common ambition level, 0..1
+    mandatory: bool  # mandatory common systems (IKT Agder) vs voluntary minimum (HIKT2025)
+
+
+def size_heterogeneity(pool: Pool) -> float:
+    """Coefficient of variation of member populations."""
+    if pool.n < 2 or pool.sum_pop <= 0:
+        return 0.0
+    variance = max(0.0, pool.sum_pop2 / pool.n - (pool.sum_pop / pool.n) ** 2)
+    return math.sqrt(variance) / (pool.sum_pop / pool.n)
+
+
+def transaction_cost(pool: Pool, gov: GovernanceModel, p: Parameters) -> float:
+    """Coordination cost growing faster than linearly with members and their heterogeneity."""
+    if pool.n < 2:
+        return 0.0
+    return (p.transaction_cost * gov.transaction_coefficient * (pool.n - 1) ** p.transaction_exponent
+            * (1.0 + p.heterogeneity_weight * size_heterogeneity(pool)))
+
+
+def pooled_cost(pool: Pool, gov: GovernanceModel, p: Parameters, cloud: float) -> float:
+    """Yearly cost of the joint organisation: fixed + discounted variable + transaction cost."""
+    per_capita = p.per_capita_cost * (1.0 - p.pooled_discount * cloud)
+    return p.collab_fixed_cost + per_capita * pool.sum_eff + transaction_cost(pool, gov, p)
+
+
+def cost_share(gov: GovernanceModel, population: float, effective: float, pool: Pool) -> float:
+    """A member's share of the pooled cost under the governance model's cost key."""
+    if pool.n == 0:
+        return 0.0
+    per_capita = population / pool.sum_pop if pool.sum_pop > 0 else 1.0 / pool.n
+    if gov.cost_key == "per_capita":  # ownership proportional to population (004 L303)
+        return per_capita
+    if gov.cost_key == "equal":
+        return 1.0 / pool.n
+    if gov.cost_key == "mixed":
+        w = gov.mixed_equal_weight
+        return w / pool.n + (1.0 - w) * per_capita
+    # usage: pay for what you pool
+    return effective * population / pool.sum_eff if pool.sum_eff > 0 else 1.0 / pool.n
+
+
+def alone_cost(population: float, p: Parameters) -> float:
+    """Yearly ICT cost of running everything alone: a fixed cost plus a per-inhabitant cost."""
+    return p.fixed_cost + p.per_capita_cost * population
+
+
+def shock_exposure(competence: float, effective: float, risk: float, p: Parameters) -> float:
+    """Expected loss per inhabitant from shocks; pooled security protects members (004 L920)."""
+    return risk * p.shock_loss * (1.0 - 0.5 * competence) * (1.0 - p.member_protection * effective)
+
+
+def alone_net_benefit(population: float, competence: float, risk: float, p: Parameters) -> float:
+    """Net benefit per inhabitant of standing alone: own quality minus own cost and risk."""
+    return (p.quality_value * competence - alone_cost(population, p) / population
+            - shock_exposure(competence, 0.0, risk, p))
+
+
+def misfit(ambition: float, standing: Standing) -> float:
+    """Gap between own ambition and the common standard. Under the voluntary 'good enough'
+    minimum, members above the standard opt in to more and feel little of the gap (004 L750)."""
+    gap = ambition - standing.standard
+    if standing.mandatory:
+        return abs(gap)
+    return max(0.0, -gap) + 0.25 * max(0.0, gap)
+
+
+def member_quality(population: float, competence: float, effective: float,
+                   standing: Standing, p: Parameters) -> float:
+    """Service quality: pooled operations plus development gains that grow with member size."""
+    size_gain = population / (population + p.size_gain_half) if p.size_gain_half > 0 else 1.0
+    pooled = p.operations_quality + (1.0 - p.operations_quality) * standing.development_quality * size_gain
+    return effective * pooled + (1.0 - effective) * competence
+
+
+def member_net_benefit(population: float, competence: float, ambition: float, effective: float,
+                       pool: Pool, gov: GovernanceModel, standing: Standing, risk: float,
+                       cloud: float, p: Parameters) -> tuple[float, float]:
+    """(net benefit, cost) per inhabitant of a member with pooled share ``effective``.
+
+    ``pool`` must already include this member with this effective share.
+    """
+    own = (1.0 - effective) * alone_cost(population, p)
+    shared = cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud)
+    cost = (own + shared) / population
+    quality = member_quality(population, competence, effective, standing, p)
+    net = (p.quality_value * quality - cost
+           - p.misfit_cost * effective * misfit(ambition, standing)
+           - p.delay_cost * effective * standing.delay
+           - shock_exposure(competence, effective, risk, p))
+    return net, cost
+
+
+def development_quality(output: float, p: Parameters) -> float:
+    """Saturating value of a collaboration's development output (developer-years)."""
+    return 1.0 - math.exp(-max(0.0, output) / p.development_half)
+
+
+def development_capacity(pool: Pool, p: Parameters) -> float:
+    """Developer-years a collaboration can field, from its pooled inhabitants."""
+    return p.development_rate * pool.sum_eff / 10_000.0
+
+
+def onboarding_work(population: float, p: Parameters) -> float:
+    """Developer-years needed to move a new member onto the common platform (002 L2191-2217)."""
+    return p.onboarding_work * (1.0 + population / 10_000.0)
+
+
+def amortised(one_off_per_inhabitant: float, p: Parameters) -> float:
+    """A one-off cost per inhabitant, spread over the planning horizon."""
+    return one_off_per_inhabitant / p.horizon
+
+
+def utility(net_benefit: float, one_off: float, p: Parameters) -> float:
+    """Instrumental utility: net benefit minus amortised one-off costs, in utility units."""
+    return (net_benefit - amortised(one_off, p)) / p.utility_scale

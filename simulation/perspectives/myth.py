@@ -1,0 +1,38 @@
+"""Myth perspective: the institutional environment and legitimacy (MODEL.md s4).
+
+Collaboration and standardisation are rationalised myths: national strategies and KS recipes
+("better, smarter, more efficient", "as many identical systems as possible") raise legitimacy
+pressure L(t) over time (sources 000, 001, 003, 004). A municipality's receptivity scales how
+much of that pressure it feels. Isomorphism comes in three kinds: coercive (formal, legally
+sanctioned forms look more legitimate), mimetic (imitate neighbours and successful
+collaborations under uncertainty, e.g. the "IKT Agder model", 004 L1060) and normative
+(professional recipes favour more coordination). Decoupling: the myth rewards formal membership
+and declared coordination, not practice, so it is blind to leakage (004 L888).
+"""
+
+from __future__ import annotations
+
+from ..parameters import Parameters
+
+
+def legitimacy(pressure: float, receptivity: float, form_legitimacy: float, p: Parameters) -> float:
+    """Legitimacy gained by belonging to a collaboration of a given (coercively sanctioned) form."""
+    return p.legitimacy_weight * pressure * receptivity * (0.5 + 0.5 * form_legitimacy)
+
+
+def mimetic(peer_share: float, reputation: float, competence: float, p: Parameters) -> float:
+    """Imitation of what neighbours do and of successful collaborations, stronger the more
+    uncertain (less competent) the municipality is."""
+    uncertainty = 1.0 - competence
+    return p.mimetic_weight * uncertainty * (peer_share + max(0.0, reputation))
+
+
+def standardisation(pressure: float, receptivity: float, step: float, p: Parameters) -> float:
+    """Declared coordination is legitimate ("as many identical systems as possible") and
+    carried by professional recipes (normative isomorphism)."""
+    return (p.legitimacy_weight * pressure * receptivity + p.normative_weight) * step
+
+
+def consolidation(pressure: float, receptivity: float, p: Parameters) -> float:
+    """Bigger, merged collaborations look more modern under pressure."""
+    return p.merger_legitimacy * pressure * receptivity

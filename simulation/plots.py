@@ -1,0 +1,107 @@
+"""Figures used by the CLI, notebooks and reports. Each takes tables, returns a Figure."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+SIZE_COLOURS = {"small": "#d95f02", "medium": "#7570b3", "large": "#1b9e77"}
+
+
+def membership(collabs: pd.DataFrame, series: pd.DataFrame, n_municipalities: int, title: str = ""):
+    """Members of each collaboration over time (stacked), and the overall membership share."""
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    years = series.set_index("tick")["year"]
+    if not collabs.empty:
+        table = collabs.pivot_table(index="tick", columns="name", values="members", aggfunc="sum").fillna(0)
+        table = table.reindex(series.tick).fillna(0)
+        order = table.max().sort_values(ascending=False).index
+        ax.stackplot(years.loc[table.index], table[order].T.values, labels=list(order), alpha=0.85)
+        if len(order) <= 12:
+            ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    ax.set_ylim(0, n_municipalities)
+    ax.set_ylabel("member municipalities")
+    ax.set_xlabel("year")
+    ax2 = ax.twinx()
+    ax2.plot(series.year, series.member_population_share * 100, color="black", lw=1.5, ls="--",
+             label="share of population in a collaboration")
+    ax2.set_ylim(0, 105)
+    ax2.set_ylabel("% of population in a collaboration (dashed)")
+    _mark_events(ax, series)
+    ax.set_title(title or "Membership by collaboration")
+    fig.tight_layout()
+    return fig
+
+
+def costs(series: pd.DataFrame, title: str = ""):
+    """ICT cost per inhabitant by size class: economies of scale and what collaboration buys."""
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    for cls, colour in SIZE_COLOURS.items():
+        col = f"cost_{cls}"
+        if col in series and series[col].notna().any():
+            ax.plot(series.year, series[col], color=colour, lw=2, label=cls)
+    ax.set_ylabel("ICT cost per inhabitant (NOK/year)")
+    ax.set_xlabel("year")
+    ax.legend(title="size class", frameon=False)
+    _mark_events(ax, series)
+    ax.set_title(title or "ICT cost per inhabitant by size class")
+    fig.tight_layout()
+    return fig
+
+
+def coordination(series: pd.DataFrame, title: str = ""):
+    """Declared coordination and leakage of members, against legitimacy pressure L(t)."""
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ax.plot(series.year, series.mean_coordination, lw=2, label="mean coordination c (members)")
+    ax.plot(series.year, series.mean_leakage, lw=2, label="mean leakage (bought outside)")
+    ax.plot(series.year, series.legitimacy, lw=1.5, ls=":", color="grey", label="legitimacy pressure L(t)")
+    ax.plot(series.year, series.lock_in_share, lw=1.2, ls="--", color="black", label="locked-in members")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("year")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    _mark_events(ax, series)
+    ax.set_title(title or "Coordination, leakage and lock-in")
+    fig.tight_layout()
+    return fig
+
+
+def network(model, title: str = ""):
+    """The region: municipalities at their positions, coloured by collaboration, sized by population."""
+    fig, ax = plt.subplots(figsize=(7, 6))
+    xy = np.array([[s.x, s.y] for s in model.scenario.municipalities])
+    for i, j in model.graph.edges:
+        ax.plot(*xy[[i, j]].T, color="#cccccc", lw=0.6, zorder=1)
+    names = sorted({mm.collaboration.name for mm in model.municipalities if mm.collaboration})
+    cmap = plt.get_cmap("tab20", max(1, len(names)))
+    colours = [cmap(names.index(mm.collaboration.name)) if mm.collaboration else (0.85, 0.85, 0.85, 1)
+               for mm in model.municipalities]
+    pop = np.array([mm.population for mm in model.municipalities])
+    ax.scatter(xy[:, 0], xy[:, 1], s=20 + 400 * np.sqrt(pop / pop.max()), c=colours,
+               edgecolors="black", linewidths=0.5, zorder=2)
+    if len(model.municipalities) <= 30:
+        for mm, (x, y) in zip(model.municipalities, xy, strict=True):
+            ax.annotate(mm.name, (x, y), fontsize=8, ha="center", va="bottom", xytext=(0, 8),
+                        textcoords="offset points")
+    for k, name in enumerate(names[:12]):
+        ax.scatter([], [], color=cmap(k), label=name)
+    ax.scatter([], [], color=(0.85, 0.85, 0.85, 1), label="outside")
+    ax.legend(fontsize=8, frameon=False, loc="best")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title or f"{model.scenario.name}, {model.year}: collaborations (colour), population (size)")
+    fig.tight_layout()
+    return fig
+
+
+def _mark_events(ax, series: pd.DataFrame) -> None:
+    """Shade critical junctures and mark shocks."""
+    if "juncture" in series:
+        for year in series.year[series.juncture == 1]:
+            ax.axvspan(year - 0.5, year + 0.5, color="gold", alpha=0.15, lw=0)
+    if "shock" in series:
+        for year in series.year[series.shock == 1]:
+            ax.axvline(year, color="red", alpha=0.3, lw=1)
