@@ -80,7 +80,8 @@ class CollaborationModel(mesa.Model):
         self._founded = 0
         for spec in scenario.collaborations:
             members = [self.municipalities[index[n]] for n in spec.members]
-            self._create(members, self.governance[spec.governance], spec.name, spec.family)
+            k = self._create(members, self.governance[spec.governance], spec.name, spec.family)
+            k.founded = spec.founded if spec.founded is not None else scenario.start_year
         for mm in self.municipalities:
             mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
         self._settle()

@@ -10,7 +10,6 @@ kept, the best alternative).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,6 +87,3 @@ def locked_in(options: list[Option], weights: tuple[float, float, float]) -> boo
     without = [u - o.switching for u, o in zip(with_costs, leaving, strict=True)]
     return stay >= max(with_costs) and stay - options[0].switching < max(without)
 
-
-def finite(x: float) -> bool:
-    return not math.isinf(x) and not math.isnan(x)

@@ -1,0 +1,90 @@
+"""Governance models: cost keys, exit terms and decision rules do what they say."""
+
+import pytest
+
+from simulation import CollaborationModel
+from simulation.governance import (
+    GOVERNANCE_MODELS,
+    collective_decision,
+    collective_level,
+    governance_table,
+)
+from simulation.perspectives import choice, instrumental
+from simulation.perspectives.choice import Option
+
+
+@pytest.mark.parametrize("name", sorted(GOVERNANCE_MODELS))
+def test_cost_shares_sum_to_the_pooled_cost(name):
+    m = CollaborationModel("agder", seed=2, overrides={"governance": name, "ticks": 6}).run()
+    assert m.collaborations, "expected at least one collaboration"
+    for k in m.collaborations:
+        shares = k.cost_shares()
+        assert sum(shares) == pytest.approx(1.0)
+        assert all(s >= 0 for s in shares)
+        total = instrumental.pooled_cost(k.pool, k.governance, m.params, m.cloud)
+        assert sum(s * total for s in shares) == pytest.approx(total)
+
+
+def test_per_capita_key_tracks_population():
+    m = CollaborationModel("hedmark", seed=1, overrides={"governance": "iks"}).run(3)
+    for k in m.collaborations:
+        pops = [mm.population for mm in k.members]
+        for share, pop in zip(k.cost_shares(), pops, strict=True):
+            assert share == pytest.approx(pop / sum(pops))
+
+
+@pytest.mark.parametrize("name", ["host", "iks", "as"])
+def test_exit_notice_is_honoured(name):
+    m = CollaborationModel("two_hubs", seed=1, overrides={"governance": name})
+    k = m.collaborations[0]
+    leaver = min(k.members, key=lambda mm: mm.population)
+    notice = m.governance[name].exit_notice
+    assert notice >= 1
+    leaver.act(Option(choice.EXIT, target=k), [Option(choice.STAY), Option(choice.EXIT, target=k)], 1)
+    for _ in range(notice - 1):
+        m.step()
+        assert leaver.collaboration is k, "left before the notice period was over"
+    m.step()
+    assert leaver not in k.members, "still a member after the notice period"
+
+
+def test_exit_costs_rank_as_in_the_governance_table():
+    costs = {name: g.exit_cost for name, g in GOVERNANCE_MODELS.items()}
+    assert costs["as"] > costs["iks"] > costs["host"] > costs["loose_network"] == 0.0
+
+
+def test_decision_rules():
+    votes, weights = [True, False, False], [70.0, 20.0, 10.0]
+    assert collective_decision("host", votes, weights, chair=0)
+    assert not collective_decision("majority", votes, weights, chair=0)
+    assert collective_decision("weighted_majority", votes, weights, chair=0)
+    assert not collective_decision("unanimity", votes, weights, chair=0)
+    # simple majority with the chair's double vote on ties (004 L796)
+    assert collective_decision("majority", [True, False, True, False], [1, 1, 1, 1], chair=0)
+    assert not collective_decision("majority", [True, False, True, False], [1, 1, 1, 1], chair=1)
+
+
+def test_standard_by_decision_rule():
+    values, weights = [0.9, 0.5, 0.2], [60.0, 30.0, 10.0]
+    assert collective_level("host", values, weights, 1) == 0.5
+    assert collective_level("consensus", values, weights, 0) == 0.2  # 'good enough' minimum
+    assert collective_level("majority", values, weights, 0) == 0.5
+    assert collective_level("weighted_majority", values, weights, 0) == 0.9
+
+
+def test_collaboration_applies_its_decision_rule():
+    m = CollaborationModel("two_hubs", seed=1, overrides={"governance": "host"})
+    k = max(m.collaborations, key=lambda k: len(k.members))
+    chair = k.members[k.chair()]
+    only_chair = lambda mm: 1.0 if mm is chair else -1.0  # noqa: E731
+    all_but_chair = lambda mm: -1.0 if mm is chair else 1.0  # noqa: E731
+    assert k.vote(only_chair)
+    assert not k.vote(all_but_chair)
+
+
+def test_governance_overrides_are_validated():
+    with pytest.raises(ValueError):
+        governance_table({"iks": {"decision_rule": "dictator"}})
+    with pytest.raises(ValueError):
+        governance_table({"nope": {}})
+    assert governance_table({"iks": {"exit_notice": 3}})["iks"].exit_notice == 3

@@ -1,0 +1,122 @@
+"""Each perspective's direction of effect, as a rule and in the running model."""
+
+import numpy as np
+
+from simulation.parameters import Parameters
+from simulation.perspectives import choice, cultural, instrumental, myth
+from simulation.perspectives.choice import Option
+
+from .helpers import ensemble
+
+P = Parameters()
+
+
+# ---- instrumental -------------------------------------------------------------------------
+def test_economies_of_scale_make_small_municipalities_pay_more_per_inhabitant():
+    per_inhabitant = [instrumental.alone_cost(n, P) / n for n in (1_000, 5_000, 30_000, 100_000)]
+    assert per_inhabitant == sorted(per_inhabitant, reverse=True)
+
+
+def test_transaction_cost_grows_faster_than_linearly_with_members():
+    from simulation.governance import GOVERNANCE_MODELS
+
+    gov = GOVERNANCE_MODELS["iks"]
+    pools = {}
+    for n in (2, 4, 8):
+        pool = instrumental.EMPTY_POOL
+        for _ in range(n):
+            pool = pool.plus(10_000, 0.5)
+        pools[n] = instrumental.transaction_cost(pool, gov, P)
+    assert pools[8] / pools[4] > 2 and pools[4] / pools[2] > 2
+
+
+def test_heterogeneity_raises_transaction_cost():
+    from simulation.governance import GOVERNANCE_MODELS
+
+    gov = GOVERNANCE_MODELS["iks"]
+    alike = instrumental.EMPTY_POOL.plus(10_000, 0.5).plus(10_000, 0.5).plus(10_000, 0.5)
+    unlike = instrumental.EMPTY_POOL.plus(1_000, 0.5).plus(2_000, 0.5).plus(27_000, 0.5)
+    assert instrumental.transaction_cost(unlike, gov, P) > instrumental.transaction_cost(alike, gov, P)
+
+
+def test_higher_fixed_cost_makes_small_municipalities_join_more():
+    low = ensemble("synthetic", {"ticks": 3, "fixed_cost": 1e6})
+    high = ensemble("synthetic", {"ticks": 3, "fixed_cost": 2e7})
+    assert high["small_members"] > low["small_members"]
+    assert high["departures"] < low["departures"]
+
+
+# ---- cultural -----------------------------------------------------------------------------
+def test_habit_grows_with_tenure_and_relaxes_at_junctures():
+    values = [cultural.habit(t, False, P) for t in (0, 2, 5, 20)]
+    assert values == sorted(values) and values[0] == 0
+    assert cultural.habit(20, True, P) < cultural.habit(20, False, P)
+
+
+def test_identity_fit_prefers_similar_trusted_same_region_partners():
+    close = cultural.identity_fit(0.9, 1.0, 0.8, 1.0, P)
+    far = cultural.identity_fit(0.1, 0.0, 0.1, 0.0, P)
+    assert close > 0 > far
+
+
+def test_stronger_habit_lowers_exits():
+    weak = ensemble("synthetic", {"ticks": 20, "habit_strength": 0.0})
+    strong = ensemble("synthetic", {"ticks": 20, "habit_strength": 3.0})
+    assert strong["departures"] < weak["departures"]
+
+
+# ---- myth ---------------------------------------------------------------------------------
+def test_legitimacy_rises_with_pressure_receptivity_and_formal_form():
+    assert myth.legitimacy(0.8, 0.5, 0.5, P) > myth.legitimacy(0.2, 0.5, 0.5, P)
+    assert myth.legitimacy(0.5, 0.9, 0.5, P) > myth.legitimacy(0.5, 0.1, 0.5, P)
+    assert myth.legitimacy(0.5, 0.5, 1.0, P) > myth.legitimacy(0.5, 0.5, 0.0, P)
+
+
+def test_imitation_is_stronger_under_uncertainty():
+    assert myth.mimetic(0.5, 0.2, competence=0.2, p=P) > myth.mimetic(0.5, 0.2, competence=0.8, p=P)
+
+
+def test_stronger_legitimacy_pressure_raises_membership():
+    # Under the myth perspective alone, membership is driven by legitimacy only.
+    none = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "perspectives": "myth", "legitimacy_weight": 0.0})
+    strong = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "perspectives": "myth", "legitimacy_weight": 4.0})
+    assert strong["member_share"] > none["member_share"] + 0.3
+    # With all three perspectives, stronger pressure keeps members in.
+    full_none = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "legitimacy_weight": 0.0})
+    full_strong = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "legitimacy_weight": 4.0})
+    assert full_strong["member_share"] >= full_none["member_share"]
+    assert full_strong["departures"] < full_none["departures"]
+
+
+# ---- choice -------------------------------------------------------------------------------
+def test_logit_choice_is_greedy_when_cold_and_spread_when_hot():
+    options = [Option("stay", utilities=(0.0, 0.0, 0.0)), Option("join", utilities=(1.0, 0.0, 0.0))]
+    rng = np.random.default_rng(0)
+    cold = [choice.logit_choice(options, (1, 1, 1), 0.01, rng) for _ in range(200)]
+    hot = [choice.logit_choice(options, (1, 1, 1), 10.0, rng) for _ in range(2000)]
+    assert set(cold) == {1}
+    assert 0.4 < np.mean(hot) < 0.6
+
+
+def test_tipping_perspective_is_the_one_that_contributed_most():
+    stay = Option("stay", utilities=(0.0, 0.5, 0.0))
+    join = Option("join", utilities=(0.2, 0.0, 0.9))
+    assert choice.tipped_by([stay, join], 1, (1.0, 1.0, 1.0)) == "myth"
+    assert choice.tipped_by([stay, join], 0, (1.0, 1.0, 1.0)) == "cultural"
+    assert choice.tipped_by([stay, join], 1, (1.0, 1.0, 0.0)) == "instrumental"
+
+
+def test_switched_off_perspective_weighs_nothing():
+    from simulation import CollaborationModel
+
+    m = CollaborationModel("hedmark", seed=1, overrides={"perspectives": "instrumental,cultural"})
+    assert m.weights[2] == 0.0 and m.weights[0] > 0 and m.weights[1] > 0
+
+
+def test_lock_in_needs_switching_costs_to_be_decisive():
+    stay = Option("stay", utilities=(0.0, 0.6, 0.0), switching=0.6)
+    leave = Option("exit", utilities=(0.3, 0.0, 0.0), switching=-0.1)
+    assert choice.locked_in([stay, leave], (1, 1, 1))
+    free = Option("exit", utilities=(0.3, 0.0, 0.0), switching=0.0)
+    assert not choice.locked_in([Option("stay", utilities=(0.5, 0.0, 0.0)), free], (1, 1, 1))
+
