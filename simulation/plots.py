@@ -101,7 +101,7 @@ def _mark_events(ax, series: pd.DataFrame) -> None:
     """Shade critical junctures and mark shocks."""
     if "juncture" in series:
         for year in series.year[series.juncture == 1]:
-            ax.axvspan(year - 0.5, year + 0.5, color="gold", alpha=0.15, lw=0)
+            ax.axvspan(year - 0.5, year + 0.5, fill=False, hatch="///", edgecolor="goldenrod", lw=0, alpha=0.6)
     if "shock" in series:
         for year in series.year[series.shock == 1]:
             ax.axvline(year, color="red", alpha=0.3, lw=1)
