@@ -336,6 +336,15 @@ class Collaboration(mesa.Agent):
     def standing(self) -> instrumental.Standing:
         return instrumental.Standing(self.development_quality, self.delay, self.standard, self.mandatory)
 
+    def prospective_standing(self, grown: instrumental.Pool, added_work: float) -> instrumental.Standing:
+        """How the collaboration would look after growing to ``grown``: more development capacity
+        in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
+        p = self.model.params
+        capacity = instrumental.development_capacity(grown, p)
+        delay = min(3.0, self.delay + added_work / max(self.capacity, 1e-9)) / p.horizon
+        return self.standing()._replace(
+            development_quality=instrumental.development_quality(capacity, p), delay=delay)
+
     def refresh(self) -> None:
         pool = instrumental.EMPTY_POOL
         for mm in self.members:

@@ -273,17 +273,14 @@ class CollaborationModel(mesa.Model):
         p = self.params
         e = member.effective_share(k)
         e_new = min(p.initial_coordination, applicant.cap(k))
-        standing = k.standing()
         grown = k.pool.plus(applicant.population, e_new)
-        extra_delay = instrumental.onboarding_work(applicant.population, p) / max(k.capacity, 1e-9)
-        after = standing._replace(  # more development capacity in the long run, delay now
-            development_quality=instrumental.development_quality(instrumental.development_capacity(grown, p), p),
-            delay=min(3.0, standing.delay + extra_delay) / p.horizon)
         before_net, _ = instrumental.member_net_benefit(
             member.population, member.competence, member.ambition, e, k.pool, k.governance,
-            standing, self.env.risk, self.cloud, p)
+            k.standing(), self.env.risk, self.cloud, p)
         after_net, _ = instrumental.member_net_benefit(
-            member.population, member.competence, member.ambition, e, grown, k.governance, after, self.env.risk, self.cloud, p)
+            member.population, member.competence, member.ambition, e, grown, k.governance,
+            k.prospective_standing(grown, instrumental.onboarding_work(applicant.population, p)),
+            self.env.risk, self.cloud, p)
         u_i = (after_net - before_net) / p.utility_scale
         same_region = float(self.region_code[member.index] == self.region_code[applicant.index])
         u_c = p.trust_weight * (self.trust[member.index, applicant.index] - cultural.NEUTRAL_TRUST) \
@@ -321,11 +318,14 @@ class CollaborationModel(mesa.Model):
         e = mm.effective_share(own)
         now, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, own.pool,
                                                  own.governance, own.standing(), self.env.risk, self.cloud, p)
-        standing = absorbing.standing()._replace(delay=min(3.0, absorbing.delay + 0.5))
+        absorbed = other if absorbing is own else own
+        work = sum(instrumental.onboarding_work(x.population, p) for x in absorbed.members)
         then, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, merged,
-                                                  absorbing.governance, standing, self.env.risk, self.cloud, p)
+                                                  absorbing.governance, absorbing.prospective_standing(merged, work),
+                                                  self.env.risk, self.cloud, p)
         u_i = (then - now) / p.utility_scale
-        u_c = mm.fit(other.member_indices()) - mm.fit(own.member_indices(exclude=mm.index))
+        everyone = np.concatenate([own.member_indices(exclude=mm.index), other.member_indices()])
+        u_c = mm.fit(everyone) - mm.fit(own.member_indices(exclude=mm.index))
         u_m = myth.consolidation(self.env.legitimacy, mm.receptivity, p)
         return choice.combined((u_i, u_c, u_m), mm.weights)
 
