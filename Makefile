@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean app
 
 install: $(VENV)/.installed
 
@@ -21,6 +21,12 @@ demo: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# The interactive page (imcsim app); caches Solara's browser assets from npm first (offline-safe).
+# The browser test installs Debian's chromium and these assets itself (scripts/install_*.sh).
+app: install
+	bash scripts/install_app_assets.sh $(BIN)/python
+	$(BIN)/imcsim app two_hubs
 
 lint: install
 	$(BIN)/ruff check .

@@ -42,6 +42,7 @@ class Municipality(mesa.Agent):
         self.receptivity = spec.receptivity
         self.collaboration: Collaboration | None = None
         self.coordination = 0.0  # declared share of the portfolio on common systems
+        self.carried = 0.0  # coordination a switching member brings to its next collaboration
         self.leakage = 0.0  # share bought outside although a member (004 L888)
         self.tenure = 0  # years in the current arrangement
         self.notice_until: int | None = None
@@ -53,6 +54,7 @@ class Municipality(mesa.Agent):
         self.locked_in = False
         self.last_choice = choice.STAY
         self.tipped_by = ""
+        self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
 
     # ---- derived state ---------------------------------------------------------------------
     def size_class(self) -> str:
@@ -124,10 +126,11 @@ class Municipality(mesa.Agent):
         u = (instrumental.utility(self.alone_outcome, 0.0, p), habit, 0.0)
         return Option(choice.STAY, utilities=u, switching=self.weights[1] * habit)
 
-    def join_option(self, collab: Collaboration, one_off_extra: float = 0.0) -> Option:
-        """Utility of applying to ``collab`` with the initial coordination level."""
+    def join_option(self, collab: Collaboration, one_off_extra: float = 0.0, carried: float = 0.0) -> Option:
+        """Utility of applying to ``collab`` with the initial coordination level, or the level a
+        switching member brings along (``carried``)."""
         m, p = self.model, self.model.params
-        c0 = max(p.initial_coordination, collab.floor)
+        c0 = max(p.initial_coordination, collab.floor, carried)
         e0 = min(c0, self.cap(collab))
         pool = collab.pool.plus(self.population, e0)
         net, _ = instrumental.member_net_benefit(
@@ -186,7 +189,9 @@ class Municipality(mesa.Agent):
         m, p = self.model, self.model.params
         k = self.collaboration
         assert k is not None
-        fit = self.fit(k.member_indices(exclude=self.index))
+        others = k.member_indices(exclude=self.index)
+        fit = self.fit(others)
+        standing = k.standing()
         belonging = (myth.legitimacy(m.env.legitimacy, self.receptivity, k.governance.legitimacy, p)
                      + myth.mimetic(m.peer_share(self, k), k.reputation, self.competence, p))
         habit = cultural.habit(self.tenure, juncture, p)
@@ -196,7 +201,7 @@ class Municipality(mesa.Agent):
             pool = k.pool.minus(self.population, self.effective_share()).plus(self.population, e)
             net, _ = instrumental.member_net_benefit(
                 self.population, self.competence, self.ambition, e, pool, k.governance,
-                k.standing(), m.env.risk, m.cloud, p)
+                standing, m.env.risk, m.cloud, p)
             return instrumental.utility(net, 0.0, p), fit - cultural.autonomy_cost(self.autonomy, e, p)
 
         u_i, u_c = as_member(self.coordination, self.leakage)
@@ -215,30 +220,32 @@ class Municipality(mesa.Agent):
             ki, kc = as_member(self.coordination, self.leakage + p.leakage_step)
             opts.append(Option(choice.LEAK, target=k, utilities=(ki, kc, belonging)))
         if self.tenure >= 1:
-            standing = k.standing()
             e = self.effective_share()
             reform_gain = 0.5 * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing)
                                      + p.delay_cost * standing.delay) / p.utility_scale
             opts.append(Option(choice.VOICE, target=k, utilities=(
-                u_i + reform_gain, u_c + cultural.voice(m.trust[self.index, k.member_indices(exclude=self.index)].mean(), self.tenure, p),
+                u_i + reform_gain, u_c + cultural.voice(m.trust[self.index, others].sum() / others.size, self.tenure, p),
                 belonging)))
         exit_one_off = self.exit_cost()
         u_exit = instrumental.utility(self.alone_outcome, exit_one_off, p)
         opts.append(Option(choice.EXIT, target=k, utilities=(u_exit, 0.0, 0.0),
                            switching=-self.weights[0] * instrumental.amortised(exit_one_off, p) / p.utility_scale))
         for other in m.reachable(self):
-            join = self.join_option(other, one_off_extra=exit_one_off)
+            join = self.join_option(other, one_off_extra=exit_one_off, carried=self.coordination)
             opts.append(Option(choice.SWITCH, target=other, utilities=join.utilities, switching=join.switching))
         return opts
 
     def exit_cost(self) -> float:
-        """Exit terms per inhabitant: years of the member's pooled cost share (section 5)."""
+        """Exit terms per inhabitant: years of the member's pooled cost share (section 5). While a
+        critical juncture is open (a legal-form conversion makes every member re-commit, 004 L1032;
+        002 L413-425) the terms are relaxed like habit."""
         k = self.collaboration
         if k is None:
             return 0.0
         share = instrumental.cost_share(k.governance, self.population, self.effective_share(), k.pool)
         yearly = share * instrumental.pooled_cost(k.pool, k.governance, self.model.params, self.model.cloud)
-        return k.governance.exit_cost * yearly / self.population
+        terms = k.governance.exit_cost * yearly / self.population
+        return terms * (1.0 - self.model.params.juncture_relief) if self.model.env.juncture_open else terms
 
     def fit(self, members: np.ndarray) -> float:
         m = self.model
@@ -303,6 +310,7 @@ class Collaboration(mesa.Agent):
         self.applications: list[Municipality] = []
         self.pool = instrumental.EMPTY_POOL
         self.alive = True
+        self._sight: tuple[frozenset, frozenset] | None = None  # cached by sight()
         for mm in members:
             self.admit(mm, onboarding=False)
         self.refresh()
@@ -322,6 +330,15 @@ class Collaboration(mesa.Agent):
     @property
     def floor(self) -> float:
         return self.governance.mandatory_floor if self.mandatory else 0.0
+
+    def sight(self) -> tuple[frozenset, frozenset]:
+        """(regions, municipality indices) from which this collaboration is seen: its members'
+        regions and neighbours. Cached; admit and release clear it."""
+        if self._sight is None:
+            neighbours = self.model.neighbours
+            self._sight = (frozenset(mm.region for mm in self.members),
+                           frozenset(j for mm in self.members for j in neighbours[mm.index]))
+        return self._sight
 
     def member_indices(self, exclude: int | None = None) -> np.ndarray:
         return np.array([mm.index for mm in self.members if mm.index != exclude], dtype=int)
@@ -363,7 +380,8 @@ class Collaboration(mesa.Agent):
     def admit(self, mm: Municipality, onboarding: bool = True) -> None:
         p = self.model.params
         mm.collaboration = self
-        mm.coordination = min(max(p.initial_coordination, self.floor), mm.cap(self))
+        mm.coordination = min(max(p.initial_coordination, self.floor, mm.carried), mm.cap(self))
+        mm.carried = 0.0
         if self.mandatory and mm.family != self.family:
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
             self.model.family_code[mm.index] = self.model.family_index(self.family)
@@ -372,11 +390,13 @@ class Collaboration(mesa.Agent):
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
+        self._sight = None
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)
 
     def release(self, mm: Municipality) -> None:
         self.members.remove(mm)
+        self._sight = None
         mm.collaboration = None
         mm.coordination = 0.0
         mm.leakage = 0.0
@@ -431,9 +451,17 @@ class Collaboration(mesa.Agent):
         m = self.model
         applicants, self.applications = self.applications, []
         for a in applicants:
+            lead, a.bloc_lead = a.bloc_lead, None
             if a.collaboration is not None or not self.alive:
                 continue
-            if self.governance.admission_rule == "open" or self.vote(lambda mm, a=a: m.admission_utility(mm, self, a)):
+            if lead is not None and lead in applicants:
+                # a regional bloc applies as one case and shares its lead's verdict: the Kongsvinger
+                # three joined HIKT together in 2011 (004 L301) and coordinate ownership (004 L862)
+                admitted = lead.collaboration is self
+            else:
+                admitted = self.governance.admission_rule == "open" or self.vote(
+                    lambda mm, a=a: m.admission_utility(mm, self, a))
+            if admitted:
                 self.admit(a)
                 m.counts["joins"] += 1
             else:

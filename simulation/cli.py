@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except (ScenarioError, ValueError, FileNotFoundError) as exc:
+    except (ScenarioError, ValueError, OSError) as exc:  # OSError: unreadable or unwritable paths
         print(f"imcsim: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ which perspective tipped the decisions. Per run: a one-row summary used by the C
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -128,7 +129,12 @@ def _count(name: str):
 
 def _tipped(perspective: str):
     def reporter(model) -> int:
-        return sum(1 for d in model.decisions if d[0] == model.steps and d[5] == perspective and d[3] != "stay")
+        n = 0
+        for d in reversed(model.decisions):  # this tick's decisions are the last ones recorded
+            if d[0] != model.steps:
+                break
+            n += d[5] == perspective and d[3] != "stay"
+        return n
     reporter.__name__ = f"tipped_{perspective}"
     return reporter
 
@@ -213,31 +219,34 @@ def decisions(model) -> pd.DataFrame:
 
 
 def summary(model) -> dict[str, float]:
-    """One row per run: end state and totals, the outcomes sweeps and comparisons analyse."""
-    s = series(model)
-    last = s.iloc[-1]
+    """One row per run: end state and totals, the outcomes sweeps and comparisons analyse.
+
+    Read from the collected lists rather than a DataFrame: sweeps call this once per run."""
+    s = model.datacollector.model_vars  # reporter name -> one value per tick
+    last = SimpleNamespace(**{name: values[-1] for name, values in s.items()})
+    peak = max(s["member_share"])
     out = {
         "member_share": float(last.member_share),
         "member_population_share": float(last.member_population_share),
         "collaborations": int(last.collaborations),
         "largest_share": float(last.largest_share),
         "concentration": float(last.concentration),
-        "peak_member_share": float(s.member_share.max()),
-        "retained_share": float(last.member_share / s.member_share.max()) if s.member_share.max() > 0 else 0.0,
+        "peak_member_share": float(peak),
+        "retained_share": float(last.member_share / peak) if peak > 0 else 0.0,
         "mean_coordination": float(last.mean_coordination),
         "mean_leakage": float(last.mean_leakage),
         "cost_small": float(last.cost_small),
         "cost_medium": float(last.cost_medium),
         "cost_large": float(last.cost_large),
-        "development_output": float(s.development_output.mean()),
+        "development_output": float(np.mean(s["development_output"])),
         "gain_small": float(last.gain_small),
         "gain_large": float(last.gain_large),
         "lock_in_share": float(last.lock_in_share),
         "family_camps": float(last.family_camps),
     }
     for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks", "voice", "reforms"):
-        out[c] = int(s[c].sum())
-    tipped = {p: int(s[f"tipped_{p}"].sum()) for p in ("instrumental", "cultural", "myth")}
+        out[c] = int(sum(s[c]))
+    tipped = {p: int(sum(s[f"tipped_{p}"])) for p in ("instrumental", "cultural", "myth")}
     total = sum(tipped.values())
     for p, n in tipped.items():
         out[f"tipped_{p}"] = n / total if total else 0.0

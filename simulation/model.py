@@ -12,6 +12,8 @@ All randomness comes from the model's seeded generator ``self.rng``.
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections import Counter
 from pathlib import Path
 
@@ -27,6 +29,24 @@ from .scenario import PERSPECTIVES, Scenario, load_scenario
 
 COUNTERS = ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks",
             "voice", "notices", "reforms")
+
+
+class _AgentIdCounters(weakref.WeakKeyDictionary):
+    """Per-model agent id counters that do not keep the models alive.
+
+    mesa 3.3's class-level ``Agent._ids`` is a defaultdict keyed by model, so every model ever
+    built stays in memory (mesa issue 3179, fixed upstream in 3180): a sweep's workers would grow
+    by ~50 KB per run. Same ids (1, 2, ... per model), weakly keyed."""
+
+    def __getitem__(self, model):
+        counter = self.get(model)
+        if counter is None:
+            counter = self[model] = itertools.count(1)
+        return counter
+
+
+if not isinstance(mesa.Agent._ids, _AgentIdCounters):
+    mesa.Agent._ids = _AgentIdCounters()
 
 
 class CollaborationModel(mesa.Model):
@@ -84,7 +104,7 @@ class CollaborationModel(mesa.Model):
             k.founded = spec.founded if spec.founded is not None else scenario.start_year
         for mm in self.municipalities:
             mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
-        self._settle()
+        self._settle(produce=True)
         for mm in self.municipalities:
             mm.aspiration = mm.outcome
         self.datacollector = mesa.DataCollector(
@@ -125,7 +145,7 @@ class CollaborationModel(mesa.Model):
         # 2. production and cost settlement
         for mm in self.municipalities:
             mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
-        self._settle()
+        self._settle(produce=True)
         # 3. municipalities decide, in random order
         for i in self.rng.permutation(len(self.municipalities)):
             self.municipalities[i].step()
@@ -144,9 +164,14 @@ class CollaborationModel(mesa.Model):
         if self.steps >= self.scenario.ticks:
             self.running = False
 
-    def _settle(self) -> None:
+    def _settle(self, produce: bool = False) -> None:
+        """Costs and outcomes of everyone; ``produce`` also runs the year's production, once a tick
+        (step 2), so the onboarding backlog is worked off once a year."""
         for k in self.collaborations:
-            k.produce()
+            if produce:
+                k.produce()
+            else:
+                k.refresh()
             k.settle()
         for mm in self.municipalities:
             if mm.collaboration is None:
@@ -158,7 +183,9 @@ class CollaborationModel(mesa.Model):
             if mm.notice_until is not None and mm.notice_until <= self.steps and mm.collaboration is not None:
                 k, destination = mm.collaboration, mm.destination
                 self.counts["exit_cost"] += mm.exit_cost() * mm.population
+                carried = mm.coordination if destination is not None else 0.0
                 k.release(mm)
+                mm.carried = carried
                 k.refresh()
                 self.counts["exits"] += 1
                 if destination is not None and destination.alive:
@@ -169,11 +196,10 @@ class CollaborationModel(mesa.Model):
 
     def _move_on(self) -> None:
         p = self.params
-        cid = np.array([mm.collaboration.unique_id if mm.collaboration else -1 for mm in self.municipalities])
-        together = (cid[:, None] == cid[None, :]) & (cid[:, None] >= 0)
-        cultural.update_trust(self.trust, self.trust_baseline, together, p)
+        groups = [k.member_indices() for k in self.collaborations]
+        cultural.update_trust(self.trust, self.trust_baseline, groups, p)
         np.fill_diagonal(self.trust, 1.0)
-        cultural.converge(self.culture, [k.member_indices() for k in self.collaborations], self.rng, p)
+        cultural.converge(self.culture, groups, self.rng, p)
         neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
         for mm in self.municipalities:
             mm.tenure += 1
@@ -181,7 +207,7 @@ class CollaborationModel(mesa.Model):
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
             peers = self.neighbours[mm.index]
-            peer = neighbour_outcomes[peers].mean() if peers else mm.outcome
+            peer = neighbour_outcomes[peers].sum() / len(peers) if peers else mm.outcome  # = mean(), faster
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
         for k in self.collaborations:
@@ -190,15 +216,9 @@ class CollaborationModel(mesa.Model):
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
         """Collaborations within sight: one of their members is a neighbour or in the region."""
-        seen = []
-        for k in self.collaborations:
-            if k is mm.collaboration or not k.alive:
-                continue
-            idx = k.member_indices()
-            if (self.region_code[idx] == self.region_code[mm.index]).any() or any(
-                    j in self.neighbours[mm.index] for j in idx):
-                seen.append(k)
-        return seen
+        return [k for k in self.collaborations
+                if k is not mm.collaboration and k.alive
+                and (mm.region in k.sight()[0] or mm.index in k.sight()[1])]
 
     def peer_share(self, mm: Municipality, k: Collaboration) -> float:
         peers = self.neighbours[mm.index]
@@ -228,6 +248,7 @@ class CollaborationModel(mesa.Model):
                 mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
                 self.record_decision(mate, options[1], bloc=True)
                 k.applications.append(mate)
+                mate.bloc_lead = applicant  # one case with the applicant (Collaboration.decide_applications)
 
     def found(self, founder: Municipality, partners: tuple[int, ...]) -> None:
         """Partners accept when founding beats standing alone for them."""
@@ -309,8 +330,7 @@ class CollaborationModel(mesa.Model):
                 and small.vote(lambda mm: self.merger_utility(mm, small, big, merged)))
 
     def _adjacent(self, a: Collaboration, b: Collaboration) -> bool:
-        idx_b = set(b.member_indices().tolist())
-        return any(j in idx_b for mm in a.members for j in self.neighbours[mm.index])
+        return not a.sight()[1].isdisjoint(mm.index for mm in b.members)
 
     def merger_utility(self, mm: Municipality, own: Collaboration, other: Collaboration, merged) -> float:
         p = self.params
@@ -331,7 +351,7 @@ class CollaborationModel(mesa.Model):
 
     def _merge(self, big: Collaboration, small: Collaboration) -> None:
         for mm in list(small.members):
-            small.members.remove(mm)
+            small.release(mm)
             big.admit(mm)
             mm.tenure = 0
         small.alive = False

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,6 +27,26 @@ def simulate(scenario: str | Path | Scenario, seed: int = 1, overrides: dict | N
     if ticks is not None:
         scenario = scenario.with_overrides({"ticks": ticks})
     return CollaborationModel(scenario, seed=seed).run()
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """A fresh hidden folder next to ``out`` to write into; its files move into ``out`` only once
+    everything was written, so a failed or interrupted command leaves earlier outputs intact."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a folder")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as exc:
+        raise ValueError(f"--out {out}: cannot create the folder: {exc.strerror or exc}") from None
+    try:
+        yield staging
+        out.mkdir(exist_ok=True)
+        for path in sorted(staging.iterdir()):
+            os.replace(path, out / path.name)  # atomic per file on one file system
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_tables(model: CollaborationModel, out: Path, fmt: str = "csv") -> list[Path]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from pathlib import Path
 
-from ..runs import simulate, write_plots, write_tables
-from ..scenario import load_scenario, parse_overrides
+from ..runs import simulate, staged_output, write_plots, write_tables
+from ..scenario import MAX_TICKS, load_scenario, parse_overrides
 
 SUMMARY_ROWS = [
     ("member_share", "members at the end (share of municipalities)", "{:.0%}"),
@@ -54,16 +55,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.ticks is not None and args.ticks < 1:
-        raise ValueError(f"--ticks: expected a positive integer, got {args.ticks}")
+    if args.ticks is not None and not 1 <= args.ticks <= MAX_TICKS:
+        raise ValueError(f"--ticks: expected a positive integer <= {MAX_TICKS}, got {args.ticks}")
+    if args.seed < 0:
+        raise ValueError(f"--seed: expected a non-negative integer, got {args.seed}")
+    if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
+        raise ValueError("--format parquet: needs the pyarrow package (pip install pyarrow)")
     scenario = load_scenario(args.scenario, parse_overrides(args.overrides))
-    started = time.perf_counter()
-    model = simulate(scenario, seed=args.seed, ticks=args.ticks)
-    elapsed = time.perf_counter() - started
+    if args.ticks is not None:
+        scenario = scenario.with_overrides({"ticks": args.ticks})  # checks the upper bound too
     out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
-    written = write_tables(model, out, args.format)
-    if not args.no_plots:
-        written += write_plots(model, out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a folder")
+    started = time.perf_counter()
+    model = simulate(scenario, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    with staged_output(out) as staging:  # earlier outputs in `out` survive a failure
+        written = write_tables(model, staging, args.format)
+        if not args.no_plots:
+            written += write_plots(model, staging)
     from ..metrics import summary
 
     s = summary(model)

@@ -51,19 +51,23 @@ def voice(mean_trust: float, tenure: float, p: Parameters) -> float:
 def group_profile(i: int, members: np.ndarray, culture: np.ndarray, region: np.ndarray,
                   family: np.ndarray, trust: np.ndarray) -> tuple[float, float, float, float]:
     """(similarity, same-region share, mean trust, same-family share) of i towards a group."""
-    if members.size == 0:
+    n = members.size
+    if n == 0:
         return NEUTRAL_SIMILARITY, NEUTRAL_REGION_SHARE, NEUTRAL_TRUST, NEUTRAL_FAMILY_SHARE
-    similarity = float((culture[members] == culture[i]).mean())
-    return (similarity, float((region[members] == region[i]).mean()),
-            float(trust[i, members].mean()), float((family[members] == family[i]).mean()))
+    # shares as count / n and sums / n: the same numbers as .mean(), at a fraction of the overhead
+    similarity = np.count_nonzero(culture[members] == culture[i]) / (n * culture.shape[1])
+    return (similarity, np.count_nonzero(region[members] == region[i]) / n,
+            float(trust[i, members].sum() / n), np.count_nonzero(family[members] == family[i]) / n)
 
 
-def update_trust(trust: np.ndarray, baseline: np.ndarray, together: np.ndarray, p: Parameters) -> None:
-    """Trust grows between co-members and decays towards its baseline when apart (in place)."""
-    grow = together & (trust < 1.0)
-    trust[grow] += p.trust_gain * (1.0 - trust[grow])
-    apart = ~together
-    trust[apart] += p.trust_decay * (baseline[apart] - trust[apart])
+def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarray], p: Parameters) -> None:
+    """Trust grows between co-members (``groups``: the member indices of each collaboration) and
+    decays towards its baseline when apart (in place)."""
+    blocks = [np.ix_(members, members) for members in groups]
+    before = [trust[block] for block in blocks]  # co-members' trust before the decay below
+    trust += p.trust_decay * (baseline - trust)  # all pairs decay, ...
+    for block, t in zip(blocks, before, strict=True):  # ... except co-members, who grow instead
+        trust[block] = np.where(t < 1.0, t + p.trust_gain * (1.0 - t), t)
 
 
 def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Generator, p: Parameters) -> None:

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install Debian's Chromium for the browser test (tests/test_app_browser.py) if it is missing.
+# Playwright (a Python test dependency) drives this system browser; its own browser downloads
+# ('playwright install') are never used. Needs root or sudo for apt-get; idempotent.
+set -euo pipefail
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ -x "$CHROMIUM" ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
+    echo "install_browser.sh: $CHROMIUM is missing and not root (no sudo); install Debian's chromium" >&2
+    exit 1
+  fi
+fi
+echo "install_browser.sh: installing chromium with apt-get (once)" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+test -x "$CHROMIUM"

@@ -1,0 +1,54 @@
+"""imcsim sweep EXPERIMENT: run every run of an experiment file into results/NAME/."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sweep", help="run a parameter sweep, sensitivity design or ensemble from an experiment file",
+        description="Run an experiment file (experiments/*.toml): every design point x replication, each with its "
+                    "own reproducible seed, in parallel, written incrementally to results/NAME/ as Parquet. "
+                    "Interrupt at any time and continue with --resume.",
+        epilog="Example: imcsim sweep experiments/attrition_sobol.toml --workers 2   then   imcsim analyze results/attrition_sobol",
+    )
+    p.add_argument("experiment", help="experiment file (TOML)")
+    p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1,
+                   help="local worker processes (default: all cores; 1 = serial in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (overrides --workers)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted sweep: skip runs already in the results")
+    p.add_argument("--results", default="results", type=Path, help="parent folder of the results (default: results)")
+    p.add_argument("--max-runs", type=int, metavar="N", help="run at most N more runs, then stop (try a file; resume later)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(handler=sweep)
+
+
+def sweep(args: argparse.Namespace) -> int:
+    from ..experiments import execute, load_experiment, make_plan
+
+    if args.workers < 1:
+        raise ValueError(f"--workers: expected >= 1, got {args.workers}")
+    if args.max_runs is not None and args.max_runs < 1:
+        raise ValueError(f"--max-runs: expected >= 1, got {args.max_runs}")
+    exp = load_experiment(args.experiment)
+    folder = args.results / exp.name
+    n = len(make_plan(exp))
+    engine = f"Dask scheduler {args.scheduler}" if args.scheduler else (
+        "serial" if args.workers == 1 else f"{args.workers} processes")
+    print(f"{exp.name}: {exp.design} design, {n} runs ({n // exp.replications} points x {exp.replications} "
+          f"replications) of {Path(exp.scenario).stem}; {engine} -> {folder}")
+    manifest = execute(exp, folder, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
+                       max_runs=args.max_runs, progress=not args.quiet)
+    done, failed = manifest["runs_finished"], manifest["runs_failed"]
+    print(f"{done}/{n} runs finished, {failed} failed -> {folder}")
+    if failed:
+        print(f"  failed runs are recorded with their error (status, error columns); see {folder}")
+    if manifest["complete"]:
+        print(f"analyse with: imcsim analyze {folder}")
+        return 0
+    print(f"incomplete: continue with: imcsim sweep {args.experiment} --resume")
+    return 1

@@ -1,0 +1,258 @@
+"""Experiment files: load a TOML experiment, check it, and turn it into a plan of runs.
+
+An experiment names a scenario, the parameters to vary (ranges or levels), a design, how many
+replications and ticks, which outcomes to keep and an experiment seed. Every mistake is reported
+as one line naming the file and the key, so ``imcsim sweep`` can fail fast before any run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..parameters import PARAMETER_NAMES, Parameters
+from ..scenario import Scenario, ScenarioError, load_scenario, resolve_path
+from . import designs
+from .designs import DESIGNS, Factor
+
+TOP_KEYS = {
+    "name", "description", "scenario", "design", "samples", "replications", "ticks", "seed",
+    "common_seeds", "outputs", "series", "calc_second_order", "num_levels", "fixed",
+    "parameters", "discovery",
+}
+DISCOVERY_KEYS = {"collapse_below", "dominant_above", "max_depth", "min_leaf"}
+SERIES_DEFAULT = ("member_share", "collaborations", "largest_share", "exits", "mergers")
+_INT_PARAMS = {n for n, v in vars(Parameters()).items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """How scenario discovery labels a run: collapse, consolidation, or neither."""
+
+    collapse_below: float = 0.5  # member_share at the end below this: most members gone
+    dominant_above: float = 0.6  # largest_share at the end at or above this: one dominant collaboration
+    max_depth: int = 3
+    min_leaf: int = 10
+
+
+@dataclass(frozen=True)
+class Experiment:
+    name: str
+    scenario: str  # scenario name or resolved path
+    design: str
+    factors: tuple[Factor, ...] = ()
+    samples: int = 0
+    replications: int = 1
+    ticks: int | None = None
+    seed: int = 0
+    common_seeds: bool = False
+    outputs: tuple[str, ...] = ()
+    series: tuple[str, ...] = ()
+    calc_second_order: bool = False
+    num_levels: int = 4
+    fixed: dict[str, Any] = field(default_factory=dict)
+    discovery: Discovery = field(default_factory=Discovery)
+    description: str = ""
+    source_text: str = ""  # the experiment file as written, kept in the manifest
+    origin: str = "<experiment>"
+
+    def load_scenario(self) -> Scenario:
+        overrides = dict(self.fixed)
+        if self.ticks is not None:
+            overrides["ticks"] = self.ticks
+        return load_scenario(self.scenario, overrides)
+
+    def points(self) -> list[dict[str, Any]]:
+        """The design points (parameter dicts), in the order SALib's analysers expect."""
+        factors = list(self.factors)
+        if self.design == "full_factorial":
+            return designs.full_factorial(factors)
+        if self.design == "latin_hypercube":
+            return designs.latin_hypercube(factors, self.samples, self.seed)
+        if self.design == "morris":
+            return designs.morris(factors, self.samples, self.seed, self.num_levels)
+        if self.design == "sobol":
+            return designs.sobol(factors, self.samples, self.seed, self.calc_second_order)
+        return designs.ensemble()
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file; raise ``ScenarioError`` with a one-line message."""
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError(f"{path}: no such experiment file")
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    return experiment_from_dict(data, origin=str(path), base=path.parent, source_text=text)
+
+
+def _get(data: dict, key: str, kind: type | tuple, origin: str, default: Any) -> Any:
+    value = data.get(key, default)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if value is not default and (not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool))):
+        names = " or ".join(k.__name__ for k in kinds)
+        raise ScenarioError(f"{origin}: {key}: expected {names}, got {value!r}")
+    return value
+
+
+def _resolve_scenario(name: str, base: Path | None, origin: str) -> str:
+    candidate = (base / name) if base is not None else Path(name)
+    if name.endswith(".toml") and candidate.exists():
+        return str(candidate.resolve())
+    try:
+        return str(resolve_path(name).resolve())
+    except ScenarioError as exc:
+        raise ScenarioError(f"{origin}: scenario: {exc}") from None
+
+
+def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
+    where = f"{origin}: parameters.{key}"
+    if not (key in PARAMETER_NAMES or key in ("governance", "default_governance") or key.startswith("governance.")):
+        raise ScenarioError(f"{where}: unknown parameter (see imcsim params; also governance, governance.MODEL.FIELD)")
+    integer = key in _INT_PARAMS
+    if isinstance(raw, list):
+        raw = {"range": raw}
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: expected [low, high] or {{ levels = [...] }}, got {raw!r}")
+    unknown = set(raw) - {"range", "levels", "steps"}
+    if unknown:
+        raise ScenarioError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; expected range, levels or steps")
+    if "levels" in raw:
+        levels = raw["levels"]
+        if not isinstance(levels, list) or not levels:
+            raise ScenarioError(f"{where}.levels: expected a non-empty list, got {levels!r}")
+        if design != "full_factorial":
+            raise ScenarioError(f"{where}: levels are only for design = \"full_factorial\"; give a range [low, high]")
+        return Factor(key, levels=tuple(levels), integer=integer)
+    rng = raw.get("range")
+    if (not isinstance(rng, list) or len(rng) != 2
+            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)):
+        raise ScenarioError(f"{where}: expected a range [low, high] of two numbers, got {rng!r}")
+    low, high = float(rng[0]), float(rng[1])
+    if not low < high:
+        raise ScenarioError(f"{where}: expected low < high, got [{rng[0]}, {rng[1]}]")
+    if key in PARAMETER_NAMES:
+        from ..scenario import coerce_parameter
+
+        for bound in (low, high):
+            coerce_parameter(key, int(bound) if integer and bound == int(bound) else bound, f"{origin}: parameters")
+    if design == "full_factorial":
+        steps = raw.get("steps")
+        if not isinstance(steps, int) or isinstance(steps, bool) or steps < 2:
+            raise ScenarioError(f"{where}.steps: a range in a full_factorial design needs steps = N (N >= 2)")
+        import numpy as np
+
+        values = np.linspace(low, high, steps)
+        levels = tuple(int(round(v)) if integer else float(v) for v in values)
+        return Factor(key, levels=levels, integer=integer)
+    if "steps" in raw:
+        raise ScenarioError(f"{where}.steps: only for design = \"full_factorial\"")
+    return Factor(key, low=low, high=high, integer=integer)
+
+
+def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", base: Path | None = None,
+                         source_text: str = "") -> Experiment:
+    unknown = set(data) - TOP_KEYS
+    if unknown:
+        raise ScenarioError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(TOP_KEYS))}")
+    if "scenario" not in data:
+        raise ScenarioError(f"{origin}: scenario: missing (a name in scenarios/ or a .toml path)")
+    scenario = _resolve_scenario(_get(data, "scenario", str, origin, None), base, origin)
+    design = _get(data, "design", str, origin, "ensemble")
+    if design not in DESIGNS:
+        raise ScenarioError(f"{origin}: design: expected one of {', '.join(DESIGNS)}, got {design!r}")
+    name = _get(data, "name", str, origin, Path(origin).stem)
+    if not name or "/" in name or name.startswith("."):
+        raise ScenarioError(f"{origin}: name: expected a plain folder name, got {name!r}")
+
+    raw_params = _get(data, "parameters", dict, origin, {})
+    factors = tuple(_factor(k, v, origin, design) for k, v in raw_params.items())
+    if design in ("latin_hypercube", "morris", "sobol") and len(factors) < (1 if design == "latin_hypercube" else 2):
+        raise ScenarioError(f"{origin}: parameters: design {design!r} needs at least {1 if design == 'latin_hypercube' else 2} parameter ranges")
+    if design == "ensemble" and factors:
+        raise ScenarioError(f"{origin}: parameters: an ensemble varies only the seed; put fixed values under [fixed]")
+
+    samples = _get(data, "samples", int, origin, 0)
+    if design in ("latin_hypercube", "morris", "sobol") and samples < 2:
+        raise ScenarioError(f"{origin}: samples: design {design!r} needs samples >= 2 (sobol: base N, a power of two; morris: trajectories)")
+    if design == "sobol" and samples & (samples - 1):
+        raise ScenarioError(f"{origin}: samples: Sobol sampling needs a power of two, got {samples}")
+    if design in ("full_factorial", "ensemble") and "samples" in data:
+        raise ScenarioError(f"{origin}: samples: not used by design {design!r}; use replications")
+    replications = _get(data, "replications", int, origin, 1)
+    if replications < 1:
+        raise ScenarioError(f"{origin}: replications: expected >= 1, got {replications}")
+    ticks = _get(data, "ticks", int, origin, None)
+    if ticks is not None and ticks < 1:
+        raise ScenarioError(f"{origin}: ticks: expected >= 1, got {ticks}")
+    seed = _get(data, "seed", int, origin, 0)
+    if seed < 0:
+        raise ScenarioError(f"{origin}: seed: expected >= 0, got {seed}")
+    num_levels = _get(data, "num_levels", int, origin, 4)
+    if num_levels < 2 or num_levels % 2:
+        raise ScenarioError(f"{origin}: num_levels: expected an even number >= 2, got {num_levels}")
+
+    fixed = _get(data, "fixed", dict, origin, {})
+    for key in fixed:
+        if key in raw_params:
+            raise ScenarioError(f"{origin}: fixed.{key}: also varied under [parameters]")
+
+    disc_raw = _get(data, "discovery", dict, origin, {})
+    bad = set(disc_raw) - DISCOVERY_KEYS
+    if bad:
+        raise ScenarioError(f"{origin}: discovery: unknown key(s) {', '.join(sorted(bad))}; expected some of {', '.join(sorted(DISCOVERY_KEYS))}")
+    discovery = Discovery(**disc_raw)
+
+    exp = Experiment(
+        name=name, scenario=scenario, design=design, factors=factors, samples=samples,
+        replications=replications, ticks=ticks, seed=seed,
+        common_seeds=_get(data, "common_seeds", bool, origin, False),
+        outputs=tuple(_get(data, "outputs", list, origin, [])),
+        series=tuple(SERIES_DEFAULT) if data.get("series") is True else tuple(_get(data, "series", (list, bool), origin, []) or ()),
+        calc_second_order=_get(data, "calc_second_order", bool, origin, False),
+        num_levels=num_levels, fixed=dict(fixed), discovery=discovery,
+        description=_get(data, "description", str, origin, ""), source_text=source_text, origin=origin,
+    )
+    _check_against_model(exp)
+    return exp
+
+
+def _check_against_model(exp: Experiment) -> None:
+    """Build the scenario with the fixed values and every factor's extremes, and check outputs."""
+    origin = exp.origin
+    try:
+        scenario = exp.load_scenario()
+    except ScenarioError as exc:
+        raise ScenarioError(f"{origin}: {_as_key(exc, 'fixed')}") from None
+    for f in exp.factors:
+        for value in (f.levels if f.levels is not None else (f.low, f.high)):
+            if f.integer and isinstance(value, float):
+                value = int(round(value))
+            try:
+                scenario.with_overrides({f.name: value})
+            except ScenarioError as exc:
+                raise ScenarioError(f"{origin}: {_as_key(exc, 'parameters')}") from None
+    from .runner import outcome_names, series_names
+
+    known = outcome_names()
+    bad = [o for o in exp.outputs if o not in known]
+    if bad:
+        raise ScenarioError(f"{origin}: outputs: unknown outcome(s) {', '.join(bad)}; known: {', '.join(known)}")
+    known_series = series_names()
+    bad = [o for o in exp.series if o not in known_series]
+    if bad:
+        raise ScenarioError(f"{origin}: series: unknown column(s) {', '.join(bad)}; known: {', '.join(known_series)}")
+
+
+def _as_key(exc: ScenarioError, table: str) -> str:
+    """Turn an override error ('--set KEY: ...') into one about the experiment key ('TABLE.KEY: ...')."""
+    msg = str(exc)
+    for prefix in ("--set ", "--set."):
+        if msg.startswith(prefix):
+            return f"{table}.{msg[len(prefix):]}"
+    return f"{table}: {msg}"

@@ -1,0 +1,103 @@
+"""Run the patterns over many seeds and aggregate them with intervals.
+
+Shares of seeds get a Wilson score interval, means a percentile bootstrap interval (seeded, so
+the table is reproducible). All models of one seed are shared between patterns (``Runs``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.stats import norm
+
+from ..scenario import Scenario, load_scenario
+from .patterns import Pattern, Runs, patterns_for
+
+LEVEL = 0.90
+
+
+@dataclass(frozen=True)
+class PatternResult:
+    pattern: Pattern
+    value: float  # share of seeds or mean over seeds (nan if it never applied)
+    low: float
+    high: float
+    n: int  # seeds where the pattern applied
+    passed: bool
+
+    def observed(self) -> str:
+        if self.n == 0 or math.isnan(self.value):
+            return "n/a"
+        if self.pattern.kind == "share":
+            return f"{self.value:.0%} [{self.low:.0%}, {self.high:.0%}]"
+        f = self.pattern.fmt
+        return f"{f.format(self.value)} [{f.format(self.low)}, {f.format(self.high)}]"
+
+
+def wilson(successes: int, n: int, level: float = LEVEL) -> tuple[float, float]:
+    if n == 0:
+        return math.nan, math.nan
+    z = norm.ppf(0.5 + level / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def bootstrap(values: np.ndarray, level: float = LEVEL, draws: int = 2000, seed: int = 0) -> tuple[float, float]:
+    if values.size == 0:
+        return math.nan, math.nan
+    if values.size == 1:
+        return float(values[0]), float(values[0])
+    rng = np.random.default_rng(seed)
+    means = rng.choice(values, size=(draws, values.size), replace=True).mean(axis=1)
+    tail = (1 - level) / 2
+    return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+
+
+def aggregate(pattern: Pattern, values: Iterable[float]) -> PatternResult:
+    v = np.array([float(x) for x in values], dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return PatternResult(pattern, math.nan, math.nan, math.nan, 0, False)
+    if pattern.kind == "share":
+        k = int((v > 0.5).sum())
+        low, high = wilson(k, v.size)
+        value = k / v.size
+    else:
+        value = float(v.mean())
+        low, high = bootstrap(v)
+    return PatternResult(pattern, value, low, high, int(v.size), bool(pattern.passes(value)))
+
+
+def horizon_ticks(scenario: Scenario, patterns: list[Pattern]) -> int:
+    """Ticks needed by the patterns: up to the latest year any of them measures."""
+    years = [p.horizon for p in patterns]
+    if any(y is None for y in years):
+        return scenario.ticks
+    return max(1, min(scenario.ticks, max(years) - scenario.start_year + 1))
+
+
+def validate(scenario: str | Scenario, seeds: Iterable[int] = range(1, 21), overrides: dict | None = None,
+             patterns: list[Pattern] | None = None, ticks: int | None = None,
+             progress=None) -> list[PatternResult]:
+    """Measure each pattern on each seed and aggregate. ``progress`` wraps the seed iterator
+    (e.g. tqdm). Returns one result per pattern, in the patterns' order."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if overrides:
+        scenario = scenario.with_overrides(overrides)
+    patterns = patterns if patterns is not None else patterns_for(scenario.name)
+    if not patterns:
+        raise ValueError(f"no validation patterns apply to scenario {scenario.name!r}")
+    ticks = ticks if ticks is not None else horizon_ticks(scenario, patterns)
+    seeds = list(seeds)
+    values: dict[str, list[float]] = {p.name: [] for p in patterns}
+    for seed in (progress(seeds) if progress else seeds):
+        runs = Runs(scenario, seed, ticks)
+        for p in patterns:
+            values[p.name].append(float(p.measure(runs)))
+    return [aggregate(p, values[p.name]) for p in patterns]

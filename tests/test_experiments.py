@@ -1,0 +1,318 @@
+"""The experiment engine: designs, experiment files, reproducible sweeps, resume, analysis, compare."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.cli import main
+from simulation.experiments import ResultStore, execute, load_experiment, make_plan, runner
+from simulation.experiments.designs import Factor, full_factorial, latin_hypercube, morris, sobol
+from simulation.experiments.runner import run_seeds
+
+TINY = """
+name = "tiny"
+scenario = "synthetic_small"
+design = "sobol"
+samples = 4
+ticks = 4
+seed = 11
+[parameters]
+transaction_cost = [1.0e5, 3.0e6]
+collab_fixed_cost = [0.0, 3.0e7]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "exp.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def table(folder: Path) -> pd.DataFrame:
+    """The result table without the timing column (the only thing allowed to differ)."""
+    return ResultStore(folder).results().drop(columns="elapsed")
+
+
+# ---------------------------------------------------------------------------------------------
+# designs and seeds
+
+FACTORS = [Factor("a", 0.0, 1.0), Factor("b", 10.0, 20.0), Factor("c", 1.0, 8.0, integer=True)]
+
+
+@pytest.mark.parametrize("design, n", [
+    (lambda: sobol(FACTORS, 8, seed=1), 8 * (3 + 2)),
+    (lambda: sobol(FACTORS, 8, seed=1, calc_second_order=True), 8 * (2 * 3 + 2)),
+    (lambda: morris(FACTORS, 5, seed=1), 5 * (3 + 1)),
+    (lambda: latin_hypercube(FACTORS, 10, seed=1), 10),
+])
+def test_designs_have_the_right_shape_and_stay_in_bounds(design, n):
+    points = design()
+    assert len(points) == n
+    for f in FACTORS:
+        values = np.array([p[f.name] for p in points])
+        assert values.min() >= f.low and values.max() <= f.high
+        assert values.std() > 0
+    assert all(isinstance(p["c"], int) for p in points)
+
+
+def test_full_factorial_crosses_all_levels():
+    points = full_factorial([Factor("g", levels=("iks", "host", "as")), Factor("x", levels=(1, 2))])
+    assert len(points) == 6
+    assert {(p["g"], p["x"]) for p in points} == {(g, x) for g in ("iks", "host", "as") for x in (1, 2)}
+
+
+def test_run_seeds_are_reproducible_distinct_and_prefix_stable():
+    seeds = run_seeds(5, 100)
+    assert seeds == run_seeds(5, 100)
+    assert len(set(seeds)) == 100
+    assert run_seeds(5, 10) == seeds[:10]  # a run's seed depends on its index only
+    assert run_seeds(6, 10) != seeds[:10]
+
+
+def test_plan_numbers_runs_and_common_seeds_share_seeds_across_points(tmp_path):
+    exp = load_experiment(write(tmp_path, TINY.replace('seed = 11', 'seed = 11\nreplications = 2')))
+    plan = make_plan(exp)
+    assert list(plan.run_id) == list(range(4 * 4 * 2))
+    assert plan.seed.nunique() == len(plan)
+    common = load_experiment(write(tmp_path, TINY.replace('seed = 11', 'seed = 11\nreplications = 2\ncommon_seeds = true')))
+    plan = make_plan(common)
+    assert plan.groupby("replication").seed.nunique().eq(1).all()
+    assert plan.seed.nunique() == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# sweeps
+
+
+def test_tiny_sweep_runs_end_to_end_and_analyses(tmp_path, capsys):
+    exp = write(tmp_path, TINY)
+    assert main(["sweep", str(exp), "--workers", "1", "--results", str(tmp_path / "res"), "-q"]) == 0
+    folder = tmp_path / "res" / "tiny"
+    results = ResultStore(folder).results()
+    plan = ResultStore(folder).plan()
+    assert list(results.run_id) == list(plan.run_id) and len(results) == 16
+    assert (results.status == "ok").all()
+    assert {"transaction_cost", "collab_fixed_cost", "seed", "member_share", "exits", "error"} <= set(results.columns)
+    manifest = ResultStore(folder).manifest()
+    assert manifest["complete"] and manifest["ended"] and "SALib" in manifest["packages"]
+    assert "transaction_cost" in manifest["experiment_file"]
+    # the same run reproduced by hand gives the stored outcome
+    from simulation import CollaborationModel, load_scenario, metrics
+
+    row = results.iloc[5]
+    sc = load_scenario("synthetic_small", {"ticks": 4, "transaction_cost": row.transaction_cost,
+                                           "collab_fixed_cost": row.collab_fixed_cost})
+    assert metrics.summary(CollaborationModel(sc, seed=int(row.seed)).run())["member_share"] == row.member_share
+
+    assert main(["analyze", str(folder), "--discover", "--outcomes", "member_share,exits"]) == 0
+    out = capsys.readouterr().out
+    assert "S1" in out and "ST" in out and "Scenario discovery" in out
+    sobol_table = pd.read_csv(folder / "analysis" / "sobol.csv")
+    assert set(sobol_table.parameter) == {"transaction_cost", "collab_fixed_cost"}
+    assert (folder / "analysis" / "sobol.png").stat().st_size > 10_000
+    assert (folder / "analysis" / "discovery_tree.png").exists()
+
+
+@pytest.mark.slow
+def test_serial_processes_and_dask_give_identical_results(tmp_path):
+    from distributed import LocalCluster
+
+    exp = load_experiment(write(tmp_path, TINY))
+    execute(exp, tmp_path / "serial", workers=1, progress=False)
+    execute(exp, tmp_path / "procs", workers=2, progress=False)
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        execute(exp, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
+    serial = table(tmp_path / "serial")
+    assert len(serial) == 16 and serial.member_share.nunique() > 1
+    pd.testing.assert_frame_equal(serial, table(tmp_path / "procs"))
+    pd.testing.assert_frame_equal(serial, table(tmp_path / "dask"))
+
+
+def test_resume_after_interruption_completes_with_one_result_per_run(tmp_path):
+    exp_path = write(tmp_path, TINY)
+    res = tmp_path / "res"
+    # interrupted after 5 runs (as if killed): incomplete, exit code 1
+    assert main(["sweep", str(exp_path), "-j", "1", "--results", str(res), "--max-runs", "5", "-q"]) == 1
+    folder = res / "tiny"
+    assert len(ResultStore(folder).results()) == 5
+    # a half-written file from a killed writer and a lost part must not matter
+    (folder / ".tmp-123-part-00009.parquet").write_bytes(b"garbage")
+    # rerunning without --resume refuses to mix results
+    assert main(["sweep", str(exp_path), "-j", "1", "--results", str(res), "-q"]) == 2
+    assert main(["sweep", str(exp_path), "-j", "2", "--results", str(res), "--resume", "-q"]) == 0
+    results = ResultStore(folder).results()
+    assert sorted(results.run_id) == list(range(16))
+    parts = pd.concat(pd.read_parquet(p) for p in ResultStore(folder).parts())
+    assert len(parts) == 16 and parts.run_id.is_unique  # the finished 5 were not rerun
+    assert not list(folder.glob(".tmp-*"))
+    # the resumed sweep equals an uninterrupted one
+    execute(load_experiment(exp_path), tmp_path / "whole", workers=1, progress=False)
+    pd.testing.assert_frame_equal(table(folder), table(tmp_path / "whole"))
+    # deleting a part loses those runs; --resume runs exactly them again
+    first = ResultStore(folder).parts()[0]
+    lost = set(pd.read_parquet(first).run_id)
+    first.unlink()
+    assert main(["sweep", str(exp_path), "-j", "1", "--results", str(res), "--resume", "-q"]) == 0
+    assert sorted(ResultStore(folder).results().run_id) == list(range(16))
+    assert set(pd.read_parquet(ResultStore(folder).parts()[-1]).run_id) == lost
+
+
+@pytest.mark.slow
+def test_killed_sweep_process_resumes_without_losing_or_repeating_runs(tmp_path):
+    exp_path = write(tmp_path, TINY.replace("samples = 4", "samples = 64").replace("ticks = 4", "ticks = 3"))
+    res = tmp_path / "res"
+    folder = res / "tiny"
+    cmd = [sys.executable, "-m", "simulation.cli", "sweep", str(exp_path), "-j", "1", "--results", str(res), "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not ResultStore(folder).parts() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(ResultStore(folder).results())
+    assert 0 < done < 256, "the sweep should have been killed midway"
+    assert main(["sweep", str(exp_path), "-j", "2", "--results", str(res), "--resume", "-q"]) == 0
+    results = ResultStore(folder).results()
+    assert sorted(results.run_id) == list(range(256))
+    parts = pd.concat(pd.read_parquet(p) for p in ResultStore(folder).parts())
+    assert parts.run_id.is_unique
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    exp = load_experiment(write(tmp_path, TINY))
+    bad_seed = int(make_plan(exp).seed[3])
+
+    class Flaky(runner.CollaborationModel):
+        def run(self, *args, **kwargs):
+            if self.seed == bad_seed:
+                raise RuntimeError("boom in the model")
+            return super().run(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "CollaborationModel", Flaky)
+    manifest = execute(exp, tmp_path / "res", workers=1, progress=False)
+    results = ResultStore(tmp_path / "res").results()
+    assert len(results) == 16 and manifest["runs_failed"] == 1 and manifest["complete"]
+    failed = results[results.status == "failed"]
+    assert list(failed.run_id) == [3]
+    assert "RuntimeError: boom in the model" in failed.error.iloc[0]
+    assert np.isnan(failed.member_share.iloc[0])
+    assert (results.drop(index=failed.index).status == "ok").all()
+
+
+# ---------------------------------------------------------------------------------------------
+# ensembles and governance comparison
+
+
+def test_ensemble_analysis_reports_the_distribution_across_seeds(tmp_path, capsys):
+    exp = write(tmp_path, 'name = "ens"\nscenario = "two_hubs"\ndesign = "ensemble"\nreplications = 12\n'
+                          'ticks = 6\nseed = 3\nseries = true\n')
+    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "-q"]) == 0
+    assert main(["analyze", str(tmp_path / "ens")]) == 0
+    from simulation.experiments.analysis import seed_noise
+
+    # one design point: all the variance is the seed's
+    noise = seed_noise(ResultStore(tmp_path / "ens").results(), ["member_share", "largest_share"])
+    assert noise.dropna().round(9).eq(1.0).all()
+    dist = pd.read_csv(tmp_path / "ens" / "analysis" / "ensemble.csv").set_index("outcome")
+    assert dist.loc["member_share", "n"] == 12
+    assert dist.loc["member_share", "p5"] <= dist.loc["member_share", "median"] <= dist.loc["member_share", "p95"]
+    series = ResultStore(tmp_path / "ens").series()
+    assert len(series) == 12 * 7 and {"run_id", "tick", "member_share"} <= set(series.columns)
+
+
+def test_compare_writes_a_report_with_figures(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", "two_hubs", "--governance", "iks,loose_network", "--replications", "3",
+                 "--ticks", "6", "--out", str(out), "-j", "1", "-q"]) == 0
+    report = (out / "report.md").read_text()
+    assert "| Outcome | iks | loose_network |" in report
+    for line in ("Membership retained", "Exits", "Mergers", "ICT cost per inhabitant, small", "Development output",
+                 "Inequality"):
+        assert line in report
+    assert "![Outcomes by governance model](outcomes.png)" in report
+    assert (out / "outcomes.png").stat().st_size > 10_000 and (out / "trajectories.png").stat().st_size > 10_000
+    results = ResultStore(out).results()
+    # the same seeds under each governance model
+    seeds = results.groupby("governance").seed.apply(sorted)
+    assert seeds["iks"] == seeds["loose_network"]
+    assert "imcsim: error" not in capsys.readouterr().err
+    assert main(["compare", "two_hubs", "--governance", "iks,nonesuch", "--out", str(tmp_path / "x")]) == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# bad experiment files
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('scenario = "synthetic_small"\ndesign = "sobol"\nsamples = 4\nbogus = 1\n[parameters]\nw_myth=[0,1]\nw_cultural=[0,1]\n',
+     "unknown key(s) bogus"),
+    ('scenario = "synthetic_small"\ndesign = "grid"\n', "design: expected one of"),
+    ('scenario = "nowhere"\n', "scenario: unknown scenario 'nowhere'"),
+    ('design = "ensemble"\n', "scenario: missing"),
+    ('scenario = "synthetic_small"\ndesign = "sobol"\nsamples = 6\n[parameters]\nw_myth=[0,1]\nw_cultural=[0,1]\n',
+     "samples: Sobol sampling needs a power of two"),
+    ('scenario = "synthetic_small"\ndesign = "sobol"\nsamples = 4\n[parameters]\nw_myth=[0,9]\nw_cultural=[0,1]\n',
+     "parameters.w_myth: expected a value in [0.0, 5.0], got 9.0"),
+    ('scenario = "synthetic_small"\ndesign = "morris"\nsamples = 4\n[parameters]\nw_mith=[0,1]\nw_cultural=[0,1]\n',
+     "parameters.w_mith: unknown parameter"),
+    ('scenario = "synthetic_small"\ndesign = "morris"\nsamples = 4\n[parameters]\nw_myth=[1,0]\nw_cultural=[0,1]\n',
+     "parameters.w_myth: expected low < high"),
+    ('scenario = "synthetic_small"\ndesign = "full_factorial"\n[parameters]\ngovernance={levels=["iks","kingdom"]}\n',
+     "parameters.governance: unknown governance model 'kingdom'"),
+    ('scenario = "synthetic_small"\ndesign = "ensemble"\nreplications = 0\n', "replications: expected >= 1"),
+    ('scenario = "synthetic_small"\ndesign = "ensemble"\noutputs = ["membershipp"]\n', "outputs: unknown outcome(s) membershipp"),
+    ('scenario = "synthetic_small"\ndesign = "ensemble"\nticks = "ten"\n', "ticks: expected int"),
+    ('scenario = "synthetic_small"\ndesign = "ensemble"\n[fixed]\nw_myth = -1\n', "fixed.w_myth: expected a value in [0.0, 5.0], got -1.0"),
+    ('scenario = "synthetic_small"\ndesign = = "ensemble"\n', "not valid TOML"),
+])
+def test_bad_experiment_files_give_exit_code_2_and_one_line_errors(tmp_path, capsys, text, expected):
+    path = write(tmp_path, text, "bad.toml")
+    assert main(["sweep", str(path), "--results", str(tmp_path / "res"), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"imcsim: error: {path}: ")
+    assert expected in err
+    assert "\n" not in err
+    assert not (tmp_path / "res").exists()
+
+
+def test_changed_experiment_refuses_to_resume_into_old_results(tmp_path, capsys):
+    exp = write(tmp_path, TINY)
+    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "--max-runs", "2", "-q"]) == 1
+    write(tmp_path, TINY.replace("seed = 11", "seed = 12"))
+    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "--resume", "-q"]) == 2
+    assert "experiment changed" in capsys.readouterr().err
+
+
+def test_shipped_experiment_files_are_valid():
+    files = sorted(Path(__file__).resolve().parents[1].joinpath("experiments").glob("*.toml"))
+    assert len(files) >= 5
+    for path in files:
+        exp = load_experiment(path)
+        assert len(make_plan(exp)) >= 50, path
+
+
+@pytest.mark.parametrize("design, extra, table", [
+    ("morris", "samples = 3\n", "morris.csv"),
+    ("latin_hypercube", "samples = 8\n", "correlations.csv"),
+    ("full_factorial", "", "levels.csv"),
+])
+def test_every_design_sweeps_and_analyses(tmp_path, design, extra, table):
+    ranges = ('transaction_cost = { range = [1.0e5, 3.0e6], steps = 2 }\nfound_max_partners = { range = [1, 6], steps = 2 }\n'
+              if design == "full_factorial" else "transaction_cost = [1.0e5, 3.0e6]\nfound_max_partners = [1, 6]\n")
+    exp = write(tmp_path, f'name = "d"\nscenario = "synthetic_small"\ndesign = "{design}"\n{extra}ticks = 3\n'
+                          f'replications = 2\n[parameters]\n{ranges}')
+    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "-q"]) == 0
+    results = ResultStore(tmp_path / "d").results()
+    assert results.found_max_partners.isin(range(1, 7)).all()  # integer parameter stays integer
+    assert main(["analyze", str(tmp_path / "d")]) == 0
+    out = pd.read_csv(tmp_path / "d" / "analysis" / table)
+    assert set(out.columns) & {"parameter", "transaction_cost"} and out.shape[0] > 0

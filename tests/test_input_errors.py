@@ -1,0 +1,238 @@
+"""Bad input to ``imcsim run`` is refused with one line naming file and key, exit code 2, and
+no traceback; a failed run leaves earlier outputs in the results folder untouched."""
+
+from pathlib import Path
+
+import pytest
+
+from simulation import cli, runs
+from simulation.scenario import SCENARIO_DIR
+
+HEDMARK = (SCENARIO_DIR / "hedmark.toml").read_text(encoding="utf-8")
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str]:
+    """Exit code and stderr of ``imcsim ARGV`` (argparse errors exit via SystemExit)."""
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+def assert_refused(code: int, err: str, *words: str) -> None:
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("imcsim: error: ")
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+
+
+# (what is changed in hedmark.toml, words the one-line error must contain: file, key, expectation)
+BAD_FILES = [
+    (("ticks = 35", 'ticks = "35"'), ("ticks", "expected int")),
+    (("ticks = 35", "ticks = 100000"), ("ticks", "<= 500")),
+    (("start_year = 2005", "start_year = 20005"), ("start_year", "[1800, 2300]")),
+    (("population = 31999", "population = -31999"), ("municipalities[Hamar].population", "positive")),
+    (("population = 31999", "population = nan"), ("population", "positive")),
+    (("population = 31999", "population = true"), ("population", "positive")),
+    (('name = "Hamar"', 'name = ""'), ("municipalities[0].name", "non-empty")),
+    (('name = "Stange"', 'name = "Hamar"'), ("municipalities", "duplicate name(s) Hamar")),
+    (("autonomy = 0.4 ", 'autonomy = "high" '), ("autonomy", "[0.0, 1.0]")),
+    (("ambition = 0.9", "ambition = 1.9"), ("ambition", "[0.0, 1.0]")),
+    (('default_governance = "host"', 'default_governance = "kingdom"'), ("default_governance", "kingdom")),
+    (('decision_rule = "majority"', 'exit_notice = "two"'), ("governance.host.exit_notice", "integer")),
+    (('decision_rule = "majority"', 'colour = "red"'), ("governance.host", "unknown governance field")),
+    (('decision_rule = "majority"', 'decision_rule = "dice"'), ("decision_rule", "must be one of")),
+    (('decision_rule = "majority"', "pooled_share = 1.5"), ("pooled_share", "[0, 1]")),
+    (('label = "legal-form', 'lable = "legal-form'), ("junctures[0]", "unknown key(s) lable")),
+    (("start = 2019\nend = 2023", "start = 2023\nend = 2019"), ("junctures[0].end", ">= start")),
+    (("year = 2020\n", "year = 2020\nsize = 3\n"), ("shocks[0].size", "[0.0, 1.0]")),
+    (("year = 2020\n", "when = 2020\n"), ("shocks[0]", "unknown key(s) when")),
+    (("1990 = 0.1", "early = 0.1"), ("legitimacy", "years")),
+    (("1990 = 0.1", "1990 = 1.5"), ("legitimacy.1990", "[0.0, 1.0]")),
+    (("within_region = 0.6", "inside = 0.6"), ("trust", "unknown key(s) inside")),
+    (("within_region = 0.6", 'within_region = "high"'), ("trust.within_region", "number")),
+    (("review_rate = 0.15", "review_rat = 0.15"), ("parameters.review_rat", "did you mean")),
+    (("review_rate = 0.15", "review_rate = 15"), ("parameters.review_rate", "[0.0, 1.0]")),
+    (("review_rate = 0.15", "review_rate = true"), ("parameters.review_rate", "number")),
+    (("review_rate = 0.15", "small_max = 20000\nmedium_max = 10000"), ("small_max", "less than medium_max")),
+    (('["Hamar", "Stange"]', '["Hamar", "Oslo"]'), ("neighbours.edges", "'Oslo'")),
+    (('["Hamar", "Stange"]', '["Hamar", "Hamar"]'), ("neighbours.edges", "itself")),
+    (('["Hamar", "Stange"]', '["Hamar"]'), ("neighbours.edges", "pair")),
+    (('default_governance = "host"', 'perspectives = "myth"\ndefault_governance = "host"'), ("perspectives", "list")),
+]
+
+
+@pytest.mark.parametrize("change, words", BAD_FILES, ids=[c[0][1][:30] for c in BAD_FILES])
+def test_bad_scenario_file_is_refused_in_one_line(tmp_path, capsys, change, words):
+    old, new = change
+    assert old in HEDMARK
+    path = tmp_path / "bad.toml"
+    path.write_text(HEDMARK.replace(old, new, 1), encoding="utf-8")
+    code, err = run_cli(capsys, "run", str(path), "--out", str(tmp_path / "out"), "--no-plots")
+    assert_refused(code, err, "bad.toml", *words)
+    assert not (tmp_path / "out").exists()
+
+
+APPENDED = [
+    ('[[collaborations]]\nmembers = ["Hamar", "Stange"]\n', ("collaborations[0]", "name")),
+    ('[[collaborations]]\nname = "X"\nmembers = ["Hamar", "Hamar"]\n', ("collaborations[X].members", "twice")),
+    ('[[collaborations]]\nname = "X"\nmembers = ["Hamar"]\n', ("collaborations[X].members", "two members")),
+    ('[[collaborations]]\nname = "X"\ngovernance = "kingdom"\nmembers = ["Hamar", "Stange"]\n',
+     ("collaborations[X].governance", "kingdom")),
+    ('[[collaborations]]\nname = "X"\nmembers = ["Hamar", "Stange"]\n[[collaborations]]\nname = "Y"\nmembers = ["Hamar", "Grue"]\n',
+     ("collaborations", "Hamar is a member of both X and Y")),
+    ("[[[\n", ("not valid TOML",)),
+]
+
+
+@pytest.mark.parametrize("extra, words", APPENDED)
+def test_bad_collaborations_are_refused(tmp_path, capsys, extra, words):
+    path = tmp_path / "bad.toml"
+    path.write_text(HEDMARK + "\n" + extra, encoding="utf-8")
+    assert_refused(*run_cli(capsys, "run", str(path), "--no-plots", "--out", str(tmp_path / "o")), "bad.toml", *words)
+
+
+SMALL_FILES = [
+    ('name = "x"\n', ("municipalities", "at least two")),
+    ('name = "x"\n[[municipalities]]\nname = "A"\npopulation = 5\n', ("municipalities", "at least two")),
+    ('name = "x"\n[municipalities]\nname = "A"\npopulation = 5\n', ("municipalities", "array of tables")),
+    ('[generator]\nn = 1\n', ("generator.n", "[2, 10000]")),
+    ('[generator]\nn = "many"\n', ("generator.n", "integer")),
+    ('[generator]\nsize = 10\n', ("generator", "unknown key(s) size")),
+    ('[generator]\nn = 10\nfamilies = 9\n', ("generator.families", "[1, 4]")),
+    ('[generator]\nn = 10\nregions = 20\n', ("generator.regions", "at most")),
+    ('[generator]\nn = 10\n[[municipalities]]\nname = "A"\npopulation = 5\n', ("either [generator]",)),
+    ('name = "a/b"\n[generator]\nn = 10\n', ("name", "path separators")),
+]
+
+
+@pytest.mark.parametrize("text, words", SMALL_FILES)
+def test_bad_small_scenarios_are_refused(tmp_path, capsys, text, words):
+    path = tmp_path / "small.toml"
+    path.write_text(text, encoding="utf-8")
+    assert_refused(*run_cli(capsys, "run", str(path), "--no-plots", "--out", str(tmp_path / "o")), "small.toml", *words)
+
+
+def test_unreadable_scenario_files(tmp_path, capsys):
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes("name = 'Sør'\n".encode("latin-1"))
+    assert_refused(*run_cli(capsys, "run", str(latin1)), "latin1.toml", "UTF-8")
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    assert_refused(*run_cli(capsys, "run", str(folder)), "folder.toml", "cannot read")
+    assert_refused(*run_cli(capsys, "run", str(tmp_path / "missing.toml")), "missing.toml", "no such scenario file")
+    assert_refused(*run_cli(capsys, "run", "nowhere"), "unknown scenario 'nowhere'", "hedmark")
+
+
+BAD_SETS = [
+    ("fixed_cost", ("--set fixed_cost", "key=value")),
+    ("=5", ("--set =5", "non-empty key")),
+    ("fixed_cost=", ("non-empty key and value",)),
+    ("fixed_cost=lots", ("--set fixed_cost", "expected a number")),
+    ("fixed_cost=-5", ("--set fixed_cost", "[0.0, 50000000.0]")),
+    ("fixed_cost=nan", ("--set fixed_cost", "expected a number")),
+    ("fixed_cost=inf", ("--set fixed_cost", "expected a number")),
+    ("fixed_cost=true", ("--set fixed_cost", "expected a number")),
+    ("w_myht=2", ("--set w_myht", "unknown key")),
+    ("ticks=0", ("--set ticks", "positive integer")),
+    ("ticks=true", ("--set ticks", "positive integer")),
+    ("ticks=2.5", ("--set ticks", "positive integer")),
+    ("ticks=99999", ("--set ticks", "<= 500")),
+    ("start_year=abc", ("--set start_year", "integer")),
+    ("governance=kingdom", ("--set governance", "unknown governance model")),
+    ("governance=3", ("--set governance", "unknown governance model")),
+    ("governance=[1,2]", ("--set governance", "unknown governance model")),
+    ("default_governance=as,iks", ("--set default_governance", "unknown governance model")),
+    ("governance.iks.exit_notice=two", ("--set governance.iks.exit_notice", "integer")),
+    ("governance.iks.exit_notice=1.5", ("--set governance.iks.exit_notice", "integer")),
+    ("governance.iks.exit_notice=-1", ("exit_notice", ">= 0")),
+    ("governance.iks.pooled_share=2", ("pooled_share", "[0, 1]")),
+    ("governance.iks.cost_key=free", ("cost_key", "must be one of")),
+    ("governance.iks.name=x", ("unknown governance field 'name'",)),
+    ("governance.iks=x", ("governance.MODEL.FIELD",)),
+    ("governance.nope.exit_notice=1", ("unknown governance model 'nope'",)),
+    ("perspectives=astrology", ("perspectives", "astrology")),
+    ("perspectives=myth,myth", ("perspectives", "subset")),
+    ("perspectives=3", ("--set perspectives", "list")),
+]
+
+
+@pytest.mark.parametrize("item, words", BAD_SETS, ids=[b[0] for b in BAD_SETS])
+def test_bad_set_overrides_are_refused(tmp_path, capsys, item, words):
+    code, err = run_cli(capsys, "run", "hedmark", "--set", item, "--out", str(tmp_path / "o"), "--no-plots")
+    assert_refused(code, err, *words)
+    assert not (tmp_path / "o").exists()
+
+
+def test_inconsistent_overrides_are_refused(capsys):
+    code, err = run_cli(capsys, "run", "hedmark", "--set", "small_max=20000", "--set", "medium_max=10000")
+    assert_refused(code, err, "--set small_max", "less than medium_max")
+
+
+@pytest.mark.parametrize("flags, words", [
+    (("--seed", "-1"), ("--seed", "non-negative")),
+    (("--ticks", "0"), ("--ticks", "positive")),
+    (("--ticks", "1000"), ("--ticks", "<= 500")),
+])
+def test_bad_flags_are_refused(capsys, flags, words):
+    assert_refused(*run_cli(capsys, "run", "hedmark", *flags), *words)
+
+
+@pytest.mark.parametrize("flags", [("--seed", "x"), ("--years", "x"), ("--format", "xlsx"), ("--bogus",)])
+def test_argparse_refusals_exit_2_without_traceback(capsys, flags):
+    code, err = run_cli(capsys, "run", "hedmark", *flags)
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("imcsim run: error:") or "unrecognized arguments" in err
+
+
+def test_out_must_be_a_folder(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    assert_refused(*run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(afile)), "--out", "not a folder")
+    assert_refused(*run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(afile / "sub")), "--out", "cannot create")
+    assert afile.read_text() == "keep me"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_failed_run_keeps_earlier_outputs(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "results"
+    assert run_cli(capsys, "run", "hedmark", "--ticks", "3", "--seed", "1", "--out", str(out), "--no-plots")[0] == 0
+    before = snapshot(out)
+    assert {"series.csv", "decisions.csv", "summary.json"} <= set(before)
+
+    def broken(model, folder):
+        (folder / "membership.png").write_bytes(b"half a plot")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("simulation.commands.run.write_plots", broken)
+    code, err = run_cli(capsys, "run", "hedmark", "--ticks", "5", "--seed", "2", "--out", str(out))
+    assert_refused(code, err, "No space left on device")
+    assert snapshot(out) == before  # nothing replaced, nothing half-written, nothing deleted
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]  # no staging folder left behind
+
+
+def test_successful_run_replaces_outputs_as_a_whole(tmp_path, capsys):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(out), "--no-plots")[0] == 0
+    assert (out / "notes.txt").read_text() == "mine"  # unrelated files are kept
+    assert '"ticks": 2' in (out / "summary.json").read_text()
+
+
+def test_staged_output_moves_nothing_on_interrupt(tmp_path):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "series.csv").write_text("old")
+    with pytest.raises(KeyboardInterrupt), runs.staged_output(out) as staging:
+        (staging / "series.csv").write_text("new")
+        raise KeyboardInterrupt
+    assert (out / "series.csv").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]

@@ -1,0 +1,103 @@
+"""Fast pattern-oriented validation: a change that breaks a source pattern fails here.
+
+The full check is ``imcsim validate hedmark -r 50``; these tests use a few seeds (fixed, so
+deterministic) and only the years the patterns need (hedmark to 2022, national to 2015).
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from simulation.cli import main
+from simulation.validation import patterns_for, validate
+from simulation.validation.patterns import PATTERNS
+from simulation.validation.runner import bootstrap, wilson
+
+SEEDS = range(1, 9)
+# what the hedmark baseline reproduces today; a change that breaks one of these fails CI
+HEDMARK_MUST_PASS = (
+    "founding trio", "no exits to 2022", "cost shares track population", "small more dependent",
+    "leakage persists", "shocks raise the value of membership", "voice before exit",
+)
+# known gaps of the current baseline (docs/validation.md): the Kongsvinger region founds its own
+# collaboration instead of joining the trio's in 2009-2013
+HEDMARK_KNOWN_GAPS = ("regional bloc joins", "late joiner", "full history 3-6-7")
+
+
+@pytest.fixture(scope="module")
+def hedmark():
+    return {r.pattern.name: r for r in validate("hedmark", SEEDS)}
+
+
+def test_wilson_interval_brackets_the_share():
+    low, high = wilson(5, 10)
+    assert low < 0.5 < high
+    assert wilson(10, 10)[1] == pytest.approx(1.0)
+    assert wilson(0, 10)[0] == pytest.approx(0.0)
+    assert math.isnan(wilson(0, 0)[0])
+
+
+def test_bootstrap_is_seeded_and_brackets_the_mean():
+    v = np.array([1.0, 2.0, 3.0, 4.0])
+    assert bootstrap(v) == bootstrap(v)
+    low, high = bootstrap(v)
+    assert low < v.mean() < high
+
+
+def test_every_pattern_cites_a_source_line():
+    for p in PATTERNS:
+        assert "L" in p.source and p.target_text and p.measure_text, p.name
+
+
+@pytest.mark.parametrize("name", HEDMARK_MUST_PASS)
+def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
+    r = hedmark[name]
+    assert r.passed, f"{name}: observed {r.observed()}, target {r.pattern.target_text}"
+
+
+@pytest.mark.parametrize("name", HEDMARK_KNOWN_GAPS)
+@pytest.mark.xfail(reason="known gap of the hedmark baseline, see docs/validation.md", strict=False)
+def test_hedmark_history_gap(hedmark, name):
+    assert hedmark[name].passed
+
+
+def test_batch_onboarding_crowds_out_development():
+    """002 SF6 on the synthetic region, where bloc admissions happen: development output drops in
+    the admission year under batch onboarding, more than under staggered onboarding."""
+    names = ("batch onboarding cuts development", "batch crowds out more than staggered")
+    pats = [p for p in patterns_for("synthetic") if p.name in names]
+    for r in validate("synthetic", range(1, 5), patterns=pats):
+        assert r.passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
+
+
+def test_broken_model_fails_the_history():
+    """The checks can fail: without search (no review, no turnover, no dissatisfaction) nothing
+    is ever founded, so the history patterns must fail."""
+    frozen = {"review_rate": 0.0, "director_turnover": 0.0, "satisficing_tolerance": 1000.0}
+    names = ("founding trio", "regional bloc joins", "full history 3-6-7")
+    pats = [p for p in patterns_for("hedmark") if p.name in names]
+    results = validate("hedmark", range(1, 4), frozen, patterns=pats)
+    assert not any(r.passed for r in results)
+
+
+@pytest.mark.slow
+def test_national_plausibility_measures():
+    pats = [p for p in patterns_for("national") if p.scenarios == ("national",)]
+    results = {r.pattern.name: r for r in validate("national", range(1, 3), patterns=pats)}
+    # the measures run on a Norway-sized region; the current model overshoots membership and
+    # undershoots the number of collaborations (docs/validation.md), so only sanity is asserted
+    assert 0.0 < results["national membership ~60%"].value <= 1.0
+    assert results["about 40 collaborations"].value >= 5
+    assert results["small municipalities join more"].n == 2
+
+
+def test_cli_prints_the_table(capsys):
+    assert main(["validate", "hedmark", "-r", "2", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "founding trio" in out and "004 L301" in out and "patterns pass" in out
+
+
+def test_cli_rejects_unknown_perspective(capsys):
+    assert main(["validate", "hedmark", "--perspectives", "instrumental,astrology", "--no-progress"]) == 2
+    assert "--perspectives" in capsys.readouterr().err
