@@ -124,6 +124,12 @@ def _plain(value: Any) -> Any:
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape results (a fresh copy of a once-per-process read)."""
+    return dict(_package_versions())
+
+
+@functools.cache
+def _package_versions() -> dict[str, str]:
     out = {}
     for name in PACKAGES:
         try:
@@ -147,7 +153,7 @@ def _batches(todo: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
 
 def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: str | None = None,
             resume: bool = False, max_runs: int | None = None, progress: bool = True,
-            flush_every: int = 100, flush_seconds: float = 5.0) -> dict[str, Any]:
+            flush_every: int = 1000, flush_seconds: float = 5.0) -> dict[str, Any]:
     """Run every planned run not yet in ``folder``; return the final manifest."""
     store = ResultStore(folder)
     plan = make_plan(exp)
