@@ -153,7 +153,7 @@ def _batches(todo: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
 
 def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: str | None = None,
             resume: bool = False, max_runs: int | None = None, progress: bool = True,
-            flush_every: int = 1000, flush_seconds: float = 5.0) -> dict[str, Any]:
+            flush_every: int = 100, flush_seconds: float = 5.0) -> dict[str, Any]:
     """Run every planned run not yet in ``folder``; return the final manifest."""
     store = ResultStore(folder)
     plan = make_plan(exp)
