@@ -316,3 +316,12 @@ def test_every_design_sweeps_and_analyses(tmp_path, design, extra, table):
     assert main(["analyze", str(tmp_path / "d")]) == 0
     out = pd.read_csv(tmp_path / "d" / "analysis" / table)
     assert set(out.columns) & {"parameter", "transaction_cost"} and out.shape[0] > 0
+
+
+def test_resume_refuses_results_of_another_model_version(tmp_path, monkeypatch):
+    exp = load_experiment(write(tmp_path, TINY))
+    execute(exp, tmp_path / "res", workers=1, progress=False, max_runs=3)
+    monkeypatch.setattr(runner, "model_fingerprint", lambda: "another-model")
+    with pytest.raises(ValueError, match="another version of the model"):
+        execute(exp, tmp_path / "res", workers=1, progress=False, resume=True)
+    assert len(ResultStore(tmp_path / "res").results()) == 3  # nothing lost

@@ -11,6 +11,7 @@ goes on.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import multiprocessing
 import sys
@@ -142,6 +143,18 @@ def _package_versions() -> dict[str, str]:
     return out
 
 
+@functools.cache
+def model_fingerprint() -> str:
+    """A hash of the model's code and scenario files: resuming results made by another version
+    would silently mix two models in one table."""
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "simulation").rglob("*.py"), *(root / "scenarios").glob("*.toml")]):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -158,6 +171,7 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
     store = ResultStore(folder)
     plan = make_plan(exp)
     params = factor_names(exp)
+    fingerprint = model_fingerprint()
     client = _dask_client(scheduler) if scheduler else None  # fail before touching the results
     try:
         if store.exists():
@@ -169,12 +183,15 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
                 raise ValueError(f"{store.folder}: the experiment changed since these results were started "
                                  "(different plan); use a new name or remove the folder")
             manifest = store.manifest()
+            if manifest.get("model_fingerprint", fingerprint) != fingerprint:
+                raise ValueError(f"{store.folder}: these results come from another version of the model or "
+                                 "its scenario files; use a new name or remove the folder to start again")
             store.clean_temporaries()
         else:
             manifest = {
                 "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
                 "spec": spec_record(exp), "runs_planned": len(plan), "packages": package_versions(),
-                "started": _now(), "ended": None, "sessions": [],
+                "started": _now(), "ended": None, "sessions": [], "model_fingerprint": fingerprint,
             }
             store.create(plan, manifest)
     except BaseException:
