@@ -20,6 +20,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/python docs/make_tables.py --check
 	$(BIN)/python -m pytest -q
 
 # The interactive page (imcsim app); caches Solara's browser assets from npm first (offline-safe).

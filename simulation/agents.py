@@ -96,7 +96,8 @@ class Municipality(mesa.Agent):
     def step(self) -> None:
         """Step 3 of the schedule: search if dissatisfied, otherwise keep the habit."""
         m = self.model
-        juncture = m.env.juncture_open or m.rng.random() < m.params.director_turnover
+        turnover = m.rng.random() < m.params.director_turnover  # drawn always: stable random stream
+        juncture = m.env.juncture_open or turnover
         searching = choice.is_searching(self.outcome, self.aspiration, m.params.satisficing_tolerance,
                                         m.params.review_rate, juncture, m.rng)
         if not searching or self.notice_until is not None:
@@ -307,6 +308,7 @@ class Collaboration(mesa.Agent):
         self.reputation = 0.0
         self.voice = 0.0
         self.reforms = 0
+        self.differentiated = False  # a reform made the standard the members' minimum
         self.applications: list[Municipality] = []
         self.pool = instrumental.EMPTY_POOL
         self.alive = True
@@ -358,7 +360,7 @@ class Collaboration(mesa.Agent):
         in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
         p = self.model.params
         capacity = instrumental.development_capacity(grown, p)
-        delay = min(3.0, self.delay + added_work / max(self.capacity, 1e-9)) / p.horizon
+        delay = min(3.0, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
         return self.standing()._replace(
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
 
@@ -418,8 +420,9 @@ class Collaboration(mesa.Agent):
         self.development_quality = instrumental.development_quality(self.development_output, p)
         self.delay = min(3.0, self.backlog / self.capacity) if self.capacity > 0 else 3.0
 
-    def settle(self) -> None:
-        """Each member's cost and net benefit under the cost key; reputation for imitation."""
+    def settle(self, update_reputation: bool = False) -> None:
+        """Each member's cost and net benefit under the cost key; once a year (with production)
+        also the reputation others imitate."""
         m, p = self.model, self.model.params
         standing = self.standing()
         gains = []
@@ -429,8 +432,9 @@ class Collaboration(mesa.Agent):
                 mm.population, mm.competence, mm.ambition, e, self.pool, self.governance,
                 standing, m.env.risk, m.cloud, p)
             gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
-        performance = float(np.mean(gains)) if gains else 0.0
-        self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
+        if update_reputation:
+            performance = float(np.mean(gains)) if gains else 0.0
+            self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
 
     def cost_shares(self) -> list[float]:
         return [instrumental.cost_share(self.governance, mm.population, mm.effective_share(self), self.pool)
@@ -473,17 +477,22 @@ class Collaboration(mesa.Agent):
         if not self.members:
             return
         values = [mm.ambition for mm in self.members]
+        if self.differentiated:  # after a differentiation reform: the minimum all can live with
+            self.standard = min(values)
+            return
         weights = [mm.population for mm in self.members]
         self.standard = collective_level(self.governance.decision_rule, values, weights, self.chair())
 
     def consider_reform(self) -> None:
         """Voice before exit: accumulated proposals lead to a differentiation reform (002 L2512-2520):
-        mandatory common systems become a voluntary minimum, or the standard is lowered."""
+        mandatory common systems become a voluntary minimum; a voluntary one lowers its standard to
+        the 'good enough' minimum for good (004 L750)."""
         p = self.model.params
         if self.voice >= p.voice_threshold:
             if self.mandatory:
                 self.mandatory = False
             else:
+                self.differentiated = True
                 self.standard = min(mm.ambition for mm in self.members)
             self.backlog *= 0.5  # the reform reprioritises the joint pipeline
             self.voice = 0.0

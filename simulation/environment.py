@@ -47,11 +47,15 @@ class Environment:
         years = max(0.0, year - self.params.cloud_year)
         return max(0.0, 1.0 - self.params.cloud_drift * years)
 
-    def update(self, year: int, rng: np.random.Generator) -> None:
-        """Step 1 of the schedule: L(t), shocks and junctures for this year."""
+    def update(self, year: int, rng: np.random.Generator | None = None) -> None:
+        """Step 1 of the schedule: L(t), shocks and junctures for this year (no shocks without
+        ``rng``: the initial state)."""
         self.year = year
         self.legitimacy = self.legitimacy_at(year)
         self.juncture_open = self.juncture_at(year)
+        if rng is None:
+            self.shock_now = False
+            return
         scheduled = [s.size for s in self.scheduled_shocks if s.year == year]
         random_shock = rng.random() < self.params.shock_probability
         self.shock_now = bool(scheduled) or random_shock

@@ -72,8 +72,7 @@ class CollaborationModel(mesa.Model):
         self.weights = tuple(w if name in on else 0.0 for name, w in zip(
             PERSPECTIVES, (p.w_instrumental, p.w_cultural, p.w_myth), strict=True))
         self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
-        self.env.update(self.year, np.random.default_rng(0))  # initial state, no shock draw
-        self.env.shock_now = False
+        self.env.update(self.year)  # the initial state: no shock draw
         self.cloud = self.env.cloud_factor(self.year)
 
         # municipalities and their arrays (culture, region, family, trust) for fast lookups
@@ -172,7 +171,7 @@ class CollaborationModel(mesa.Model):
                 k.produce()
             else:
                 k.refresh()
-            k.settle()
+            k.settle(update_reputation=produce)
         for mm in self.municipalities:
             if mm.collaboration is None:
                 mm.outcome = mm.alone_outcome

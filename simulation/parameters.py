@@ -54,8 +54,6 @@ class Parameters:
 
     # --- instrumental: benefits ------------------------------------------------------------
     quality_value: float = _p(1_500.0, 0.0, 10_000.0, "Value (NOK per inhabitant and year) of full-quality ICT services and development.")
-    competence_half_size: float = _p(10_000.0, 100.0, 1.0e6, "Population at which a municipality alone reaches half its competence-limited quality; "
-                                     "ordering competence is scarce in small municipalities.", "002 s2.1 N1-N3; SF19")
     operations_quality: float = _p(0.55, 0.0, 1.0, "Quality of pooled operations and security in a collaboration, before development.")
     development_rate: float = _p(1.0, 0.0, 10.0, "Development capacity (developer-years) per 10,000 pooled inhabitants.")
     development_half: float = _p(4.0, 0.1, 100.0, "Development output (developer-years) at which development quality is half realised.")
@@ -74,7 +72,7 @@ class Parameters:
     family_switch_cost: float = _p(800.0, 0.0, 10_000.0, "Extra one-off cost (NOK/inhabitant) of switching legacy system family (e.g. ERP).",
                                    "004 L860, L870; 001 L2471")
     core_system_share: float = _p(0.3, 0.0, 1.0, "Share of the portfolio held by the core (ERP) system; a member of another family keeps it outside.",
-                                  "004 L1022")
+                                  "004 L870, L1022")
     onboarding_work: float = _p(0.6, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
                                 "002 L37-47, L2211")
     shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928")
@@ -100,7 +98,8 @@ class Parameters:
     autonomy_weight: float = _p(0.5, 0.0, 5.0, "Weight of the autonomy norm against pooling.", "004 (culture of autonomy)")
     trust_gain: float = _p(0.08, 0.0, 1.0, "Yearly trust gain between co-members.")
     trust_decay: float = _p(0.03, 0.0, 1.0, "Yearly decay of trust towards its baseline when apart.")
-    convergence_rate: float = _p(0.05, 0.0, 1.0, "Yearly probability that a member adopts a trait from a co-member (Axelrod).")
+    convergence_rate: float = _p(0.05, 0.0, 1.0, "Base yearly chance that a member adopts a trait from a random co-member (Axelrod); "
+                                 "scaled by 0.5 + their similarity.")
     voice_weight: float = _p(0.3, 0.0, 5.0, "Appropriateness of voice (reform proposals) for loyal members.", "002 L2512")
 
     # --- myth (MODEL.md s4) ------------------------------------------------------------------
