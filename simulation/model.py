@@ -209,8 +209,6 @@ class CollaborationModel(mesa.Model):
             peer = neighbour_outcomes[peers].sum() / len(peers) if peers else mm.outcome  # = mean(), faster
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
-        for k in self.collaborations:
-            k.refresh()
 
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
@@ -352,7 +350,6 @@ class CollaborationModel(mesa.Model):
         for mm in list(small.members):
             small.release(mm)
             big.admit(mm)
-            mm.tenure = 0
         small.alive = False
         self.collaborations.remove(small)
         small.remove()
