@@ -73,11 +73,19 @@ class Municipality(mesa.Agent):
 
     def cap(self, collab: Collaboration) -> float:
         """Most of the portfolio this municipality can pool in ``collab``: the governance model's
-        pooled share, less the core system if it runs another system family (004 L1022)."""
-        cap = collab.governance.pooled_share
-        if self.family != collab.family and not collab.mandatory:
+        pooled share, less the core system if it runs another system family (004 L870, L1022)."""
+        return self.cap_in(collab.governance, collab.family, collab.mandatory)
+
+    def cap_in(self, gov: GovernanceModel, family: str, mandatory: bool) -> float:
+        cap = gov.pooled_share
+        if self.family != family and not mandatory:
             cap *= 1.0 - self.model.params.core_system_share
         return cap
+
+    def entry_coordination(self, cap: float, floor: float, carried: float = 0.0) -> float:
+        """Coordination a newcomer starts at: the initial level, at least the floor or what a
+        switcher brings along, at most its cap. Used alike when deciding and when admitted."""
+        return min(max(self.model.params.initial_coordination, floor, carried), cap)
 
     def effective_share(self, collab: Collaboration | None = None, coordination: float | None = None,
                         leakage: float | None = None) -> float:
@@ -131,8 +139,7 @@ class Municipality(mesa.Agent):
         """Utility of applying to ``collab`` with the initial coordination level, or the level a
         switching member brings along (``carried``)."""
         m, p = self.model, self.model.params
-        c0 = max(p.initial_coordination, collab.floor, carried)
-        e0 = min(c0, self.cap(collab))
+        e0 = self.entry_coordination(self.cap(collab), collab.floor, carried)
         pool = collab.pool.plus(self.population, e0)
         net, _ = instrumental.member_net_benefit(
             self.population, self.competence, self.ambition, e0, pool, collab.governance,
@@ -141,7 +148,10 @@ class Municipality(mesa.Agent):
         if collab.mandatory and self.family != collab.family:
             one_off += p.family_switch_cost
         u_i = instrumental.utility(net, one_off, p)
-        u_c = self.fit(collab.member_indices()) - cultural.autonomy_cost(self.autonomy, e0, p)
+        group = collab.member_indices()
+        if self.collaboration is None:  # applying together with its regional bloc (004 L301)
+            group = np.concatenate([group, m.prospective_bloc(self, collab)])
+        u_c = self.fit(group) - cultural.autonomy_cost(self.autonomy, e0, p)
         u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, collab.governance.legitimacy, p)
                + myth.mimetic(m.peer_share(self, collab), collab.reputation, self.competence, p))
         switching = -self.weights[0] * instrumental.amortised(one_off, p) / p.utility_scale
@@ -156,7 +166,9 @@ class Municipality(mesa.Agent):
             return None
         # formalise existing ties (002 SF2): invite trusted neighbours, else the most trusted one
         candidates.sort(key=lambda j: -m.trust[self.index, j])
-        trusted = [j for j in candidates if m.trust[self.index, j] >= p.bloc_trust] or candidates[:1]
+        trusted = [j for j in candidates if m.trust[self.index, j] >= p.found_trust]
+        if not trusted:
+            return None
         partners = tuple(trusted[: p.found_max_partners])
         u = self.founding_utilities(partners)
         switching = -self.weights[0] * instrumental.amortised(p.migration_cost, p) / p.utility_scale
@@ -166,17 +178,21 @@ class Municipality(mesa.Agent):
         """Utilities of founding a new collaboration (default governance) with ``partners``."""
         m, p = self.model, self.model.params
         gov = m.governance[m.default_governance]
-        group = (self.index, *partners)
-        e0 = p.initial_coordination * gov.pooled_share
+        group = [m.municipalities[j] for j in (self.index, *partners)]
+        mandatory = gov.consolidation_mode == "mandatory"
+        family = max(group, key=lambda mm: mm.population).family  # as Collaboration.__init__
+        floor = gov.mandatory_floor if mandatory else 0.0
+        shares = [mm.entry_coordination(mm.cap_in(gov, family, mandatory), floor) for mm in group]
         pool = instrumental.EMPTY_POOL
-        for j in group:
-            pool = pool.plus(m.municipalities[j].population, e0)
+        for mm, e in zip(group, shares, strict=True):
+            pool = pool.plus(mm.population, e)
+        e0 = shares[0]
         standing = instrumental.Standing(
             development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
             delay=1.0,  # building the joint platform takes a year
-            standard=collective_level(gov.decision_rule, [m.municipalities[j].ambition for j in group],
-                                      [m.municipalities[j].population for j in group], 0),
-            mandatory=gov.consolidation_mode == "mandatory")
+            standard=collective_level(gov.decision_rule, [mm.ambition for mm in group],
+                                      [mm.population for mm in group], 0),
+            mandatory=mandatory)
         net, _ = instrumental.member_net_benefit(
             self.population, self.competence, self.ambition, e0, pool, gov, standing, m.env.risk, m.cloud, p)
         u_i = instrumental.utility(net, p.migration_cost, p)
@@ -374,15 +390,15 @@ class Collaboration(mesa.Agent):
         """Free-rider screening: a late applicant pays a year of its expected cost share (004 L880)."""
         if self.governance.admission_rule != "screening":
             return 0.0
-        share = instrumental.cost_share(self.governance, applicant.population, self.model.params.initial_coordination,
-                                        self.pool.plus(applicant.population, self.model.params.initial_coordination))
+        e0 = applicant.entry_coordination(applicant.cap(self), self.floor)
+        share = instrumental.cost_share(self.governance, applicant.population, e0, self.pool.plus(applicant.population, e0))
         return share * instrumental.pooled_cost(self.pool, self.governance, self.model.params, self.model.cloud) / applicant.population
 
     # ---- membership --------------------------------------------------------------------------
     def admit(self, mm: Municipality, onboarding: bool = True) -> None:
         p = self.model.params
         mm.collaboration = self
-        mm.coordination = min(max(p.initial_coordination, self.floor, mm.carried), mm.cap(self))
+        mm.coordination = mm.entry_coordination(mm.cap(self), self.floor, mm.carried)
         mm.carried = 0.0
         if self.mandatory and mm.family != self.family:
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
@@ -449,27 +465,29 @@ class Collaboration(mesa.Agent):
         return collective_decision(self.governance.decision_rule, votes, weights, self.chair())
 
     def decide_applications(self) -> None:
-        """Admit applicants by the admission rule; all admitted this year onboard together."""
+        """Admit applicants by the admission rule; all admitted this year onboard together. A
+        regional bloc applies as one case, admitted or refused as a whole: the Kongsvinger three
+        joined HIKT together in 2011 (004 L301) and coordinate ownership (004 L862)."""
         if not self.applications:
             return
         m = self.model
         applicants, self.applications = self.applications, []
-        for a in applicants:
+        cases: dict[Municipality, list[Municipality]] = {}
+        for a in dict.fromkeys(applicants):  # once each, in order of application
             lead, a.bloc_lead = a.bloc_lead, None
-            if a.collaboration is not None or not self.alive:
+            cases.setdefault(lead if lead in applicants else a, []).append(a)
+        for case in cases.values():
+            case = [a for a in case if a.collaboration is None]  # not admitted elsewhere meanwhile
+            if not case or not self.alive:
                 continue
-            if lead is not None and lead in applicants:
-                # a regional bloc applies as one case and shares its lead's verdict: the Kongsvinger
-                # three joined HIKT together in 2011 (004 L301) and coordinate ownership (004 L862)
-                admitted = lead.collaboration is self
-            else:
-                admitted = self.governance.admission_rule == "open" or self.vote(
-                    lambda mm, a=a: m.admission_utility(mm, self, a))
-            if admitted:
-                self.admit(a)
-                m.counts["joins"] += 1
-            else:
-                m.counts["rejections"] += 1
+            admitted = self.governance.admission_rule == "open" or self.vote(
+                lambda mm, case=case: m.admission_utility(mm, self, case))
+            for a in case:
+                if admitted:
+                    self.admit(a)
+                    m.counts["joins"] += 1
+                else:
+                    m.counts["rejections"] += 1
         self.refresh()
 
     def set_standard(self) -> None:

@@ -1,7 +1,9 @@
 """The institutional and technical environment: legitimacy pressure, shocks, critical junctures.
 
 Legitimacy pressure L(t) rises in steps with national strategies (eKommune 2005 and 2008,
-Digital agenda 2016, national strategy 2019; sources 000, 001, 003, 004). Shocks (cyber attacks
+Digital agenda 2016, national strategy 2019; sources 000, 001, 003, 004); municipalities feel each
+step with a lag, as local plans follow a national strategy a year or two later (003 L2730-2736).
+Shocks (cyber attacks
 such as Ostre Toten 2021, the pandemic) raise the perceived risk of standing alone (004
 L908-928). Critical junctures (the section-27 conversion deadline, director turnover) relax
 inertia while open (004 L1032).
@@ -25,7 +27,8 @@ class Environment:
     scheduled_shocks: tuple[ScheduledShock, ...]
     params: Parameters
     year: int = 0
-    legitimacy: float = 0.0
+    legitimacy: float = 0.0  # felt pressure: follows the national level with a lag
+    national: float = 0.0  # the national level L(t) of the latest strategy step
     risk: float = 0.0  # perceived risk of standing alone, raised by shocks, fading with memory
     shock_now: bool = False
     juncture_open: bool = False
@@ -51,11 +54,13 @@ class Environment:
         """Step 1 of the schedule: L(t), shocks and junctures for this year (no shocks without
         ``rng``: the initial state)."""
         self.year = year
-        self.legitimacy = self.legitimacy_at(year)
+        self.national = self.legitimacy_at(year)
         self.juncture_open = self.juncture_at(year)
         if rng is None:
+            self.legitimacy = self.national  # the initial state has caught up
             self.shock_now = False
             return
+        self.legitimacy += self.params.legitimacy_uptake * (self.national - self.legitimacy)
         scheduled = [s.size for s in self.scheduled_shocks if s.year == year]
         random_shock = rng.random() < self.params.shock_probability
         self.shock_now = bool(scheduled) or random_shock

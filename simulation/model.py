@@ -88,7 +88,11 @@ class CollaborationModel(mesa.Model):
         self.family_code = np.array([self.family_index(mm.family) for mm in self.municipalities])
         self.culture = self._initial_culture(scenario)
         same_region = self.region_code[:, None] == self.region_code[None, :]
-        self.trust_baseline = np.where(same_region, scenario.trust_within_region, scenario.trust_between_regions)
+        within = np.array([scenario.trust_by_region.get(mm.region, scenario.trust_within_region)
+                           for mm in self.municipalities])
+        self.trust_baseline = np.where(same_region, within[:, None], scenario.trust_between_regions)
+        for a, b, value in scenario.trust_pairs:
+            self.trust_baseline[index[a], index[b]] = self.trust_baseline[index[b], index[a]] = value
         np.fill_diagonal(self.trust_baseline, 1.0)
         self.trust = self.trust_baseline.copy()
 
@@ -247,6 +251,14 @@ class CollaborationModel(mesa.Model):
                 k.applications.append(mate)
                 mate.bloc_lead = applicant  # one case with the applicant (Collaboration.decide_applications)
 
+    def prospective_bloc(self, mm: Municipality, k: Collaboration) -> np.ndarray:
+        """Outside region-mates trusted enough to apply together with ``mm`` to ``k`` (004 L301)."""
+        p = self.params
+        mates = [j for j in np.flatnonzero(self.region_code == self.region_code[mm.index])
+                 if j != mm.index and self.municipalities[j].collaboration is None
+                 and self.municipalities[j].notice_until is None and self.trust[mm.index, j] >= p.bloc_trust]
+        return np.array(mates, dtype=int)
+
     def found(self, founder: Municipality, partners: tuple[int, ...]) -> None:
         """Partners accept when founding beats standing alone for them."""
         accepted = []
@@ -285,23 +297,26 @@ class CollaborationModel(mesa.Model):
         k.remove()
         self.counts["dissolutions"] += 1
 
-    def admission_utility(self, member: Municipality, k: Collaboration, applicant: Municipality) -> float:
-        """A member's view of admitting an applicant: its cost share and delay change
-        (instrumental), trust and region (cultural), growth as legitimacy (myth)."""
+    def admission_utility(self, member: Municipality, k: Collaboration, case: list[Municipality]) -> float:
+        """A member's view of admitting a case (one applicant, or a regional bloc as a whole): its
+        cost share and delay change (instrumental), trust and region (cultural), growth as
+        legitimacy (myth)."""
         p = self.params
         e = member.effective_share(k)
-        e_new = min(p.initial_coordination, applicant.cap(k))
-        grown = k.pool.plus(applicant.population, e_new)
+        grown, work = k.pool, 0.0
+        for a in case:
+            grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
+            work += instrumental.onboarding_work(a.population, p)
         before_net, _ = instrumental.member_net_benefit(
             member.population, member.competence, member.ambition, e, k.pool, k.governance,
             k.standing(), self.env.risk, self.cloud, p)
         after_net, _ = instrumental.member_net_benefit(
             member.population, member.competence, member.ambition, e, grown, k.governance,
-            k.prospective_standing(grown, instrumental.onboarding_work(applicant.population, p)),
-            self.env.risk, self.cloud, p)
+            k.prospective_standing(grown, work), self.env.risk, self.cloud, p)
         u_i = (after_net - before_net) / p.utility_scale
-        same_region = float(self.region_code[member.index] == self.region_code[applicant.index])
-        u_c = p.trust_weight * (self.trust[member.index, applicant.index] - cultural.NEUTRAL_TRUST) \
+        idx = np.array([a.index for a in case])
+        same_region = np.count_nonzero(self.region_code[idx] == self.region_code[member.index]) / idx.size
+        u_c = p.trust_weight * (self.trust[member.index, idx].sum() / idx.size - cultural.NEUTRAL_TRUST) \
             + p.region_weight * (same_region - cultural.NEUTRAL_REGION_SHARE)
         u_m = myth.consolidation(self.env.legitimacy, member.receptivity, p)
         return choice.combined((u_i, u_c, u_m), member.weights)

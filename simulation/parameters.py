@@ -105,6 +105,8 @@ class Parameters:
     # --- myth (MODEL.md s4) ------------------------------------------------------------------
     legitimacy_weight: float = _p(1.0, 0.0, 5.0, "Weight of national legitimacy pressure L(t) on collaborating and standardising.",
                                   "000, 001, 003, 004 (eKommune, Digital agenda, national strategy)")
+    legitimacy_uptake: float = _p(0.5, 0.05, 1.0, "Share of the gap between national legitimacy pressure L(t) and the pressure municipalities feel "
+                                  "that closes each year (1 = felt at once).", "003 L2730-2736 (local plans follow a national strategy a year or two later)")
     mimetic_weight: float = _p(0.5, 0.0, 5.0, "Weight of imitating neighbours and successful collaborations under uncertainty.", "004 L1060")
     normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).")
     merger_legitimacy: float = _p(0.3, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.")
@@ -112,6 +114,8 @@ class Parameters:
     # --- collaborations ----------------------------------------------------------------------
     bloc_trust: float = _p(0.45, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",
                            "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)")
+    found_trust: float = _p(0.5, 0.0, 1.0, "Trust a municipality must have in outside neighbours to found a collaboration with them: "
+                            "collaborations formalise existing ties.", "002 L388-390 (SF2)")
     found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.")
     merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.")
     reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).")

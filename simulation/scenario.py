@@ -103,6 +103,8 @@ class Scenario:
     shocks: tuple[ScheduledShock, ...] = ()
     trust_within_region: float = 0.5
     trust_between_regions: float = 0.1
+    trust_by_region: dict[str, float] = field(default_factory=dict)  # within-region trust of named regions
+    trust_pairs: tuple[tuple[str, str, float], ...] = ()  # baseline trust of named pairs, overriding the rest
     source: str = ""
 
     def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
@@ -209,7 +211,15 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
 
     legitimacy = _legitimacy(data.get("legitimacy", DEFAULT_LEGITIMACY), f"{origin}: legitimacy")
     trust = _table(data.get("trust", {}), f"{origin}: trust")
-    _keys(trust, ("within_region", "between_regions"), f"{origin}: trust")
+    _keys(trust, ("within_region", "between_regions", "regions", "pairs"), f"{origin}: trust")
+    regions = {m.region for m in municipalities}
+    by_region = _table(trust.get("regions", {}), f"{origin}: trust.regions")
+    for region, value in by_region.items():
+        if region not in regions:
+            raise ScenarioError(f"{origin}: trust.regions.{region}: expected one of the regions "
+                                f"({', '.join(sorted(regions))}), got {_show(region)}")
+        _number(value, f"{origin}: trust.regions.{region}", 0.0, 1.0)
+    pairs = _trust_pairs(trust.get("pairs", []), {m.name for m in municipalities}, f"{origin}: trust.pairs")
     junctures = tuple(_juncture(j, f"{origin}: junctures[{i}]")
                       for i, j in enumerate(_array_of_tables(data.get("junctures", []), f"{origin}: junctures")))
     shocks = tuple(_shock(x, f"{origin}: shocks[{i}]")
@@ -232,6 +242,8 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
         shocks=shocks,
         trust_within_region=float(_number(trust.get("within_region", 0.5), f"{origin}: trust.within_region", 0.0, 1.0)),
         trust_between_regions=float(_number(trust.get("between_regions", 0.1), f"{origin}: trust.between_regions", 0.0, 1.0)),
+        trust_by_region={region: float(v) for region, v in by_region.items()},
+        trust_pairs=pairs,
         source=_typed(data, "source", str, origin, ""),
     )
 
@@ -490,6 +502,23 @@ def _name(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ScenarioError(f"{where}: expected a non-empty string, got {_show(value)}")
     return value
+
+
+def _trust_pairs(raw: Any, names: set[str], where: str) -> tuple[tuple[str, str, float], ...]:
+    """``[[a, b, trust], ...]``: the baseline trust between two named municipalities."""
+    if not isinstance(raw, list):
+        raise ScenarioError(f"{where}: expected an array of [name, name, trust], got {_show(raw)}")
+    pairs = []
+    for i, item in enumerate(raw):
+        if not (isinstance(item, list) and len(item) == 3 and all(isinstance(n, str) for n in item[:2])):
+            raise ScenarioError(f"{where}[{i}]: expected [name, name, trust], got {_show(item)}")
+        for n in item[:2]:
+            if n not in names:
+                raise ScenarioError(f"{where}[{i}]: expected a municipality name, got {_show(n)}")
+        if item[0] == item[1]:
+            raise ScenarioError(f"{where}[{i}]: expected two different municipalities, got {_show(item)}")
+        pairs.append((item[0], item[1], float(_number(item[2], f"{where}[{i}] trust", 0.0, 1.0))))
+    return tuple(pairs)
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:

@@ -81,11 +81,12 @@ def test_stronger_legitimacy_pressure_raises_membership():
     none = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "perspectives": "myth", "legitimacy_weight": 0.0})
     strong = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "perspectives": "myth", "legitimacy_weight": 4.0})
     assert strong["member_share"] > none["member_share"] + 0.3
-    # With all three perspectives, stronger pressure keeps members in.
+    # With all three perspectives, stronger pressure keeps more municipalities in collaborations.
+    # (Moves between collaborations rise with it: consolidation legitimacy makes collaborations
+    # admit switchers more readily, so notices are not the measure here.)
     full_none = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "legitimacy_weight": 0.0})
     full_strong = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "legitimacy_weight": 4.0})
-    assert full_strong["member_share"] >= full_none["member_share"]
-    assert full_strong["departures"] < full_none["departures"]
+    assert full_strong["member_share"] > full_none["member_share"] + 0.03
 
 
 # ---- choice -------------------------------------------------------------------------------

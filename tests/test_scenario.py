@@ -27,6 +27,16 @@ def test_hedmark_has_the_seven_members_with_source_figures():
     assert families["Hamar"] == "Agresso" and families["Grue"] == "Visma"  # 004 L860, L870
 
 
+def test_trust_baseline_by_region_and_pair():
+    from simulation import CollaborationModel
+    m = CollaborationModel("hedmark", seed=1)
+    i = {mm.name: mm.index for mm in m.municipalities}
+    assert m.trust_baseline[i["Hamar"], i["Løten"]] == 0.6  # within_region
+    assert m.trust_baseline[i["Kongsvinger"], i["Grue"]] == 0.46  # trust.regions.Kongsvinger (004 L862)
+    assert m.trust_baseline[i["Grue"], i["Sør-Odal"]] == m.trust_baseline[i["Sør-Odal"], i["Grue"]] == 0.35  # pairs
+    assert m.trust_baseline[i["Hamar"], i["Grue"]] == 0.24  # between_regions
+
+
 def test_national_scale_generator():
     sc = load_scenario("national")
     pops = sorted(m.population for m in sc.municipalities)

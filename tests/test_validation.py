@@ -15,14 +15,9 @@ from simulation.validation.patterns import PATTERNS
 from simulation.validation.runner import bootstrap, wilson
 
 SEEDS = range(1, 9)
-# what the hedmark baseline reproduces today; a change that breaks one of these fails CI
-HEDMARK_MUST_PASS = (
-    "founding trio", "no exits to 2022", "cost shares track population", "small more dependent",
-    "leakage persists", "shocks raise the value of membership", "voice before exit",
-)
-# known gaps of the current baseline (docs/validation.md): the Kongsvinger region founds its own
-# collaboration instead of joining the trio's in 2009-2013
-HEDMARK_KNOWN_GAPS = ("regional bloc joins", "late joiner", "full history 3-6-7")
+# what the calibrated hedmark baseline reproduces (docs/validation.md); a change that breaks one
+# of these fails CI
+HEDMARK_MUST_PASS = tuple(p.name for p in patterns_for("hedmark"))
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +49,6 @@ def test_every_pattern_cites_a_source_line():
 def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
     r = hedmark[name]
     assert r.passed, f"{name}: observed {r.observed()}, target {r.pattern.target_text}"
-
-
-@pytest.mark.parametrize("name", HEDMARK_KNOWN_GAPS)
-@pytest.mark.xfail(reason="known gap of the hedmark baseline, see docs/validation.md", strict=False)
-def test_hedmark_history_gap(hedmark, name):
-    assert hedmark[name].passed
 
 
 def test_batch_onboarding_crowds_out_development():

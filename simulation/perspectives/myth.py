@@ -34,5 +34,6 @@ def standardisation(pressure: float, receptivity: float, step: float, p: Paramet
 
 
 def consolidation(pressure: float, receptivity: float, p: Parameters) -> float:
-    """Bigger, merged collaborations look more modern under pressure."""
-    return p.merger_legitimacy * pressure * receptivity
+    """Bigger, merged collaborations look more modern under pressure: growth and mergers carry
+    the same legitimacy pressure as collaborating, times their own extra weight."""
+    return p.legitimacy_weight * p.merger_legitimacy * pressure * receptivity

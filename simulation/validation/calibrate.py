@@ -28,23 +28,28 @@ from .patterns import (
     no_exits,
 )
 
-# free parameters and their priors (uniform, within the parameter bounds of parameters.py)
+# free parameters and their priors (uniform, within the parameter bounds of parameters.py): the
+# mechanisms that decide Hedmark's history (who founds, when the trio admits the bloc, who applies
+# when), each in a band around its default
 PRIORS: dict[str, tuple[float, float]] = {
-    "fixed_cost": (2.0e6, 8.0e6),
-    "collab_fixed_cost": (5.0e6, 2.5e7),
-    "region_weight": (0.0, 0.6),
-    "trust_weight": (0.0, 0.8),
-    "family_weight": (0.0, 0.6),
-    "mimetic_weight": (0.2, 2.0),
-    "legitimacy_weight": (0.5, 3.0),
-    "review_rate": (0.02, 0.3),
-    "habit_strength": (0.2, 1.5),
-    "temperature": (0.1, 0.6),
-    "delay_cost": (100.0, 1500.0),
-    "bloc_trust": (0.2, 0.6),
-    "autonomy_weight": (0.2, 3.0),
-    "trust.within_region": (0.3, 0.8),
-    "trust.between_regions": (0.05, 0.4),
+    "fixed_cost": (6.0e6, 1.0e7),
+    "collab_fixed_cost": (5.0e6, 1.5e7),
+    "delay_cost": (150.0, 1500.0),
+    "leakage_decay": (0.0, 0.1),
+    "region_weight": (0.3, 0.7),
+    "trust_weight": (0.4, 0.8),
+    "mimetic_weight": (0.2, 1.5),
+    "legitimacy_weight": (0.5, 2.0),
+    "merger_legitimacy": (0.5, 1.5),
+    "legitimacy_uptake": (0.2, 1.0),
+    "review_rate": (0.05, 0.3),
+    "satisficing_tolerance": (0.0, 100.0),
+    "social_comparison": (0.2, 0.9),
+    "habit_strength": (0.3, 1.0),
+    "temperature": (0.15, 0.4),
+    "bloc_trust": (0.38, 0.45),
+    "trust.regions.Kongsvinger": (0.45, 0.5),
+    "trust.between_regions": (0.1, 0.35),
 }
 CHECKS = {"founding trio": founding_trio, "bloc": bloc_join, "late joiner": late_joiner,
           "no exits": no_exits, "full history": full_history, "leakage": leakage_persists}
@@ -63,12 +68,15 @@ def score(params: dict[str, float], seeds: list[int], scenario: str = "hedmark",
 
 
 def with_params(sc, params: dict[str, float]):
-    """Apply parameter overrides; ``trust.*`` keys set the scenario's baseline trust."""
+    """Apply parameter overrides; ``trust.within_region``, ``trust.between_regions`` and
+    ``trust.regions.<region>`` set the scenario's baseline trust."""
     trust = {k.split(".", 1)[1]: v for k, v in params.items() if k.startswith("trust.")}
     sc = sc.with_overrides({k: v for k, v in params.items() if not k.startswith("trust.")})
     if trust:
+        by_region = {**sc.trust_by_region, **{k.split(".", 1)[1]: v for k, v in trust.items() if k.startswith("regions.")}}
         sc = dataclasses.replace(sc, trust_within_region=trust.get("within_region", sc.trust_within_region),
-                                 trust_between_regions=trust.get("between_regions", sc.trust_between_regions))
+                                 trust_between_regions=trust.get("between_regions", sc.trust_between_regions),
+                                 trust_by_region=by_region)
     return sc
 
 
@@ -82,10 +90,11 @@ def sample(n: int, rng: np.random.Generator, priors: dict[str, tuple[float, floa
 
 
 def fitness(scores: dict[str, float]) -> tuple[float, ...]:
-    """Lexicographic ranking of draws: full-history share first, then the hard parts (bloc,
-    late joiner), then the easy ones (trio, no exits), then leakage."""
-    return (scores["full history"], scores["bloc"] + scores["late joiner"],
-            scores["founding trio"] + scores["no exits"], scores["leakage"])
+    """Lexicographic ranking of draws: full-history share plus leakage persisting (up to the 60%
+    that passes its pattern with margin) first, then the hard parts (bloc, late joiner), then the
+    easy ones (trio, no exits)."""
+    return (scores["full history"] + min(scores["leakage"], 0.6), scores["bloc"] + scores["late joiner"],
+            scores["founding trio"] + scores["no exits"])
 
 
 def perturb(best: list[dict[str, float]], n: int, rng: np.random.Generator, scale: float = 0.1,
@@ -114,7 +123,7 @@ def calibrate(draws: int = 300, seeds: int = 10, accept: float = 0.5, workers: i
               progress=None) -> list[tuple[dict[str, float], dict[str, float]]]:
     """Rejection ABC with refinement: round 1 samples the priors, later rounds perturb the
     ``keep`` best. Returns (params, scores) of accepted draws (full-history share >= accept),
-    best first, or the five best if none is accepted."""
+    best first, or the five best if none is accepted. Leakage must persist in half the seeds too."""
     rng = np.random.default_rng(seed)
     scored = _evaluate(sample(draws, rng) + list(start or []), seeds, workers, progress)
     for _ in range(rounds - 1):
@@ -122,7 +131,7 @@ def calibrate(draws: int = 300, seeds: int = 10, accept: float = 0.5, workers: i
         best = [params for params, _ in scored[:keep]]
         scored += _evaluate(perturb(best, draws, rng), seeds, workers, progress)
     scored.sort(key=lambda ps: fitness(ps[1]), reverse=True)
-    return [ps for ps in scored if ps[1]["full history"] >= accept] or scored[:5]
+    return [ps for ps in scored if ps[1]["full history"] >= accept and ps[1]["leakage"] >= 0.5] or scored[:5]
 
 
 def main(argv: list[str] | None = None) -> int:
