@@ -9,9 +9,11 @@
 Overhead per run = (engine wall time - time spent inside the model) / runs, on 1 worker, where
 the time inside the model (construction and steps) is measured by wrapping
 ``CollaborationModel.__init__`` and ``step``; so background load on the model part does not blur
-the comparison. The sweep's overhead is everything it does besides the model (run summary, results
-written to Parquet, manifest, progress); batch_run's is its collection of the end-of-run model
-variables (it writes nothing to disk).
+the comparison. Both clocks start from the experiment: the sweep's overhead is everything it does
+besides the model (plan, scenario file, run summary, results written to Parquet, manifest,
+progress); batch_run's is making its inputs (scenario file, one overridden scenario per governance
+model, seeds) and collecting the end-of-run model variables (it writes nothing to disk). It is
+also shown with its inputs made outside its clock, as this benchmark measured it before.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import mesa
 
 from simulation import CollaborationModel
 from simulation.experiments import execute, load_experiment, make_plan
+from simulation.experiments.runner import run_seeds
 
 GOVERNANCE = ["host", "iks", "as", "task_community", "loose_network"]
 
@@ -64,15 +67,23 @@ def sweep(exp, workers: int) -> float:
     return elapsed
 
 
-def batch_run(exp, plan, workers: int) -> float:
-    scenario = exp.load_scenario()
-    seeds = sorted(set(int(s) for s in plan["seed"]), key=list(plan["seed"]).index)
-    parameters = {"scenario": [scenario.with_overrides({"governance": g}) for g in GOVERNANCE], "seed": seeds}
+def batch_run(exp, plan, workers: int, prepared: bool = False) -> float:
+    """``mesa.batch_run`` over the plan's runs. Its clock includes preparing its inputs from the
+    experiment (scenario file, one overridden scenario per governance model, the seeds), as the
+    sweep's clock includes its own; ``prepared=True`` leaves that out (the old measure)."""
+    def inputs():
+        scenario = exp.load_scenario()
+        seeds = run_seeds(exp.seed, exp.replications)  # common seeds: one per replication
+        return {"scenario": [scenario.with_overrides({"governance": g}) for g in GOVERNANCE], "seed": seeds}
+
+    parameters = inputs() if prepared else None
     start = time.perf_counter()
+    if parameters is None:
+        parameters = inputs()
     rows = mesa.batch_run(CollaborationModel, parameters, number_processes=workers, iterations=1,
                           max_steps=10**6, display_progress=False)
     elapsed = time.perf_counter() - start
-    assert len(rows) == len(plan)
+    assert len(rows) == len(plan) and sorted(parameters["seed"]) == sorted(set(plan["seed"]))
     return elapsed
 
 
@@ -99,13 +110,20 @@ class ModelClock:
         CollaborationModel.__init__, CollaborationModel.step = self.saved
 
 
+ENGINES = {
+    "sweep": ("imcsim sweep (execute)", lambda exp, plan: sweep(exp, 1)),
+    "batch": ("mesa.batch_run", lambda exp, plan: batch_run(exp, plan, 1)),
+    "batch_prepared": ("  inputs made outside", lambda exp, plan: batch_run(exp, plan, 1, prepared=True)),
+}
+
+
 def engine_overhead(exp, plan, repeats: int) -> dict[str, float]:
     """Median total seconds each engine spends outside the model for this plan (1 worker)."""
-    extra: dict[str, list[float]] = {"sweep": [], "batch": []}
-    for _ in range(repeats):  # interleaved, so background load hits both alike
-        for key, engine in (("sweep", lambda: sweep(exp, 1)), ("batch", lambda: batch_run(exp, plan, 1))):
+    extra: dict[str, list[float]] = {key: [] for key in ENGINES}
+    for _ in range(repeats):  # interleaved, so background load hits all alike
+        for key, (_, engine) in ENGINES.items():
             with ModelClock() as clock:
-                wall = engine()
+                wall = engine(exp, plan)
             extra[key].append(wall - clock.seconds)
     return {k: statistics.median(v) for k, v in extra.items()}
 
@@ -118,13 +136,16 @@ def overhead(folder: Path, replications: int, repeats: int) -> None:
     sweep(exp, 1)  # warm-up: imports, the outcome names' tiny run
     big, five = engine_overhead(exp, plan, repeats), engine_overhead(small, plan5, repeats)
     plain = plain_loop(exp, plan)
-    print(f"overhead, hedmark, 1 worker, median of {repeats} (model alone: {plain / n * 1e3:.1f} ms per run):")
-    for key, label in (("sweep", "imcsim sweep (execute)"), ("batch", "mesa.batch_run")):
+    print(f"overhead, hedmark, 1 worker, median of {repeats}, load average {os.getloadavg()[0]:.1f} "
+          f"(model alone: {plain / n * 1e3:.1f} ms per run):")
+    for key, (label, _) in ENGINES.items():
         marginal = (big[key] - five[key]) / (n - n5) * 1e3
         print(f"  {label:<24} {big[key] / n * 1e3:6.2f} ms per run over {n} runs; "
               f"fixed {five[key] * 1e3:5.0f} ms per sweep, marginal {marginal:5.2f} ms per run")
-    verdict = "met" if big["sweep"] < big["batch"] else "MISSED"
-    print(f"  target: sweep overhead below batch_run's ({n} runs): {verdict}")
+    for key, what in (("batch", "inputs made inside its clock, like the sweep's"), ("batch_prepared", "inputs made outside")):
+        verdict = "met" if big["sweep"] < big[key] else "MISSED"
+        print(f"  target: sweep overhead below batch_run's ({n} runs; batch_run {what}): {verdict} "
+              f"({(big['sweep'] - big[key]) / n * 1e3:+.3f} ms per run)")
     two = {"sweep": min(sweep(exp, 2) for _ in range(repeats)), "batch": min(batch_run(exp, plan, 2) for _ in range(repeats))}
     print(f"  same {n} runs on 2 workers: imcsim sweep {two['sweep']:.2f} s, mesa.batch_run {two['batch']:.2f} s (wall)")
 

@@ -8,7 +8,6 @@ which perspective tipped the decisions. Per run: a one-row summary used by the C
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -221,28 +220,31 @@ def decisions(model) -> pd.DataFrame:
 def summary(model) -> dict[str, float]:
     """One row per run: end state and totals, the outcomes sweeps and comparisons analyse.
 
-    Read from the collected lists rather than a DataFrame: sweeps call this once per run."""
+    Read from the collected lists rather than a DataFrame, and with plain indexing and sums: sweeps
+    call this once per run (docs/performance.md, the experiment engine)."""
     s = model.datacollector.model_vars  # reporter name -> one value per tick
-    last = SimpleNamespace(**{name: values[-1] for name, values in s.items()})
-    peak = max(s["member_share"])
+    shares = s["member_share"]
+    share, peak = shares[-1], max(shares)
+    development = s["development_output"]
     out = {
-        "member_share": float(last.member_share),
-        "member_population_share": float(last.member_population_share),
-        "collaborations": int(last.collaborations),
-        "largest_share": float(last.largest_share),
-        "concentration": float(last.concentration),
+        "member_share": float(share),
+        "member_population_share": float(s["member_population_share"][-1]),
+        "collaborations": int(s["collaborations"][-1]),
+        "largest_share": float(s["largest_share"][-1]),
+        "concentration": float(s["concentration"][-1]),
         "peak_member_share": float(peak),
-        "retained_share": float(last.member_share / peak) if peak > 0 else 0.0,
-        "mean_coordination": float(last.mean_coordination),
-        "mean_leakage": float(last.mean_leakage),
-        "cost_small": float(last.cost_small),
-        "cost_medium": float(last.cost_medium),
-        "cost_large": float(last.cost_large),
-        "development_output": float(np.mean(s["development_output"])),
-        "gain_small": float(last.gain_small),
-        "gain_large": float(last.gain_large),
-        "lock_in_share": float(last.lock_in_share),
-        "family_camps": float(last.family_camps),
+        "retained_share": float(share / peak) if peak > 0 else 0.0,
+        "mean_coordination": float(s["mean_coordination"][-1]),
+        "mean_leakage": float(s["mean_leakage"][-1]),
+        "cost_small": float(s["cost_small"][-1]),
+        "cost_medium": float(s["cost_medium"][-1]),
+        "cost_large": float(s["cost_large"][-1]),
+        # np.mean's own sum and division, without its dispatch
+        "development_output": float(np.add.reduce(np.asarray(development, dtype=float)) / len(development)),
+        "gain_small": float(s["gain_small"][-1]),
+        "gain_large": float(s["gain_large"][-1]),
+        "lock_in_share": float(s["lock_in_share"][-1]),
+        "family_camps": float(s["family_camps"][-1]),
     }
     for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks", "voice", "reforms"):
         out[c] = int(sum(s[c]))

@@ -325,3 +325,95 @@ def test_resume_refuses_results_of_another_model_version(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="another version of the model"):
         execute(exp, tmp_path / "res", workers=1, progress=False, resume=True)
     assert len(ResultStore(tmp_path / "res").results()) == 3  # nothing lost
+
+
+# ---------------------------------------------------------------------------------------------
+# the engine's fast paths keep what the pandas-based ones stored (docs/performance.md)
+
+
+@pytest.mark.parametrize("rows", [
+    [{"run_id": 0, "x": 1.5, "n": 3, "g": "iks", "status": "ok", "error": ""},
+     {"run_id": 1, "status": "failed", "error": "RuntimeError: boom"},
+     {"run_id": 2, "x": float("nan"), "n": 4, "g": "as", "status": "ok", "error": ""}],
+    [{"run_id": 0, "status": "failed", "error": "E"}, {"run_id": 1, "x": 0.5, "status": "ok", "error": ""}],
+    [{"a": 1, "b": True, "c": np.float64(2.5), "d": None}, {"a": 2.5, "b": False, "c": np.float64(3.0), "d": None}],
+    [{"seed": 2**63 - 1, "flag": True}, {"seed": 5, "other": "x"}],
+])
+def test_parts_read_back_as_pandas_wrote_them(tmp_path, rows):
+    from simulation.experiments.store import rows_table
+
+    pd.DataFrame(rows).to_parquet(tmp_path / "pandas.parquet", index=False)
+    import pyarrow.parquet as pq
+
+    pq.write_table(rows_table(rows), tmp_path / "arrow.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "arrow.parquet"), pd.read_parquet(tmp_path / "pandas.parquet"))
+    assert pq.read_schema(tmp_path / "arrow.parquet").remove_metadata().equals(
+        pq.read_schema(tmp_path / "pandas.parquet").remove_metadata())
+
+
+def test_runs_get_the_plan_tables_values(tmp_path):
+    files = sorted(Path(__file__).resolve().parents[1].joinpath("experiments").glob("*.toml"))
+    mixed = write(tmp_path, 'name = "m"\nscenario = "two_hubs"\ndesign = "full_factorial"\nreplications = 2\n'
+                            '[parameters]\ntransaction_cost = { levels = [100000, 2.5e6] }\n'
+                            'found_max_partners = { range = [1, 6], steps = 2 }\n')
+    for path in [*files, mixed, write(tmp_path, TINY)]:
+        exp = load_experiment(path)
+        records = runner.plan_records(exp)
+        expected = make_plan(exp).to_dict("records")
+        assert records == expected, path
+        assert [[type(v) for v in r.values()] for r in records] == [[type(v) for v in r.values()] for r in expected], path
+    assert {type(r["transaction_cost"]) for r in runner.plan_records(load_experiment(mixed))} == {float}
+
+
+def test_manifest_counts_match_the_results_after_resume(tmp_path, monkeypatch):
+    exp = load_experiment(write(tmp_path, TINY))
+    bad = {int(make_plan(exp).seed[i]) for i in (1, 12)}
+
+    class Flaky(runner.CollaborationModel):
+        def run(self, *args, **kwargs):
+            if self.seed in bad:
+                raise RuntimeError("boom")
+            return super().run(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "CollaborationModel", Flaky)
+    first = execute(exp, tmp_path / "res", workers=1, progress=False, max_runs=5, flush_every=2)
+    assert (first["runs_finished"], first["runs_failed"], first["complete"]) == (5, 1, False)
+    manifest = execute(exp, tmp_path / "res", workers=1, progress=False, resume=True, flush_every=3)
+    results = ResultStore(tmp_path / "res").results()
+    assert manifest == ResultStore(tmp_path / "res").manifest()
+    assert manifest["runs_finished"] == len(results) == 16 and manifest["complete"]
+    assert manifest["runs_failed"] == (results.status == "failed").sum() == 2
+    assert [s["runs"] for s in manifest["sessions"]] == [5, 11]
+
+
+def test_fsync_only_when_asked(tmp_path, monkeypatch):
+    from simulation.experiments import store
+
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(store.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    exp = load_experiment(write(tmp_path, TINY))
+    monkeypatch.delenv("IMCSIM_FSYNC", raising=False)
+    execute(exp, tmp_path / "fast", workers=1, progress=False)
+    assert synced == []
+    execute(exp, tmp_path / "durable", workers=1, progress=False, durable=True)
+    # each file (plan, manifest at the start and the end, one part) and its folder after the rename
+    assert len(synced) == 2 * 4
+    pd.testing.assert_frame_equal(table(tmp_path / "fast"), table(tmp_path / "durable"))
+    monkeypatch.setenv("IMCSIM_FSYNC", "1")
+    assert ResultStore(tmp_path / "x").durable and not ResultStore(tmp_path / "x", durable=False).durable
+
+
+def test_overridden_scenarios_are_cached_by_value_and_type_and_bounded():
+    from simulation import load_scenario
+    from simulation.scenario import ScenarioError
+
+    sc = load_scenario("two_hubs")
+    assert runner.overridden(sc, {"ticks": 3}) is runner.overridden(sc, {"ticks": 3})
+    assert runner.overridden(sc, {"ticks": 3}).ticks == 3
+    with pytest.raises(ScenarioError):  # 3.0 == 3, but a float is no tick count: not the cached int's scenario
+        runner.overridden(sc, {"ticks": 3.0})
+    assert runner.overridden(sc, {"governance": "iks"}) == sc.with_overrides({"governance": "iks"})
+    for t in range(1, 200):
+        runner.overridden(sc, {"ticks": t})
+    assert len(runner._OVERRIDDEN) <= runner._OVERRIDDEN_MAX

@@ -65,7 +65,19 @@ def run_seeds(experiment_seed: int, n: int) -> list[int]:
 
 def make_plan(exp: Experiment) -> pd.DataFrame:
     """Every run of the experiment: run id, design point, replication, seed and parameters."""
-    points = exp.points()
+    return pd.DataFrame(plan_records(exp))
+
+
+def plan_records(exp: Experiment) -> list[dict[str, Any]]:
+    """The rows of :func:`make_plan` as the plain values its table holds (a fresh sweep needs no table).
+
+    Like the table's columns, a factor whose values mix integers and floats gives floats, and numpy
+    numbers become Python numbers (tests check the two agree)."""
+    points = [{k: _plain(v) for k, v in p.items()} for p in exp.points()]
+    for key in points[0] if points else ():
+        if {type(p[key]) for p in points} == {int, float}:
+            for p in points:
+                p[key] = float(p[key])
     n_runs = len(points) * exp.replications
     seeds = run_seeds(exp.seed, exp.replications if exp.common_seeds else n_runs)
     rows = []
@@ -74,7 +86,7 @@ def make_plan(exp: Experiment) -> pd.DataFrame:
             run_id = sample * exp.replications + rep
             rows.append({"run_id": run_id, "sample": sample, "replication": rep,
                          "seed": seeds[rep if exp.common_seeds else run_id], **point})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def factor_names(exp: Experiment) -> list[str]:
@@ -89,15 +101,41 @@ def run_one(scenario: Scenario, params: dict[str, Any], seed: int, outputs: tupl
             series: tuple[str, ...] = ()) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """Run one simulation; return its outcome row and, if asked, its per-tick series."""
     try:
-        model = CollaborationModel(scenario.with_overrides(params), seed=seed).run()
-        summary = metrics.summary(model)
-        row = {k: summary[k] for k in outputs} if outputs else summary
+        model = CollaborationModel(overridden(scenario, params), seed=seed).run()
+        row = metrics.summary(model)  # a fresh dict: completed in place
+        if outputs:
+            row = {k: row[k] for k in outputs}
         frame = metrics.series(model)[["tick", *series]] if series else None
-        return {**row, "status": "ok", "error": ""}, frame
+        row["status"], row["error"] = "ok", ""
+        return row, frame
     except Exception as exc:  # noqa: BLE001 - a failing run is data, not the end of the sweep
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return {"status": "failed",
                 "error": f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"}, None
+
+
+_OVERRIDDEN: dict[tuple, tuple[Scenario, Scenario]] = {}
+_OVERRIDDEN_MAX = 64
+
+
+def overridden(scenario: Scenario, params: dict[str, Any]) -> Scenario:
+    """``scenario.with_overrides(params)``, remembered for the last few distinct parameter sets.
+
+    Replications and factor levels repeat the same overrides (100 hedmark runs: 5 distinct sets),
+    and applying them costs as much as the rest of a run's bookkeeping. A Scenario is frozen; the
+    cache holds its base, so an id is not reused while remembered, and is bounded (flat memory)."""
+    try:
+        key = (id(scenario), *((k, type(v), v) for k, v in params.items()))
+        hit = _OVERRIDDEN.get(key)
+    except TypeError:  # an unhashable value
+        return scenario.with_overrides(params)
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    result = scenario.with_overrides(params)
+    if len(_OVERRIDDEN) >= _OVERRIDDEN_MAX:
+        _OVERRIDDEN.clear()
+    _OVERRIDDEN[key] = (scenario, result)
+    return result
 
 
 def run_batch(scenario: Scenario, batch: list[dict[str, Any]], params: list[str], outputs: tuple[str, ...],
@@ -105,10 +143,12 @@ def run_batch(scenario: Scenario, batch: list[dict[str, Any]], params: list[str]
     out = []
     for planned in batch:
         start = time.perf_counter()
+        row = {k: planned[k] for k in META_COLUMNS}
         values = {k: _plain(planned[k]) for k in params}
-        row, frame = run_one(scenario, values, int(planned["seed"]), outputs, series)
-        row = {**{k: planned[k] for k in META_COLUMNS}, **values, **row,
-               "elapsed": time.perf_counter() - start}
+        row.update(values)
+        outcome, frame = run_one(scenario, values, int(planned["seed"]), outputs, series)
+        row.update(outcome)
+        row["elapsed"] = time.perf_counter() - start
         if frame is not None:
             frame.insert(0, "run_id", planned["run_id"])
         out.append((row, frame))
@@ -166,20 +206,31 @@ def _batches(todo: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
 
 def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: str | None = None,
             resume: bool = False, max_runs: int | None = None, progress: bool = True,
-            flush_every: int = 100, flush_seconds: float = 5.0) -> dict[str, Any]:
-    """Run every planned run not yet in ``folder``; return the final manifest."""
-    store = ResultStore(folder)
-    plan = make_plan(exp)
+            flush_every: int = 100, flush_seconds: float = 5.0, durable: bool | None = None) -> dict[str, Any]:
+    """Run every planned run not yet in ``folder``; return the final manifest.
+
+    ``durable`` fsyncs every file written (default: the ``IMCSIM_FSYNC`` environment variable;
+    see :mod:`.store` for what each setting guarantees)."""
+    store = ResultStore(folder, durable)
+    plan = plan_records(exp)
     params = factor_names(exp)
     fingerprint = model_fingerprint()
     client = _dask_client(scheduler) if scheduler else None  # fail before touching the results
     try:
-        if store.exists():
+        fresh = not store.exists()
+        if fresh:
+            manifest = {
+                "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
+                "spec": spec_record(exp), "runs_planned": len(plan), "packages": package_versions(),
+                "started": _now(), "ended": None, "sessions": [], "model_fingerprint": fingerprint,
+            }
+            done, failed = set(), 0
+        else:
             if not resume:
                 raise ValueError(f"{store.folder} already holds results; rerun with --resume to continue, "
                                  "or remove the folder to start again")
             old = store.plan()
-            if not _same_plan(old, plan):
+            if not _same_plan(old, pd.DataFrame(plan)):
                 raise ValueError(f"{store.folder}: the experiment changed since these results were started "
                                  "(different plan); use a new name or remove the folder")
             manifest = store.manifest()
@@ -187,36 +238,34 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
                 raise ValueError(f"{store.folder}: these results come from another version of the model or "
                                  "its scenario files; use a new name or remove the folder to start again")
             store.clean_temporaries()
-        else:
-            manifest = {
-                "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
-                "spec": spec_record(exp), "runs_planned": len(plan), "packages": package_versions(),
-                "started": _now(), "ended": None, "sessions": [], "model_fingerprint": fingerprint,
-            }
+            done, failed = store.finished()
+        todo = [r for r in plan if r["run_id"] not in done]
+        if max_runs is not None:
+            todo = todo[:max_runs]
+        session = {"started": _now(), "workers": workers, "scheduler": scheduler, "runs": len(todo),
+                   "packages": package_versions()}
+        manifest.setdefault("sessions", []).append(session)
+        if fresh:
             store.create(plan, manifest)
+        else:
+            store.write_manifest(manifest)
     except BaseException:
         if client is not None:
             client.close()
         raise
 
-    done = store.finished_ids()
-    todo = [r for r in plan.to_dict("records") if int(r["run_id"]) not in done]
-    if max_runs is not None:
-        todo = todo[:max_runs]
-    session = {"started": _now(), "workers": workers, "scheduler": scheduler, "runs": len(todo),
-               "packages": package_versions()}
-    manifest.setdefault("sessions", []).append(session)
-    store.write_manifest(manifest)
-
     scenario = exp.load_scenario()
     args = (params, exp.outputs, exp.series)
     pending_rows: list[dict[str, Any]] = []
     pending_series: list[pd.DataFrame] = []
+    tally = {"finished": len(done), "failed": failed}  # counted as parts are written, not read back
     last_flush = time.monotonic()
 
     def flush() -> None:
         nonlocal last_flush
         store.append(pending_rows, pending_series)
+        tally["finished"] += len(pending_rows)
+        tally["failed"] += sum(row["status"] == "failed" for row in pending_rows)
         pending_rows.clear()
         pending_series.clear()
         last_flush = time.monotonic()
@@ -239,11 +288,10 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
         bar.close()
         if client is not None:
             client.close()
-        finished = store.results()
         session["ended"] = _now()
-        manifest["runs_finished"] = int(len(finished))
-        manifest["runs_failed"] = int((finished.status == "failed").sum()) if len(finished) else 0
-        manifest["complete"] = len(finished) == len(plan)
+        manifest["runs_finished"] = tally["finished"]
+        manifest["runs_failed"] = tally["failed"]
+        manifest["complete"] = tally["finished"] == len(plan)
         if manifest["complete"]:
             manifest["ended"] = session["ended"]
         store.write_manifest(manifest)
