@@ -150,7 +150,7 @@ class Municipality(mesa.Agent):
         u_i = instrumental.utility(net, one_off, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
-            group = np.concatenate([group, m.prospective_bloc(self, collab)])
+            group = np.concatenate([group, m.prospective_bloc(self)])
         u_c = self.fit(group) - cultural.autonomy_cost(self.autonomy, e0, p)
         u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, collab.governance.legitimacy, p)
                + myth.mimetic(m.peer_share(self, collab), collab.reputation, self.competence, p))

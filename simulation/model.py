@@ -84,6 +84,7 @@ class CollaborationModel(mesa.Model):
         self.neighbours = [sorted(self.graph.neighbors(i)) for i in range(len(self.municipalities))]
         regions = sorted({mm.region for mm in self.municipalities})
         self.region_code = np.array([regions.index(mm.region) for mm in self.municipalities])
+        self.region_mates = [[mm for mm in self.municipalities if mm.region == region] for region in regions]
         self._families = sorted({mm.family for mm in self.municipalities})
         self.family_code = np.array([self.family_index(mm.family) for mm in self.municipalities])
         self.culture = self._initial_culture(scenario)
@@ -237,8 +238,8 @@ class CollaborationModel(mesa.Model):
     def regional_bloc(self, applicant: Municipality, k: Collaboration) -> None:
         """Trusted outside region-mates consider applying together (004 L301: regional blocs)."""
         p = self.params
-        for j in np.flatnonzero(self.region_code == self.region_code[applicant.index]):
-            mate = self.municipalities[j]
+        for mate in self.region_mates[self.region_code[applicant.index]]:
+            j = mate.index
             if (mate is applicant or mate.collaboration is not None or mate in k.applications
                     or self.trust[applicant.index, j] < p.bloc_trust):
                 continue
@@ -251,12 +252,13 @@ class CollaborationModel(mesa.Model):
                 k.applications.append(mate)
                 mate.bloc_lead = applicant  # one case with the applicant (Collaboration.decide_applications)
 
-    def prospective_bloc(self, mm: Municipality, k: Collaboration) -> np.ndarray:
-        """Outside region-mates trusted enough to apply together with ``mm`` to ``k`` (004 L301)."""
+    def prospective_bloc(self, mm: Municipality) -> np.ndarray:
+        """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
         p = self.params
-        mates = [j for j in np.flatnonzero(self.region_code == self.region_code[mm.index])
-                 if j != mm.index and self.municipalities[j].collaboration is None
-                 and self.municipalities[j].notice_until is None and self.trust[mm.index, j] >= p.bloc_trust]
+        trust = self.trust[mm.index]
+        mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
+                 if x is not mm and x.collaboration is None and x.notice_until is None
+                 and trust[x.index] >= p.bloc_trust]
         return np.array(mates, dtype=int)
 
     def found(self, founder: Municipality, partners: tuple[int, ...]) -> None:

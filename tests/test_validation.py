@@ -90,3 +90,24 @@ def test_cli_prints_the_table(capsys):
 def test_cli_rejects_unknown_perspective(capsys):
     assert main(["validate", "hedmark", "--perspectives", "instrumental,astrology", "--no-progress"]) == 2
     assert "--perspectives" in capsys.readouterr().err
+
+
+def test_calibration_search_runs_and_stays_in_its_priors():
+    """The calibration procedure stays runnable: a tiny search returns ranked, scored draws."""
+    from simulation.validation.calibrate import PRIORS, calibrate
+
+    out = calibrate(draws=2, seeds=1, workers=1, rounds=2, keep=1)
+    assert out and all(set(params) == set(PRIORS) for params, _ in out)
+    for params, scores in out:
+        assert all(lo <= params[k] <= hi for k, (lo, hi) in PRIORS.items())
+        assert set(scores) >= {"full history", "bloc", "late joiner"} and all(0 <= v <= 1 for v in scores.values())
+
+
+def test_calibration_parameters_reach_the_scenario():
+    from simulation.validation.calibrate import with_params
+
+    sc = with_params("hedmark", {"trust.regions.Kongsvinger": 0.3, "trust.between_regions": 0.05, "review_rate": 0.2})
+    assert sc.trust_by_region["Kongsvinger"] == 0.3 and sc.trust_between_regions == 0.05
+    assert sc.parameters.review_rate == 0.2
+    small = with_params("national", {"generator.regions": 40})
+    assert len({m.region for m in small.municipalities}) == 40
