@@ -121,7 +121,8 @@ class Municipality(mesa.Agent):
         only collaborations with a member among the neighbours or in the region are seen)."""
         if self.collaboration is None:
             opts = [self.stay_alone_option(juncture)]
-            opts += [self.join_option(k) for k in self.model.reachable(self)]
+            bloc = self.model.prospective_bloc(self)  # the same for every collaboration in sight
+            opts += [self.join_option(k, bloc=bloc) for k in self.model.reachable(self)]
             found = self.found_option()
             if found is not None:
                 opts.append(found)
@@ -135,9 +136,11 @@ class Municipality(mesa.Agent):
         u = (instrumental.utility(self.alone_outcome, 0.0, p), habit, 0.0)
         return Option(choice.STAY, utilities=u, switching=self.weights[1] * habit)
 
-    def join_option(self, collab: Collaboration, one_off_extra: float = 0.0, carried: float = 0.0) -> Option:
+    def join_option(self, collab: Collaboration, one_off_extra: float = 0.0, carried: float = 0.0,
+                    bloc: np.ndarray | None = None) -> Option:
         """Utility of applying to ``collab`` with the initial coordination level, or the level a
-        switching member brings along (``carried``)."""
+        switching member brings along (``carried``); an outsider judges the group it would join
+        with its prospective regional ``bloc`` (computed if not given)."""
         m, p = self.model, self.model.params
         e0 = self.entry_coordination(self.cap(collab), collab.floor, carried)
         pool = collab.pool.plus(self.population, e0)
@@ -150,7 +153,7 @@ class Municipality(mesa.Agent):
         u_i = instrumental.utility(net, one_off, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
-            group = np.concatenate([group, m.prospective_bloc(self)])
+            group = np.concatenate([group, m.prospective_bloc(self) if bloc is None else bloc])
         u_c = self.fit(group) - cultural.autonomy_cost(self.autonomy, e0, p)
         u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, collab.governance.legitimacy, p)
                + myth.mimetic(m.peer_share(self, collab), collab.reputation, self.competence, p))
@@ -329,6 +332,7 @@ class Collaboration(mesa.Agent):
         self.pool = instrumental.EMPTY_POOL
         self.alive = True
         self._sight: tuple[frozenset, frozenset] | None = None  # cached by sight()
+        self._indices: np.ndarray | None = None  # cached by member_indices()
         for mm in members:
             self.admit(mm, onboarding=False)
         self.refresh()
@@ -359,7 +363,10 @@ class Collaboration(mesa.Agent):
         return self._sight
 
     def member_indices(self, exclude: int | None = None) -> np.ndarray:
-        return np.array([mm.index for mm in self.members if mm.index != exclude], dtype=int)
+        """Members' indices (in order of admission), without ``exclude``. Cached like sight()."""
+        if self._indices is None:
+            self._indices = np.array([mm.index for mm in self.members], dtype=int)
+        return self._indices if exclude is None else self._indices[self._indices != exclude]
 
     def chair(self) -> int:
         """Index (in members) of the host or chair: the largest founder still a member, else the
@@ -408,13 +415,13 @@ class Collaboration(mesa.Agent):
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
-        self._sight = None
+        self._sight = self._indices = None
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)
 
     def release(self, mm: Municipality) -> None:
         self.members.remove(mm)
-        self._sight = None
+        self._sight = self._indices = None
         mm.collaboration = None
         mm.coordination = 0.0
         mm.leakage = 0.0
@@ -473,6 +480,7 @@ class Collaboration(mesa.Agent):
         m = self.model
         applicants, self.applications = self.applications, []
         cases: dict[Municipality, list[Municipality]] = {}
+        now: dict[Municipality, float] = {}  # members' net benefit before any admission this year
         for a in dict.fromkeys(applicants):  # once each, in order of application
             lead, a.bloc_lead = a.bloc_lead, None
             cases.setdefault(lead if lead in applicants else a, []).append(a)
@@ -480,8 +488,11 @@ class Collaboration(mesa.Agent):
             case = [a for a in case if a.collaboration is None]  # not admitted elsewhere meanwhile
             if not case or not self.alive:
                 continue
-            admitted = self.governance.admission_rule == "open" or self.vote(
-                lambda mm, case=case: m.admission_utility(mm, self, case))
+            if self.governance.admission_rule == "open":
+                admitted = True
+            else:
+                proposal = m.admission_case(self, case)
+                admitted = self.vote(lambda mm, proposal=proposal: m.admission_utility(mm, self, proposal, now))
             for a in case:
                 if admitted:
                     self.admit(a)

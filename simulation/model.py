@@ -16,6 +16,7 @@ import itertools
 import weakref
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import mesa
 import networkx as nx
@@ -47,6 +48,16 @@ class _AgentIdCounters(weakref.WeakKeyDictionary):
 
 if not isinstance(mesa.Agent._ids, _AgentIdCounters):
     mesa.Agent._ids = _AgentIdCounters()
+
+
+class AdmissionCase(NamedTuple):
+    """A case put to a vote: the collaboration's standing now, its pool and standing with the
+    applicants, and the applicants' indices (``CollaborationModel.admission_case``)."""
+
+    before: instrumental.Standing
+    grown: instrumental.Pool
+    after: instrumental.Standing
+    applicants: np.ndarray
 
 
 class CollaborationModel(mesa.Model):
@@ -218,9 +229,9 @@ class CollaborationModel(mesa.Model):
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
         """Collaborations within sight: one of their members is a neighbour or in the region."""
+        region, index, own = mm.region, mm.index, mm.collaboration
         return [k for k in self.collaborations
-                if k is not mm.collaboration and k.alive
-                and (mm.region in k.sight()[0] or mm.index in k.sight()[1])]
+                if k is not own and k.alive and (region in (sight := k.sight())[0] or index in sight[1])]
 
     def peer_share(self, mm: Municipality, k: Collaboration) -> float:
         peers = self.neighbours[mm.index]
@@ -299,24 +310,36 @@ class CollaborationModel(mesa.Model):
         k.remove()
         self.counts["dissolutions"] += 1
 
-    def admission_utility(self, member: Municipality, k: Collaboration, case: list[Municipality]) -> float:
-        """A member's view of admitting a case (one applicant, or a regional bloc as a whole): its
-        cost share and delay change (instrumental), trust and region (cultural), growth as
-        legitimacy (myth)."""
+    def admission_case(self, k: Collaboration, case: list[Municipality]) -> AdmissionCase:
+        """What the members of ``k`` judge when voting on a case (one applicant, or a regional bloc
+        as a whole): the pool and standing before and after admitting it, and who applies."""
         p = self.params
-        e = member.effective_share(k)
         grown, work = k.pool, 0.0
         for a in case:
             grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
             work += instrumental.onboarding_work(a.population, p)
-        before_net, _ = instrumental.member_net_benefit(
-            member.population, member.competence, member.ambition, e, k.pool, k.governance,
-            k.standing(), self.env.risk, self.cloud, p)
+        return AdmissionCase(k.standing(), grown, k.prospective_standing(grown, work),
+                             np.array([a.index for a in case]))
+
+    def admission_utility(self, member: Municipality, k: Collaboration, case: AdmissionCase,
+                          now: dict | None = None) -> float:
+        """A member's view of admitting a case: its cost share and delay change (instrumental),
+        trust and region (cultural), growth as legitimacy (myth). ``now`` memoises the members'
+        net benefit as things stand, the same for every case of one year's applications."""
+        p = self.params
+        e = member.effective_share(k)
+        before_net = now.get(member) if now is not None else None
+        if before_net is None:
+            before_net, _ = instrumental.member_net_benefit(
+                member.population, member.competence, member.ambition, e, k.pool, k.governance,
+                case.before, self.env.risk, self.cloud, p)
+            if now is not None:
+                now[member] = before_net
         after_net, _ = instrumental.member_net_benefit(
-            member.population, member.competence, member.ambition, e, grown, k.governance,
-            k.prospective_standing(grown, work), self.env.risk, self.cloud, p)
+            member.population, member.competence, member.ambition, e, case.grown, k.governance,
+            case.after, self.env.risk, self.cloud, p)
         u_i = (after_net - before_net) / p.utility_scale
-        idx = np.array([a.index for a in case])
+        idx = case.applicants
         same_region = np.count_nonzero(self.region_code[idx] == self.region_code[member.index]) / idx.size
         u_c = p.trust_weight * (self.trust[member.index, idx].sum() / idx.size - cultural.NEUTRAL_TRUST) \
             + p.region_weight * (same_region - cultural.NEUTRAL_REGION_SHARE)

@@ -338,6 +338,7 @@ def test_resume_refuses_results_of_another_model_version(tmp_path, monkeypatch):
     [{"run_id": 0, "status": "failed", "error": "E"}, {"run_id": 1, "x": 0.5, "status": "ok", "error": ""}],
     [{"a": 1, "b": True, "c": np.float64(2.5), "d": None}, {"a": 2.5, "b": False, "c": np.float64(3.0), "d": None}],
     [{"seed": 2**63 - 1, "flag": True}, {"seed": 5, "other": "x"}],
+    [{"run_id": 0, "x": 1.5, "g": "iks", "e": ""}, {"run_id": 1, "x": float("nan"), "g": "as", "e": "E"}],
 ])
 def test_parts_read_back_as_pandas_wrote_them(tmp_path, rows):
     from simulation.experiments.store import rows_table
@@ -387,11 +388,14 @@ def test_manifest_counts_match_the_results_after_resume(tmp_path, monkeypatch):
 
 
 def test_fsync_only_when_asked(tmp_path, monkeypatch):
+    import threading
+
     from simulation.experiments import store
 
-    synced = []
+    synced, threads = [], []
     real = os.fsync
-    monkeypatch.setattr(store.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    monkeypatch.setattr(store.os, "fsync", lambda fd: (synced.append(fd), threads.append(threading.current_thread().name),
+                                                       real(fd)))
     exp = load_experiment(write(tmp_path, TINY))
     monkeypatch.delenv("IMCSIM_FSYNC", raising=False)
     execute(exp, tmp_path / "fast", workers=1, progress=False)
@@ -399,7 +403,15 @@ def test_fsync_only_when_asked(tmp_path, monkeypatch):
     execute(exp, tmp_path / "durable", workers=1, progress=False, durable=True)
     # each file (plan, manifest at the start and the end, one part) and its folder after the rename
     assert len(synced) == 2 * 4
+    # the plan and first manifest on the writer thread, alongside the runs; the last part and the
+    # final manifest after the runs, when there is nothing left to overlap
+    assert [t.startswith("imcsim-writer") for t in threads] == [True] * 4 + [False] * 4
     pd.testing.assert_frame_equal(table(tmp_path / "fast"), table(tmp_path / "durable"))
+    exp_path = str(write(tmp_path, TINY))
+    assert main(["sweep", exp_path, "-j", "1", "--results", str(tmp_path / "cli"), "-q"]) == 0
+    assert len(synced) == 2 * 4
+    assert main(["sweep", exp_path, "-j", "1", "--results", str(tmp_path / "cli_fsync"), "--fsync", "-q"]) == 0
+    assert len(synced) == 2 * 2 * 4
     monkeypatch.setenv("IMCSIM_FSYNC", "1")
     assert ResultStore(tmp_path / "x").durable and not ResultStore(tmp_path / "x", durable=False).durable
 
@@ -417,3 +429,70 @@ def test_overridden_scenarios_are_cached_by_value_and_type_and_bounded():
     for t in range(1, 200):
         runner.overridden(sc, {"ticks": t})
     assert len(runner._OVERRIDDEN) <= runner._OVERRIDDEN_MAX
+
+
+# ---------------------------------------------------------------------------------------------
+# the background writer: every way out leaves whole, ordered parts and a resumable folder
+
+
+@pytest.mark.parametrize("background", [True, False])
+@pytest.mark.parametrize("broken, flush_every", [("part-00002", 2), ("part-00000", 100)])
+def test_a_failing_write_surfaces_and_the_folder_stays_resumable(tmp_path, monkeypatch, broken, flush_every,
+                                                                 background):
+    from simulation.experiments import store
+
+    exp = load_experiment(write(tmp_path, TINY))
+    real = store.pq.write_table
+
+    def disk_full(table, where, **kwargs):
+        if broken in str(where):
+            raise OSError(28, "No space left on device")
+        return real(table, where, **kwargs)
+
+    monkeypatch.setattr(store.pq, "write_table", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        execute(exp, tmp_path / "res", workers=1, progress=False, flush_every=flush_every, background=background)
+    folder = tmp_path / "res"
+    names = sorted(p.name for p in folder.iterdir())
+    assert f"{broken}.parquet" not in names and "part-00003.parquet" not in names  # nothing after the failure
+    assert "runs_finished" not in ResultStore(folder).manifest()  # the final manifest claims nothing
+    assert len(ResultStore(folder).results()) == (4 if broken == "part-00002" else 0)
+    monkeypatch.setattr(store.pq, "write_table", real)
+    assert execute(exp, folder, workers=1, progress=False, resume=True)["complete"]
+    execute(exp, tmp_path / "whole", workers=1, progress=False)
+    pd.testing.assert_frame_equal(table(folder), table(tmp_path / "whole"))
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_an_interrupted_sweep_writes_pending_parts_and_resumes(tmp_path, monkeypatch, background):
+    from simulation.experiments import store
+
+    exp = load_experiment(write(tmp_path, TINY))
+    stop_seed = int(make_plan(exp).seed[9])
+    real = store.pq.write_table
+
+    def slow(*args, **kwargs):  # parts queue up behind the writer
+        time.sleep(0.05)
+        return real(*args, **kwargs)
+
+    class Interrupted(runner.CollaborationModel):
+        def run(self, *args, **kwargs):
+            if self.seed == stop_seed:
+                raise KeyboardInterrupt
+            return super().run(*args, **kwargs)
+
+    monkeypatch.setattr(store.pq, "write_table", slow)
+    monkeypatch.setattr(runner, "CollaborationModel", Interrupted)
+    folder = tmp_path / "res"
+    with pytest.raises(KeyboardInterrupt):  # serial batches of 2: runs 0-7 handed over, 8 lost with 9
+        execute(exp, folder, workers=1, progress=False, flush_every=2, background=background)
+    parts = ResultStore(folder).parts()
+    assert [p.name for p in parts] == [f"part-{i:05d}.parquet" for i in range(4)]
+    assert [list(pd.read_parquet(p).run_id) for p in parts] == [[0, 1], [2, 3], [4, 5], [6, 7]]
+    manifest = ResultStore(folder).manifest()
+    assert (manifest["runs_finished"], manifest["complete"]) == (8, False)
+    assert not list(folder.glob(".tmp-*"))
+    monkeypatch.setattr(runner, "CollaborationModel", Interrupted.__base__)
+    assert execute(exp, folder, workers=1, progress=False, resume=True)["runs_finished"] == 16
+    execute(exp, tmp_path / "whole", workers=1, progress=False)
+    pd.testing.assert_frame_equal(table(folder), table(tmp_path / "whole"))

@@ -73,12 +73,11 @@ def test_broken_model_fails_the_history():
 @pytest.mark.slow
 def test_national_plausibility_measures():
     pats = [p for p in patterns_for("national") if p.scenarios == ("national",)]
-    results = {r.pattern.name: r for r in validate("national", range(1, 3), patterns=pats)}
-    # the measures run on a Norway-sized region; the current model overshoots membership and
-    # undershoots the number of collaborations (docs/validation.md), so only sanity is asserted
-    assert 0.0 < results["national membership ~60%"].value <= 1.0
-    assert results["about 40 collaborations"].value >= 5
-    assert results["small municipalities join more"].n == 2
+    results = validate("national", range(1, 3), patterns=pats)
+    # the calibrated national scenario (docs/validation.md) must keep its plausibility
+    assert len(results) == 3
+    for r in results:
+        assert r.passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
 def test_cli_prints_the_table(capsys):

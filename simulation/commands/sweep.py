@@ -23,6 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep: skip runs already in the results")
     p.add_argument("--results", default="results", type=Path, help="parent folder of the results (default: results)")
     p.add_argument("--max-runs", type=int, metavar="N", help="run at most N more runs, then stop (try a file; resume later)")
+    p.add_argument("--fsync", action="store_true",
+                   help="flush every results file to disk as it is written: finished parts survive a power loss "
+                        "or an OS crash too (atomic writes already protect them against an interrupted or killed "
+                        "command; default: the IMCSIM_FSYNC environment variable)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(handler=sweep)
 
@@ -42,7 +46,7 @@ def sweep(args: argparse.Namespace) -> int:
     print(f"{exp.name}: {exp.design} design, {n} runs ({n // exp.replications} points x {exp.replications} "
           f"replications) of {Path(exp.scenario).stem}; {engine} -> {folder}")
     manifest = execute(exp, folder, workers=args.workers, scheduler=args.scheduler, resume=args.resume,
-                       max_runs=args.max_runs, progress=not args.quiet)
+                       max_runs=args.max_runs, progress=not args.quiet, durable=True if args.fsync else None)
     done, failed = manifest["runs_finished"], manifest["runs_failed"]
     print(f"{done}/{n} runs finished, {failed} failed -> {folder}")
     if failed:

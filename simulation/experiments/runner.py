@@ -206,64 +206,86 @@ def _batches(todo: list[dict[str, Any]], workers: int) -> list[list[dict[str, An
 
 def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: str | None = None,
             resume: bool = False, max_runs: int | None = None, progress: bool = True,
-            flush_every: int = 100, flush_seconds: float = 5.0, durable: bool | None = None) -> dict[str, Any]:
+            flush_every: int = 100, flush_seconds: float = 5.0, durable: bool | None = None,
+            background: bool | None = None) -> dict[str, Any]:
     """Run every planned run not yet in ``folder``; return the final manifest.
 
-    ``durable`` fsyncs every file written (default: the ``IMCSIM_FSYNC`` environment variable;
-    see :mod:`.store` for what each setting guarantees)."""
+    ``durable`` fsyncs every file (default: the ``IMCSIM_FSYNC`` environment variable; see
+    :mod:`.store`). ``background`` writes the plan and the parts on the store's writer thread while
+    the runs go on; by default only when durable: an fsync waits on the disk for milliseconds,
+    while without one a thread costs more than it saves (docs/performance.md). Every way out (the
+    end, Ctrl-C, an engine error) writes the rows collected so far, after everything handed over
+    and before the final manifest; a failed write is raised."""
     store = ResultStore(folder, durable)
-    plan = plan_records(exp)
-    params = factor_names(exp)
-    fingerprint = model_fingerprint()
+    store.background = store.durable if background is None else background
     client = _dask_client(scheduler) if scheduler else None  # fail before touching the results
     try:
-        fresh = not store.exists()
-        if fresh:
-            manifest = {
-                "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
-                "spec": spec_record(exp), "runs_planned": len(plan), "packages": package_versions(),
-                "started": _now(), "ended": None, "sessions": [], "model_fingerprint": fingerprint,
-            }
-            done, failed = set(), 0
-        else:
-            if not resume:
-                raise ValueError(f"{store.folder} already holds results; rerun with --resume to continue, "
-                                 "or remove the folder to start again")
-            old = store.plan()
-            if not _same_plan(old, pd.DataFrame(plan)):
-                raise ValueError(f"{store.folder}: the experiment changed since these results were started "
-                                 "(different plan); use a new name or remove the folder")
-            manifest = store.manifest()
-            if manifest.get("model_fingerprint", fingerprint) != fingerprint:
-                raise ValueError(f"{store.folder}: these results come from another version of the model or "
-                                 "its scenario files; use a new name or remove the folder to start again")
-            store.clean_temporaries()
-            done, failed = store.finished()
-        todo = [r for r in plan if r["run_id"] not in done]
-        if max_runs is not None:
-            todo = todo[:max_runs]
-        session = {"started": _now(), "workers": workers, "scheduler": scheduler, "runs": len(todo),
-                   "packages": package_versions()}
-        manifest.setdefault("sessions", []).append(session)
-        if fresh:
-            store.create(plan, manifest)
-        else:
-            store.write_manifest(manifest)
-    except BaseException:
-        if client is not None:
-            client.close()
-        raise
+        manifest, session, plan, todo, done, failed = _start(exp, store, workers, scheduler, resume, max_runs)
+        _sweep(exp, store, manifest, session, plan, todo, (len(done), failed), workers, client, progress,
+               flush_every, flush_seconds)
+    finally:
+        try:
+            store.close()
+        finally:
+            if client is not None:
+                client.close()
+    return manifest
 
+
+def _start(exp: Experiment, store: ResultStore, workers: int, scheduler: str | None, resume: bool,
+           max_runs: int | None) -> tuple:
+    """Check the folder, decide what to run and start the session (plan and manifest handed over)."""
+    plan = plan_records(exp)
+    fingerprint = model_fingerprint()
+    fresh = not store.exists()
+    if fresh:
+        manifest = {
+            "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
+            "spec": spec_record(exp), "runs_planned": len(plan), "packages": package_versions(),
+            "started": _now(), "ended": None, "sessions": [], "model_fingerprint": fingerprint,
+        }
+        done, failed = set(), 0
+    else:
+        if not resume:
+            raise ValueError(f"{store.folder} already holds results; rerun with --resume to continue, "
+                             "or remove the folder to start again")
+        old = store.plan()
+        if not _same_plan(old, pd.DataFrame(plan)):
+            raise ValueError(f"{store.folder}: the experiment changed since these results were started "
+                             "(different plan); use a new name or remove the folder")
+        manifest = store.manifest()
+        if manifest.get("model_fingerprint", fingerprint) != fingerprint:
+            raise ValueError(f"{store.folder}: these results come from another version of the model or "
+                             "its scenario files; use a new name or remove the folder to start again")
+        store.clean_temporaries()
+        done, failed = store.finished()
+    todo = [r for r in plan if r["run_id"] not in done]
+    if max_runs is not None:
+        todo = todo[:max_runs]
+    session = {"started": _now(), "workers": workers, "scheduler": scheduler, "runs": len(todo),
+               "packages": package_versions()}
+    manifest.setdefault("sessions", []).append(session)
+    if fresh:
+        store.create(plan, manifest)
+    else:
+        store.write_manifest(manifest)
+    return manifest, session, plan, todo, done, failed
+
+
+def _sweep(exp: Experiment, store: ResultStore, manifest: dict[str, Any], session: dict[str, Any],
+           plan: list[dict[str, Any]], todo: list[dict[str, Any]], counts: tuple[int, int], workers: int,
+           client: Any, progress: bool, flush_every: int, flush_seconds: float) -> None:
+    """Run ``todo``, handing finished runs to the store in parts; then finish the manifest."""
     scenario = exp.load_scenario()
-    args = (params, exp.outputs, exp.series)
+    args = (factor_names(exp), exp.outputs, exp.series)
     pending_rows: list[dict[str, Any]] = []
     pending_series: list[pd.DataFrame] = []
-    tally = {"finished": len(done), "failed": failed}  # counted as parts are written, not read back
+    tally = {"finished": counts[0], "failed": counts[1]}  # counted as parts are handed over, not read back
     last_flush = time.monotonic()
 
     def flush() -> None:
         nonlocal last_flush
-        store.append(pending_rows, pending_series)
+        store.append(pending_rows, pending_series)  # raises if an earlier write failed
         tally["finished"] += len(pending_rows)
         tally["failed"] += sum(row["status"] == "failed" for row in pending_rows)
         pending_rows.clear()
@@ -279,15 +301,15 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
         if len(pending_rows) >= flush_every or time.monotonic() - last_flush > flush_seconds:
             flush()
 
-    bar = tqdm(total=len(plan), initial=len(done), unit="run", desc=exp.name, disable=not progress,
+    bar = tqdm(total=len(plan), initial=counts[0], unit="run", desc=exp.name, disable=not progress,
                dynamic_ncols=True, smoothing=0.1)
     try:
         _run_all(scenario, todo, args, workers, client, collect)
     finally:
-        flush()
         bar.close()
-        if client is not None:
-            client.close()
+        store.wait()  # the parts handed over are on disk, or the first failed write is raised here
+        store.background = False  # nothing left to overlap: a hand-over would only add a thread switch
+        flush()
         session["ended"] = _now()
         manifest["runs_finished"] = tally["finished"]
         manifest["runs_failed"] = tally["failed"]
@@ -295,7 +317,6 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
         if manifest["complete"]:
             manifest["ended"] = session["ended"]
         store.write_manifest(manifest)
-    return manifest
 
 
 def _run_all(scenario: Scenario, todo: list[dict[str, Any]], args: tuple, workers: int, client: Any,

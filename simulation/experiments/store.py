@@ -7,7 +7,15 @@ to a temporary name and renamed into place, so a failed or interrupted command (
 Ctrl-C, SIGKILL, a full disk) leaves only whole files behind and ``--resume`` can trust what it
 finds. That needs no fsync: a killed process's writes are in the page cache. Surviving a power
 failure or an OS crash as well needs ``durable=True`` (or ``IMCSIM_FSYNC=1``), which flushes every
-file and the folder to disk before the sweep goes on (about 1-3 ms a file).
+file and the folder to disk (about 1-3 ms a file).
+
+With ``background=True`` the caller still turns rows into Arrow tables and JSON (Python work, which
+a thread could not overlap with the model's), and one thread writes them, in order, while the next
+runs go on (Parquet encoding, file calls and fsync release the GIL). ``wait()`` returns once
+everything handed over is on disk, or raises the first write that failed; nothing is written after
+a failed write. Sweeps use it when durable: an fsync waits on the disk for milliseconds, while a
+part without one takes about 1 ms and the thread's hand-overs and GIL hand-offs cost as much
+(docs/performance.md, the experiment engine).
 """
 
 from __future__ import annotations
@@ -15,6 +23,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +64,11 @@ def atomic_write_bytes(path: Path, data: bytes, durable: bool = False) -> None:
     _atomic(path, lambda tmp: tmp.write_bytes(data), durable)
 
 
-def atomic_write_parquet(path: Path, df: pd.DataFrame, durable: bool = False) -> None:
-    _atomic(path, lambda tmp: df.to_parquet(tmp, index=False), durable)
-
-
-def atomic_write_json(path: Path, data: dict[str, Any], durable: bool = False) -> None:
-    atomic_write_bytes(path, json.dumps(data, indent=2, ensure_ascii=False, default=str).encode("utf-8"), durable)
-
-
 _NUMBERS = frozenset({int, float, type(None)})
+_INT, _FLOAT, _TEXT = frozenset({int}), frozenset({float}), frozenset({str})
+# parts and plans are small (flush_every rows): per-file statistics, dictionaries and compression
+# cost more time than they save space or reads
+ROWS_OPTIONS = {"compression": "none", "use_dictionary": False, "write_statistics": False}
 
 
 def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
@@ -69,31 +76,102 @@ def rows_table(rows: list[dict[str, Any]]) -> pa.Table:
 
     Columns in order of first appearance; a key a row lacks (a failed run's outcomes) and NaN are
     null; numbers with a float or a gap are float64 and text is large_string, as pandas stores them."""
-    names = list(dict.fromkeys(k for row in rows for k in row))
-    arrays = []
-    for name in names:
-        values = [row.get(name) for row in rows]
-        kinds = set(map(type, values))
-        if kinds == {int} and -2**63 <= min(values) and max(values) < 2**63:
-            arr = pa.array(values, type=pa.int64())
-        elif kinds <= _NUMBERS and kinds != {type(None)}:  # via numpy: None -> NaN -> null
-            arr = pa.array(np.array(values, dtype=np.float64), from_pandas=True)
-        else:
-            arr = pa.array(values, from_pandas=True)
-            if arr.null_count and pa.types.is_integer(arr.type):
-                arr = arr.cast(pa.float64())
-            elif pa.types.is_string(arr.type):
-                arr = arr.cast(pa.large_string())
-        arrays.append(arr)
-    return pa.Table.from_arrays(arrays, names=names)
+    names = list(rows[0]) if rows else []
+    if all(list(row) == names for row in rows):  # the usual part: every row has the same keys
+        columns = zip(*[row.values() for row in rows], strict=True)
+    else:
+        names = list(dict.fromkeys(k for row in rows for k in row))
+        columns = ([row.get(name) for row in rows] for name in names)
+    return pa.Table.from_arrays([_column(values) for values in columns], names=names)
+
+
+def _column(values) -> pa.Array:
+    kinds = set(map(type, values))
+    if kinds == _INT and -2**63 <= min(values) and max(values) < 2**63:
+        return pa.array(values, type=pa.int64())
+    if kinds == _FLOAT:  # from_pandas: NaN -> null
+        return pa.array(values, type=pa.float64(), from_pandas=True)
+    if kinds == _TEXT:
+        return pa.array(values, type=pa.large_string())
+    if kinds <= _NUMBERS and kinds != {type(None)}:  # via numpy: None -> NaN -> null
+        return pa.array(np.array(values, dtype=np.float64), from_pandas=True)
+    arr = pa.array(values, from_pandas=True)
+    if arr.null_count and pa.types.is_integer(arr.type):
+        return arr.cast(pa.float64())
+    if pa.types.is_string(arr.type):
+        return arr.cast(pa.large_string())
+    return arr
+
+
+def frame_table(df: pd.DataFrame) -> pa.Table:
+    """The Arrow table ``df.to_parquet(index=False)`` writes (with pyarrow's default options)."""
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+class Writer:
+    """One thread that performs handed-over writes in order (a sweep's store; see the module doc).
+
+    At most ``MAX_PENDING`` writes wait at a time (memory stays flat on a slow disk). A failed
+    write stops all later ones and is raised by the next ``submit``, ``wait`` or ``close``."""
+
+    MAX_PENDING = 4
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="imcsim-writer")
+        self._pending: deque[Future] = deque()
+        self._failed = False  # set by the thread: skip what comes after a failure
+        self._error: BaseException | None = None
+
+    def submit(self, write: Callable[[], None]) -> None:
+        self._check()
+        while self._pending and (self._pending[0].done() or len(self._pending) >= self.MAX_PENDING):
+            self._done()
+        self._pending.append(self._pool.submit(self._run, write))
+
+    def _run(self, write: Callable[[], None]) -> None:
+        if self._failed:
+            return
+        try:
+            write()
+        except BaseException:
+            self._failed = True
+            raise
+
+    def _done(self) -> None:
+        """Wait for the oldest write (a Ctrl-C meanwhile leaves it pending) and drop it."""
+        error = self._pending[0].exception()
+        self._pending.popleft()
+        if error is not None:
+            self._error = error
+            raise error
+
+    def _check(self) -> None:
+        if self._error is not None:  # the same error again (an OSError stays one for the command line)
+            raise self._error
+
+    def wait(self) -> None:
+        """Block until every handed-over write is done; raise the first that failed."""
+        self._check()
+        while self._pending:
+            self._done()
+
+    def close(self) -> None:
+        """Wait for the pending writes (even on Ctrl-C), then stop the thread."""
+        try:
+            if self._error is None:
+                self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 class ResultStore:
     """Read and append the results of one experiment."""
 
-    def __init__(self, folder: str | Path, durable: bool | None = None) -> None:
+    def __init__(self, folder: str | Path, durable: bool | None = None, background: bool = False) -> None:
         self.folder = Path(folder)
         self.durable = fsync_default() if durable is None else durable
+        self.background = background
+        self._writer: Writer | None = None  # started by the first background write
         self._next_part: int | None = None
 
     # -- paths --------------------------------------------------------------------------------
@@ -114,14 +192,38 @@ class ResultStore:
         return sorted(p for p in self.folder.iterdir() if PART.match(p.name))
 
     # -- writing ------------------------------------------------------------------------------
+    def _write(self, write: Callable[[], None]) -> None:
+        if not self.background:
+            self.wait()  # in order after what was handed over
+            write()
+            return
+        if self._writer is None:
+            self._writer = Writer()
+        self._writer.submit(write)
+
+    def _write_table(self, path: Path, table: pa.Table, **options: Any) -> None:
+        durable = self.durable
+        self._write(lambda: _atomic(path, lambda tmp: pq.write_table(table, tmp, **options), durable))
+
+    def wait(self) -> None:
+        """Return once every write handed over is on disk; raise the first that failed."""
+        if self._writer is not None:
+            self._writer.wait()
+
+    def close(self) -> None:
+        """Wait for the pending writes and stop the background thread (if any)."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
+
     def create(self, plan: pd.DataFrame | list[dict[str, Any]], manifest: dict[str, Any]) -> None:
         """Start a results folder: the plan (a table or its rows), then the manifest."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self.clean_temporaries()
         if isinstance(plan, pd.DataFrame):
-            atomic_write_parquet(self.plan_path, plan, self.durable)
+            self._write_table(self.plan_path, frame_table(plan))
         else:
-            self._write_rows(self.plan_path, plan)
+            self._write_table(self.plan_path, rows_table(plan), **ROWS_OPTIONS)
         self.write_manifest(manifest)
 
     def clean_temporaries(self) -> None:
@@ -130,41 +232,40 @@ class ResultStore:
             p.unlink(missing_ok=True)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
-        atomic_write_json(self.manifest_path, manifest, self.durable)
+        """Write the manifest as it is now (encoded at once: the caller may change it afterwards)."""
+        data = json.dumps(manifest, indent=2, ensure_ascii=False, default=str).encode("utf-8")
+        path, durable = self.manifest_path, self.durable
+        self._write(lambda: atomic_write_bytes(path, data, durable))
 
     def append(self, rows: list[dict[str, Any]], series: list[pd.DataFrame] | None = None) -> Path | None:
-        """Write finished runs as the next part (and their per-tick series alongside)."""
+        """Write finished runs as the next part (and their per-tick series first, alongside)."""
         if not rows:
             return None
         if self._next_part is None:  # list the folder once; this store names the parts after that
             self._next_part = max((int(PART.match(p.name).group(1)) for p in self.parts()), default=-1) + 1
         index = self._next_part
         if series:
-            atomic_write_parquet(self.folder / f"series-{index:05d}.parquet", pd.concat(series, ignore_index=True),
-                                 self.durable)
+            self._write_table(self.folder / f"series-{index:05d}.parquet",
+                              frame_table(pd.concat(series, ignore_index=True)))
         path = self.folder / f"part-{index:05d}.parquet"
-        self._write_rows(path, rows)
+        self._write_table(path, rows_table(rows), **ROWS_OPTIONS)
         self._next_part = index + 1
         return path
 
-    def _write_rows(self, path: Path, rows: list[dict[str, Any]]) -> None:
-        table = rows_table(rows)
-        # parts and plans are small (flush_every rows): per-file statistics, dictionaries and
-        # compression cost more time than they save space or reads
-        _atomic(path, lambda tmp: pq.write_table(table, tmp, compression="none", use_dictionary=False,
-                                                 write_statistics=False), self.durable)
-
-    # -- reading ------------------------------------------------------------------------------
+    # -- reading (after this store's own pending writes) -------------------------------------
     def manifest(self) -> dict[str, Any]:
+        self.wait()
         if not self.manifest_path.exists():
             raise FileNotFoundError(f"{self.folder}: no manifest.json; not a results folder of imcsim sweep")
         return json.loads(self.manifest_path.read_text(encoding="utf-8"))
 
     def plan(self) -> pd.DataFrame:
+        self.wait()
         return pd.read_parquet(self.plan_path)
 
     def results(self) -> pd.DataFrame:
         """All finished runs, one row per run id (the first recorded wins), sorted by run id."""
+        self.wait()
         parts = self.parts()
         if not parts:
             return pd.DataFrame(columns=["run_id", "status", "error"])
@@ -173,6 +274,7 @@ class ResultStore:
 
     def finished(self) -> tuple[set[int], int]:
         """Ids of the finished runs and how many of them failed (the first record of a run wins)."""
+        self.wait()
         parts = self.parts()
         if not parts:
             return set(), 0
@@ -185,6 +287,7 @@ class ResultStore:
 
     def series(self) -> pd.DataFrame:
         """Per-tick series of the finished runs (empty if the experiment kept none)."""
+        self.wait()
         files = sorted(self.folder.glob("series-*.parquet"))
         # only series whose part made it to disk count: the part is renamed last
         done = {p.name.replace("part-", "series-") for p in self.parts()}

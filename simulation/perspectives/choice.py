@@ -10,6 +10,7 @@ kept, the best alternative).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,11 +52,16 @@ def is_searching(outcome: float, aspiration: float, tolerance: float, review_rat
 def logit_choice(options: list[Option], weights: tuple[float, float, float], temperature: float,
                  rng: np.random.Generator) -> int:
     """Draw an option with probability proportional to exp(U / temperature)."""
-    u = np.array([combined(o.utilities, weights) for o in options])
-    z = (u - u.max()) / temperature
-    prob = np.exp(z)
-    prob /= prob.sum()
-    return int(np.searchsorted(np.cumsum(prob), rng.random() * (1 - 1e-12), side="right"))
+    u = [combined(o.utilities, weights) for o in options]
+    top = max(u)
+    weight = [math.exp((x - top) / temperature) for x in u]  # plain floats: a handful of options
+    threshold = rng.random() * (1 - 1e-12) * math.fsum(weight)
+    cumulative = 0.0
+    for k, w in enumerate(weight):
+        cumulative += w
+        if threshold < cumulative:
+            return k
+    return len(weight) - 1
 
 
 def tipped_by(options: list[Option], chosen: int, weights: tuple[float, float, float]) -> str:
