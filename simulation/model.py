@@ -249,10 +249,9 @@ class CollaborationModel(mesa.Model):
     def regional_bloc(self, applicant: Municipality, k: Collaboration) -> None:
         """Trusted outside region-mates consider applying together (004 L301: regional blocs)."""
         p = self.params
-        for mate in self.region_mates[self.region_code[applicant.index]]:
-            j = mate.index
-            if (mate is applicant or mate.collaboration is not None or mate in k.applications
-                    or self.trust[applicant.index, j] < p.bloc_trust):
+        for j in self.prospective_bloc(applicant):
+            mate = self.municipalities[j]
+            if mate in k.applications:
                 continue
             options = [mate.stay_alone_option(self.env.juncture_open), mate.join_option(k)]
             chosen = choice.logit_choice(options, mate.weights, p.temperature, self.rng)
