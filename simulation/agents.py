@@ -235,13 +235,13 @@ class Municipality(mesa.Agent):
         if self.coordination - step >= k.floor - 1e-9 and self.coordination - step > 0:
             li, lc = as_member(self.coordination - step, self.leakage)
             opts.append(Option(choice.LOWER, target=k, utilities=(li, lc, belonging - standardise)))
-        if not k.mandatory and self.leakage + p.leakage_step <= 0.9:
+        if not k.mandatory and self.leakage + p.leakage_step <= p.leakage_cap:
             # buying on its own keeps formal membership: the myth does not see it (decoupling)
             ki, kc = as_member(self.coordination, self.leakage + p.leakage_step)
             opts.append(Option(choice.LEAK, target=k, utilities=(ki, kc, belonging)))
         if self.tenure >= 1:
             e = self.effective_share()
-            reform_gain = 0.5 * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing)
+            reform_gain = 0.5 * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing, p)
                                      + p.delay_cost * standing.delay) / p.utility_scale
             opts.append(Option(choice.VOICE, target=k, utilities=(
                 u_i + reform_gain, u_c + cultural.voice(m.trust[self.index, others].sum() / others.size, self.tenure, p),
@@ -289,7 +289,7 @@ class Municipality(mesa.Agent):
         elif option.kind == choice.LOWER:
             self.coordination = max(k.floor, self.coordination - p.coordination_step)
         elif option.kind == choice.LEAK:
-            self.leakage = min(0.9, self.leakage + p.leakage_step)
+            self.leakage = min(p.leakage_cap, self.leakage + p.leakage_step)
             m.counts["leaks"] += 1
         elif option.kind == choice.VOICE:
             k.voice += 1.0
@@ -383,7 +383,7 @@ class Collaboration(mesa.Agent):
         in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
         p = self.model.params
         capacity = instrumental.development_capacity(grown, p)
-        delay = min(3.0, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
+        delay = min(p.max_delay, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
         return self.standing()._replace(
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
 
@@ -436,12 +436,12 @@ class Collaboration(mesa.Agent):
         p = self.model.params
         self.refresh()
         self.capacity = instrumental.development_capacity(self.pool, p)
-        pace = 1.0 if self.governance.onboarding_pace == "batch" else 0.35
+        pace = 1.0 if self.governance.onboarding_pace == "batch" else p.staggered_pace
         onboarding = min(self.backlog, pace * self.capacity)
         self.backlog -= onboarding
         self.development_output = self.capacity - onboarding
         self.development_quality = instrumental.development_quality(self.development_output, p)
-        self.delay = min(3.0, self.backlog / self.capacity) if self.capacity > 0 else 3.0
+        self.delay = min(p.max_delay, self.backlog / self.capacity) if self.capacity > 0 else p.max_delay
 
     def settle(self, update_reputation: bool = False) -> None:
         """Each member's cost and net benefit under the cost key; once a year (with production)
@@ -527,4 +527,4 @@ class Collaboration(mesa.Agent):
             self.voice = 0.0
             self.reforms += 1
             self.model.counts["reforms"] += 1
-        self.voice *= 0.7
+        self.voice *= p.voice_decay

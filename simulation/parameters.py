@@ -59,11 +59,14 @@ class Parameters:
     development_half: float = _p(4.0, 0.1, 100.0, "Development output (developer-years) at which development quality is half realised.")
     size_gain_half: float = _p(5_000.0, 0.0, 1.0e5, "Population at which a member captures half of a collaboration's development gains; "
                                "small members gain little from uniform systems.", "002 L1534-1633 (SF9, SF10)")
+    opt_in_misfit: float = _p(0.25, 0.0, 1.0, "Share of the gap above a voluntary common standard that a member still feels: "
+                              "members above the 'good enough' minimum opt in to more.", "004 L750")
     misfit_cost: float = _p(600.0, 0.0, 5_000.0, "Cost (NOK/inhabitant/year) of a full-scale gap between own ambition and the common standard, "
                             "times the pooled share.", "004 L721, L750")
     delay_cost: float = _p(300.0, 0.0, 5_000.0, "Cost (NOK/inhabitant/year) of one year of joint-process delay on the pooled share; "
                            "drives leakage.", "004 L888")
     leakage_step: float = _p(0.1, 0.01, 0.5, "Share of the portfolio moved outside the collaboration by one 'buy on own' decision.", "004 L888; 002 L2139")
+    leakage_cap: float = _p(0.9, 0.1, 1.0, "Most of its portfolio a member may buy on its own while staying a member.", "004 L888")
     leakage_decay: float = _p(0.05, 0.0, 1.0, "Yearly share of leakage brought back into the collaboration when no new leak happens.")
     coordination_step: float = _p(0.1, 0.01, 0.5, "Change of coordination level c by one raise/lower decision.")
     initial_coordination: float = _p(0.5, 0.0, 1.0, "Coordination level c of a new member.")
@@ -73,6 +76,9 @@ class Parameters:
                                    "004 L860, L870; 001 L2471")
     core_system_share: float = _p(0.3, 0.0, 1.0, "Share of the portfolio held by the core (ERP) system; a member of another family keeps it outside.",
                                   "004 L870, L1022")
+    staggered_pace: float = _p(0.35, 0.01, 1.0, "Share of a collaboration's development capacity that staggered onboarding may use "
+                               "per year (batch onboarding uses all of it).", "002 L37-47, L2396-2409")
+    max_delay: float = _p(3.0, 0.5, 20.0, "Longest joint-process delay (years) a member experiences, however long the queue.")
     onboarding_work: float = _p(0.6, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
                                 "002 L37-47, L2211")
     shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928")
@@ -119,6 +125,7 @@ class Parameters:
     found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.")
     merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.")
     reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).")
+    voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).")
     voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520")
     director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930")
 

@@ -107,13 +107,13 @@ def alone_net_benefit(population: float, competence: float, risk: float, p: Para
             - shock_exposure(competence, 0.0, risk, p))
 
 
-def misfit(ambition: float, standing: Standing) -> float:
+def misfit(ambition: float, standing: Standing, p: Parameters) -> float:
     """Gap between own ambition and the common standard. Under the voluntary 'good enough'
     minimum, members above the standard opt in to more and feel little of the gap (004 L750)."""
     gap = ambition - standing.standard
     if standing.mandatory:
         return abs(gap)
-    return max(0.0, -gap) + 0.25 * max(0.0, gap)
+    return max(0.0, -gap) + p.opt_in_misfit * max(0.0, gap)
 
 
 def member_quality(population: float, competence: float, effective: float,
@@ -136,7 +136,7 @@ def member_net_benefit(population: float, competence: float, ambition: float, ef
     cost = (own + shared) / population
     quality = member_quality(population, competence, effective, standing, p)
     net = (p.quality_value * quality - cost
-           - p.misfit_cost * effective * misfit(ambition, standing)
+           - p.misfit_cost * effective * misfit(ambition, standing, p)
            - p.delay_cost * effective * standing.delay
            - shock_exposure(competence, effective, risk, p))
     return net, cost
