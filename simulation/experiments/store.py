@@ -282,9 +282,6 @@ class ResultStore:
         df = df.drop_duplicates("run_id", keep="first")
         return {int(i) for i in df.run_id}, int((df.status == "failed").sum())
 
-    def finished_ids(self) -> set[int]:
-        return self.finished()[0]
-
     def series(self) -> pd.DataFrame:
         """Per-tick series of the finished runs (empty if the experiment kept none)."""
         self.wait()
