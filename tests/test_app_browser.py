@@ -109,16 +109,27 @@ def app_url(tmp_path_factory):
             proc.wait()
 
 
-def _figures(page) -> list[str]:
-    """What each chart shows: a digest of its image bytes (Solara serves figures as blob URLs,
-    which are new on every render, so the URLs alone would not say whether a chart changed)."""
+def _figures(page) -> list[str] | None:
+    """What each chart shows: a digest of its pixels, read from the decoded image through a
+    canvas. Solara serves figures as blob URLs that are new on every render (so URLs alone would
+    not say whether a chart changed) and revokes the old ones, so re-fetching a URL can fail while
+    a chart is being replaced; such a moment gives None, and the caller asks again."""
     return page.evaluate("""async () => {
         const out = [];
-        for (const img of document.querySelectorAll("img")) {
-            if (!img.complete || img.naturalWidth < 300) continue;
-            const bytes = await (await fetch(img.src)).arrayBuffer();
-            const digest = await crypto.subtle.digest("SHA-256", bytes);
-            out.push(Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, "0")).join(""));
+        try {
+            for (const img of document.querySelectorAll("img")) {
+                if (!img.complete || img.naturalWidth < 300) continue;
+                const canvas = document.createElement("canvas");
+                canvas.width = img.naturalWidth;
+                canvas.height = img.naturalHeight;
+                const ctx = canvas.getContext("2d");
+                ctx.drawImage(img, 0, 0);
+                const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+                const digest = await crypto.subtle.digest("SHA-256", pixels);
+                out.push(Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, "0")).join(""));
+            }
+        } catch (e) {
+            return null;
         }
         return out;
     }""")
