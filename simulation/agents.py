@@ -192,7 +192,7 @@ class Municipality(mesa.Agent):
         e0 = shares[0]
         standing = instrumental.Standing(
             development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
-            delay=1.0,  # building the joint platform takes a year
+            delay=p.founding_delay,  # building the joint platform
             standard=collective_level(gov.decision_rule, [mm.ambition for mm in group],
                                       [mm.population for mm in group], 0),
             mandatory=mandatory)
@@ -241,7 +241,7 @@ class Municipality(mesa.Agent):
             opts.append(Option(choice.LEAK, target=k, utilities=(ki, kc, belonging)))
         if self.tenure >= 1:
             e = self.effective_share()
-            reform_gain = 0.5 * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing, p)
+            reform_gain = p.reform_gain * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing, p)
                                      + p.delay_cost * standing.delay) / p.utility_scale
             opts.append(Option(choice.VOICE, target=k, utilities=(
                 u_i + reform_gain, u_c + cultural.voice(m.trust[self.index, others].sum() / others.size, self.tenure, p),
@@ -523,7 +523,7 @@ class Collaboration(mesa.Agent):
             else:
                 self.differentiated = True
                 self.standard = min(mm.ambition for mm in self.members)
-            self.backlog *= 0.5  # the reform reprioritises the joint pipeline
+            self.backlog *= 1.0 - p.reform_backlog_cut  # the joint pipeline is reprioritised
             self.voice = 0.0
             self.reforms += 1
             self.model.counts["reforms"] += 1

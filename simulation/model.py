@@ -349,7 +349,7 @@ class CollaborationModel(mesa.Model):
         """Neighbouring collaborations consider merging; the larger absorbs the smaller when both
         agree by their own decision rules (Setesdal IKT into IKT Agder, 002 L145-147)."""
         p = self.params
-        rate = min(1.0, p.merger_review_rate * (3.0 if self.env.juncture_open else 1.0))
+        rate = min(1.0, p.merger_review_rate * (p.juncture_merger_boost if self.env.juncture_open else 1.0))
         alive = sorted(self.collaborations, key=lambda k: k.unique_id)
         for a_pos, a in enumerate(alive):
             for b in alive[a_pos + 1:]:

@@ -79,12 +79,15 @@ class Parameters:
     staggered_pace: float = _p(0.35, 0.01, 1.0, "Share of a collaboration's development capacity that staggered onboarding may use "
                                "per year (batch onboarding uses all of it).", "002 L37-47, L2396-2409")
     max_delay: float = _p(3.0, 0.5, 20.0, "Longest joint-process delay (years) a member experiences, however long the queue.")
+    founding_delay: float = _p(1.0, 0.0, 20.0, "Joint-process delay (years) founders expect while the new collaboration builds its joint platform.")
     onboarding_work: float = _p(0.6, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
                                 "002 L37-47, L2211")
     shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928")
     shock_loss: float = _p(400.0, 0.0, 5_000.0, "Expected yearly loss (NOK/inhabitant) of a municipality alone when risk perception is 1.", "004 L908-928")
     shock_memory: float = _p(0.7, 0.0, 1.0, "Yearly persistence of risk perception after a shock.")
     member_protection: float = _p(0.8, 0.0, 1.0, "Share of the shock loss a member is protected from by pooled security.", "004 L920 (security value)")
+    competence_protection: float = _p(0.5, 0.0, 1.0, "Share of the shock loss a fully competent municipality averts by itself "
+                                      "(its exposure falls linearly with competence).")
 
     # --- bounded rationality and satisficing ------------------------------------------------
     aspiration_rate: float = _p(0.3, 0.0, 1.0, "Speed with which aspirations adapt to own and peers' outcomes.")
@@ -124,9 +127,14 @@ class Parameters:
                             "collaborations formalise existing ties.", "002 L388-390 (SF2)")
     found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.")
     merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.")
+    juncture_merger_boost: float = _p(3.0, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
+                                      "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)")
     reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).")
     voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).")
     voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520")
+    reform_gain: float = _p(0.5, 0.0, 1.0, "Share of its misfit and delay costs a member expects a differentiation reform to remove "
+                            "(what voice is worth to it).")
+    reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).")
     director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930")
 
     def replace(self, **changes: Any) -> Parameters:

@@ -98,7 +98,7 @@ def alone_cost(population: float, p: Parameters) -> float:
 
 def shock_exposure(competence: float, effective: float, risk: float, p: Parameters) -> float:
     """Expected loss per inhabitant from shocks; pooled security protects members (004 L920)."""
-    return risk * p.shock_loss * (1.0 - 0.5 * competence) * (1.0 - p.member_protection * effective)
+    return risk * p.shock_loss * (1.0 - p.competence_protection * competence) * (1.0 - p.member_protection * effective)
 
 
 def alone_net_benefit(population: float, competence: float, risk: float, p: Parameters) -> float:
