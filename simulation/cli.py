@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -34,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        # the reader of the output went away (``imcsim params | head``): not an error to report.
+        # Point stdout at devnull so the final flush does not fail again (Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a command its reader cut short
     except (ScenarioError, ValueError, OSError) as exc:  # OSError: unreadable or unwritable paths
         print(f"imcsim: error: {exc}", file=sys.stderr)
         return 2

@@ -79,9 +79,8 @@ class CollaborationModel(mesa.Model):
         self.default_governance = scenario.default_governance
         self.year = scenario.start_year - 1
         p = self.params
-        on = set(scenario.perspectives)
-        self.weights = tuple(w if name in on else 0.0 for name, w in zip(
-            PERSPECTIVES, (p.w_instrumental, p.w_cultural, p.w_myth), strict=True))
+        self.perspectives_on = tuple(name in scenario.perspectives for name in PERSPECTIVES)
+        self.weights = self.weights_of((p.w_instrumental, p.w_cultural, p.w_myth))  # the scenario's default
         self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
         self.env.update(self.year)  # the initial state: no shock draw
         self.cloud = self.env.cloud_factor(self.year)
@@ -130,6 +129,10 @@ class CollaborationModel(mesa.Model):
         self.datacollector.collect(self)
 
     # ---- set-up helpers --------------------------------------------------------------------
+    def weights_of(self, weights: tuple[float, float, float]) -> tuple[float, float, float]:
+        """Perspective weights with the perspectives switched off (``perspectives``) at zero."""
+        return tuple(w if on else 0.0 for w, on in zip(weights, self.perspectives_on, strict=True))
+
     def family_index(self, family: str) -> int:
         if family not in self._families:
             self._families.append(family)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,10 @@ class MunicipalitySpec:
     autonomy: float = 0.5
     receptivity: float = 0.5
     culture: tuple[int, ...] = ()
+    # perspective weights of this municipality; None: the scenario's w_instrumental etc. (MODEL.md s4)
+    w_instrumental: float | None = None
+    w_cultural: float | None = None
+    w_myth: float | None = None
     x: float = 0.0
     y: float = 0.0
     approximate: bool = False  # figures not from the sources
@@ -251,8 +255,9 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
 _MUNI_FIELDS = {f.name: f for f in fields(MunicipalitySpec)}
 
 
-def _municipality(raw: dict[str, Any], origin: str, index: int) -> MunicipalitySpec:
-    where = f"{origin}: municipalities[{index}]"
+def _municipality(raw: dict[str, Any], origin: str, index: int | str, label: str | None = None) -> MunicipalitySpec:
+    """One municipality table, checked; errors start with ``label`` if given (an override's key)."""
+    where = label or f"{origin}: municipalities[{index}]"
     if not isinstance(raw, dict):
         raise ScenarioError(f"{where}: must be a table")
     unknown = set(raw) - set(_MUNI_FIELDS)
@@ -262,7 +267,7 @@ def _municipality(raw: dict[str, Any], origin: str, index: int) -> MunicipalityS
         raise ScenarioError(f"{where}: needs at least 'name' and 'population'")
     values = dict(raw)
     _name(values["name"], f"{where}.name")
-    where = f"{origin}: municipalities[{values['name']}]"
+    where = label or f"{origin}: municipalities[{values['name']}]"
     population = values["population"]
     if isinstance(population, bool) or not isinstance(population, int | float) or not 1 <= population < math.inf:
         raise ScenarioError(f"{where}.population: expected a positive number of inhabitants (>= 1), got {_show(population)}")
@@ -272,6 +277,9 @@ def _municipality(raw: dict[str, Any], origin: str, index: int) -> MunicipalityS
     for key in ("region", "family"):
         if key in values:
             _name(values[key], f"{where}.{key}")
+    for key in MUNICIPAL_WEIGHTS:
+        if key in values:
+            values[key] = coerce_parameter(key, values[key], where)
     if "approximate" in values and not isinstance(values["approximate"], bool):
         raise ScenarioError(f"{where}.approximate: expected true or false, got {_show(values['approximate'])}")
     if "culture" in values:
@@ -281,6 +289,26 @@ def _municipality(raw: dict[str, Any], origin: str, index: int) -> MunicipalityS
         values["culture"] = tuple(_number(t, f"{where}.culture", 0, 1000, integer=True) for t in traits)
     return MunicipalitySpec(**values)
 
+
+def _changed_municipalities(specs: tuple[MunicipalitySpec, ...],
+                            changes: dict[str, dict[str, Any]]) -> tuple[MunicipalitySpec, ...]:
+    """The municipalities with ``--set municipalities.NAME.FIELD`` applied, checked like a file's."""
+    by_name = {m.name: m for m in specs}
+    for name, fields_ in changes.items():
+        where = f"--set municipalities.{name}"
+        if name not in by_name:
+            known = ", ".join(list(by_name)[:12]) + (", ..." if len(by_name) > 12 else "")
+            raise ScenarioError(f"{where}: unknown municipality {name!r}; known: {known}")
+        if "name" in fields_:
+            raise ScenarioError(f"{where}.name: a municipality cannot be renamed (trust pairs and edges name it)")
+        raw = {k: v for k, v in asdict(by_name[name]).items() if v is not None}
+        raw.update(fields_)
+        by_name[name] = _municipality(raw, "--set", name, label=where)
+    return tuple(by_name[m.name] for m in specs)
+
+
+# Perspective weights a municipality may have of its own (bounds as the scenario-wide parameters).
+MUNICIPAL_WEIGHTS = ("w_instrumental", "w_cultural", "w_myth")
 
 # Accepted ranges of a municipality's numeric fields (name and population are checked apart).
 _MUNI_RANGES = {
@@ -575,9 +603,11 @@ def parse_overrides(items: list[str] | None) -> dict[str, Any]:
 
 
 def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
-    """Apply ``key=value`` overrides: a parameter name, a top-level field, or governance.NAME.FIELD."""
+    """Apply ``key=value`` overrides: a parameter name, a top-level field, governance.MODEL.FIELD
+    or municipalities.NAME.FIELD."""
     params: dict[str, Any] = {}
     gov_changes: dict[str, dict[str, Any]] = {}
+    muni_changes: dict[str, dict[str, Any]] = {}
     top: dict[str, Any] = {}
     if not isinstance(overrides, dict):
         raise ScenarioError(f"overrides: expected a dict of key: value, got {_show(overrides)}")
@@ -595,6 +625,11 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
             if fld not in GOVERNANCE_FIELDS or fld == "name":
                 raise ScenarioError(f"{where}: unknown governance field {fld!r}; known: {', '.join(f for f in GOVERNANCE_FIELDS if f != 'name')}")
             gov_changes.setdefault(model, {}).update(_governance_changes({fld: value}, f"--set governance.{model}"))
+        elif key.startswith("municipalities."):
+            parts = key.split(".")
+            if len(parts) != 3:
+                raise ScenarioError(f"{where}: expected municipalities.NAME.FIELD")
+            muni_changes.setdefault(parts[1], {})[parts[2]] = value
         elif key in PARAMETER_NAMES:
             params[key] = coerce_parameter(key, value, "--set", sep=" ")
         elif key in ("ticks", "years"):
@@ -621,7 +656,10 @@ def apply_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
             top["collaborations"] = tuple(replace(c, governance=value) for c in scenario.collaborations)
         else:
             raise ScenarioError(f"{where}: unknown key; expected a parameter (imcsim params), ticks, start_year, "
-                                "perspectives, governance, default_governance or governance.MODEL.FIELD")
+                                "perspectives, governance, default_governance, governance.MODEL.FIELD "
+                                "or municipalities.NAME.FIELD")
+    if muni_changes:
+        top["municipalities"] = _changed_municipalities(scenario.municipalities, muni_changes)
     if gov_changes:
         try:
             table = dict(scenario.governance)

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .model import CollaborationModel
 
 FORMAT = "imcsim-state"
-VERSION = 1
+VERSION = 2  # 2: municipalities carry their own perspective weights and Parameters has more fields
 
 
 def _reporter(name: str):

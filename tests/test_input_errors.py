@@ -38,6 +38,8 @@ BAD_FILES = [
     (("population = 31999", "population = -31999"), ("municipalities[Hamar].population", "positive")),
     (("population = 31999", "population = nan"), ("population", "positive")),
     (("population = 31999", "population = true"), ("population", "positive")),
+    (("population = 31999", "population = 31999\nw_myth = 9"), ("municipalities[Hamar].w_myth", "[0.0, 5.0]")),
+    (("population = 31999", 'population = 31999\nw_myth = "high"'), ("municipalities[Hamar].w_myth", "number")),
     (('name = "Hamar"', 'name = ""'), ("municipalities[0].name", "non-empty")),
     (('name = "Stange"', 'name = "Hamar"'), ("municipalities", "duplicate name(s) Hamar")),
     (("autonomy = 0.4 ", 'autonomy = "high" '), ("autonomy", "[0.0, 1.0]")),
@@ -164,6 +166,13 @@ BAD_SETS = [
     ("perspectives=astrology", ("perspectives", "astrology")),
     ("perspectives=myth,myth", ("perspectives", "subset")),
     ("perspectives=3", ("--set perspectives", "list")),
+    ("municipalities.Oslo.w_myth=1", ("--set municipalities.Oslo", "unknown municipality 'Oslo'", "Hamar")),
+    ("municipalities.Hamar.w_myth=9", ("--set municipalities.Hamar.w_myth", "[0.0, 5.0]")),
+    ("municipalities.Hamar.w_myth=much", ("--set municipalities.Hamar.w_myth", "expected a number")),
+    ("municipalities.Hamar.colour=red", ("--set municipalities.Hamar", "unknown key(s) colour")),
+    ("municipalities.Hamar.population=-3", ("--set municipalities.Hamar.population", "positive")),
+    ("municipalities.Hamar.name=Oslo", ("--set municipalities.Hamar.name", "cannot be renamed")),
+    ("municipalities.Hamar=1", ("municipalities.NAME.FIELD",)),
 ]
 
 
@@ -242,3 +251,18 @@ def test_staged_output_moves_nothing_on_interrupt(tmp_path):
         raise KeyboardInterrupt
     assert (out / "series.csv").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    """``imcsim params | head -1``: a closed pipe ends the command quietly, with the shell's
+    SIGPIPE status, and no 'Broken pipe' error or traceback. (The reader closes before the command
+    has printed anything: a listing that fits in the pipe's buffer would otherwise race it.)"""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "params"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=tmp_path)
+    proc.stdout.close()  # the reader goes away before the listing (imports take far longer than this)
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert err == ""

@@ -114,6 +114,33 @@ def test_switched_off_perspective_weighs_nothing():
     assert m.weights[2] == 0.0 and m.weights[0] > 0 and m.weights[1] > 0
 
 
+def test_a_municipality_can_have_weights_of_its_own():
+    """MODEL.md s4: weights per municipality, the scenario's by default; switching a perspective
+    off zeroes it for every municipality; a municipality weighing only consequences never has a
+    change tipped by culture or myth, while the others' are."""
+    from simulation import CollaborationModel, metrics
+
+    own = {f"municipalities.Grue.{w}": v for w, v in (("w_instrumental", 2.0), ("w_cultural", 0.0), ("w_myth", 0.0))}
+    m = CollaborationModel("hedmark", seed=1, overrides={**own, "municipalities.Hamar.w_myth": 3.0})
+    by_name = {mm.name: mm for mm in m.municipalities}
+    assert by_name["Grue"].weights == (2.0, 0.0, 0.0)
+    assert by_name["Hamar"].weights == (m.weights[0], m.weights[1], 3.0)
+    assert by_name["Stange"].weights == m.weights
+    off = CollaborationModel("hedmark", seed=1, overrides={**own, "municipalities.Hamar.w_myth": 3.0,
+                                                           "perspectives": "instrumental,cultural"})
+    assert {mm.name: mm.weights[2] for mm in off.municipalities}["Hamar"] == 0.0
+
+    tipped: dict[bool, set[str]] = {True: set(), False: set()}
+    for seed in range(1, 9):
+        run = CollaborationModel("hedmark", seed=seed, overrides=own).run()
+        d = metrics.decisions(run)
+        d = d[d.choice != "stay"]
+        tipped[True] |= set(d[d.municipality == "Grue"].tipped_by)
+        tipped[False] |= set(d[d.municipality != "Grue"].tipped_by)
+    assert tipped[True] and tipped[True] <= {"instrumental", "chance", "habit"}, tipped[True]
+    assert {"cultural", "myth"} & tipped[False], tipped[False]
+
+
 def test_lock_in_needs_switching_costs_to_be_decisive():
     stay = Option("stay", utilities=(0.0, 0.6, 0.0), switching=0.6)
     leave = Option("exit", utilities=(0.3, 0.0, 0.0), switching=-0.1)

@@ -38,6 +38,7 @@ def municipality(draw, name: str) -> dict:
         "ambition": unit, "autonomy": unit, "receptivity": unit, "region": st.sampled_from(["N", "S", "W"]),
         "family": st.sampled_from(["Agresso", "Visma"]), "x": st.floats(-10, 10), "y": st.floats(-10, 10),
         "culture": st.lists(st.integers(0, 4), min_size=4, max_size=4),
+        "w_instrumental": st.floats(0.0, 5.0), "w_cultural": st.floats(0.0, 5.0), "w_myth": st.floats(0.0, 5.0),
     }
     for key, strategy in optional.items():
         if draw(st.booleans()):
@@ -168,7 +169,7 @@ def corrupted(draw) -> tuple[dict, str]:
     i = draw(st.integers(0, len(munis) - 1))
     kind = draw(st.sampled_from([
         "population", "duplicate", "empty_name", "muni_key", "top_key", "ticks", "governance", "parameter",
-        "edge", "collaboration", "trust", "legitimacy", "juncture", "unit_field", "perspectives"]))
+        "edge", "collaboration", "trust", "legitimacy", "juncture", "unit_field", "weight", "perspectives"]))
     if kind == "population":
         munis[i]["population"] = draw(bad_numbers)
         return data, "population"
@@ -214,6 +215,10 @@ def corrupted(draw) -> tuple[dict, str]:
     if kind == "unit_field":
         key = draw(st.sampled_from(["competence", "ambition", "autonomy", "receptivity"]))
         munis[i][key] = draw(st.sampled_from([-0.1, 1.01, "x", float("nan")]))
+        return data, key
+    if kind == "weight":
+        key = draw(st.sampled_from(["w_instrumental", "w_cultural", "w_myth"]))
+        munis[i][key] = draw(st.sampled_from([-0.1, 5.01, "x", float("nan"), True]))
         return data, key
     data["perspectives"] = draw(st.sampled_from([[], ["astrology"], "myth", ["myth", "myth"]]))
     return data, "perspectives"

@@ -47,7 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="number of ticks (budget years) to run [the scenario's]")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a parameter (see 'imcsim params'), e.g. fixed_cost=1e7, "
-                        "perspectives=instrumental,myth, governance=as, governance.iks.exit_notice=2; repeatable")
+                        "perspectives=instrumental,myth, governance=as, governance.iks.exit_notice=2, "
+                        "municipalities.Grue.w_myth=2 (one municipality's own value); repeatable")
     p.add_argument("--out", type=Path, default=None, help="output folder [results/SCENARIO-seedN]")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format [csv]")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")

@@ -112,8 +112,10 @@ def _resolve_scenario(name: str, base: Path | None, origin: str) -> str:
 
 def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
     where = f"{origin}: parameters.{key}"
-    if not (key in PARAMETER_NAMES or key in ("governance", "default_governance") or key.startswith("governance.")):
-        raise ScenarioError(f"{where}: unknown parameter (see imcsim params; also governance, governance.MODEL.FIELD)")
+    if not (key in PARAMETER_NAMES or key in ("governance", "default_governance")
+            or key.startswith(("governance.", "municipalities."))):
+        raise ScenarioError(f"{where}: unknown parameter (see imcsim params; also governance, governance.MODEL.FIELD, "
+                            "municipalities.NAME.FIELD)")
     integer = key in _INT_PARAMS
     if isinstance(raw, list):
         raw = {"range": raw}
