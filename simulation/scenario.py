@@ -292,7 +292,8 @@ def _municipality(raw: dict[str, Any], origin: str, index: int | str, label: str
 
 def _changed_municipalities(specs: tuple[MunicipalitySpec, ...],
                             changes: dict[str, dict[str, Any]]) -> tuple[MunicipalitySpec, ...]:
-    """The municipalities with ``--set municipalities.NAME.FIELD`` applied, checked like a file's."""
+    """The municipalities with ``--set municipalities.NAME.FIELD`` applied, checked like a file's.
+    Neighbours stay as loaded: new x/y do not redraw a generated region's edges."""
     by_name = {m.name: m for m in specs}
     for name, fields_ in changes.items():
         where = f"--set municipalities.{name}"
@@ -301,7 +302,7 @@ def _changed_municipalities(specs: tuple[MunicipalitySpec, ...],
             raise ScenarioError(f"{where}: unknown municipality {name!r}; known: {known}")
         if "name" in fields_:
             raise ScenarioError(f"{where}.name: a municipality cannot be renamed (trust pairs and edges name it)")
-        raw = {k: v for k, v in asdict(by_name[name]).items() if v is not None}
+        raw = {k: v for k, v in asdict(by_name[name]).items() if v is not None and v != ()}  # () / None: not given
         raw.update(fields_)
         by_name[name] = _municipality(raw, "--set", name, label=where)
     return tuple(by_name[m.name] for m in specs)

@@ -253,6 +253,20 @@ def test_staged_output_moves_nothing_on_interrupt(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
 
 
+def test_municipality_overrides_keep_what_the_file_left_unsaid():
+    """``--set municipalities.NAME.FIELD`` changes that field only: a municipality without culture
+    traits or competence in its file (Arendal in agder) still gets them derived."""
+    from simulation import CollaborationModel, load_scenario
+
+    base = load_scenario("agder")
+    changed = load_scenario("agder", {"municipalities.Arendal.w_myth": 2.0, "municipalities.Arendal.population": 50_000})
+    before, after = base.municipalities[0], changed.municipalities[0]
+    assert before.name == after.name == "Arendal" and before.culture == after.culture == ()
+    assert (after.w_myth, after.population, after.competence) == (2.0, 50_000, before.competence)
+    assert changed.municipalities[1:] == base.municipalities[1:]
+    CollaborationModel(changed, seed=1).run(2)
+
+
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     """``imcsim params | head -1``: a closed pipe ends the command quietly, with the shell's
     SIGPIPE status, and no 'Broken pipe' error or traceback. (The reader closes before the command
