@@ -119,6 +119,11 @@ def juncture(model) -> int:
     return int(model.env.juncture_open)
 
 
+def exit_payments(model) -> float:
+    """Exit terms paid this year by departing members (MNOK; MODEL.md s3, step 5)."""
+    return model.counts.get("exit_payments", 0.0) / 1e6
+
+
 def _count(name: str):
     def reporter(model) -> int:
         return int(model.counts.get(name, 0))
@@ -160,6 +165,7 @@ MODEL_REPORTERS = {
     "juncture": juncture,
     **{c: _count(c) for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections",
                               "leaks", "voice", "notices", "reforms")},
+    "exit_payments": exit_payments,
     **{f"tipped_{p}": _tipped(p) for p in ("instrumental", "cultural", "myth")},
 }
 
@@ -248,6 +254,7 @@ def summary(model) -> dict[str, float]:
     }
     for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks", "voice", "reforms"):
         out[c] = int(sum(s[c]))
+    out["exit_payments"] = float(sum(s["exit_payments"]))
     tipped = {p: int(sum(s[f"tipped_{p}"])) for p in ("instrumental", "cultural", "myth")}
     total = sum(tipped.values())
     for p, n in tipped.items():

@@ -111,6 +111,7 @@ class CollaborationModel(mesa.Model):
         self.history: list[Collaboration] = []
         self.decisions: list[tuple] = []
         self.counts: Counter = Counter()
+        self._exit_terms: list[tuple[Municipality, float]] = []  # (leaver, NOK per inhabitant) this year
         self._founded = 0
         for spec in scenario.collaborations:
             members = [self.municipalities[index[n]] for n in spec.members]
@@ -178,6 +179,7 @@ class CollaborationModel(mesa.Model):
         # 6. dynamics and data
         self._move_on()
         self._settle()
+        self._charge_exit_terms()
         self.datacollector.collect(self)
         if self.steps >= self.scenario.ticks:
             self.running = False
@@ -200,7 +202,7 @@ class CollaborationModel(mesa.Model):
         for mm in self.municipalities:
             if mm.notice_until is not None and mm.notice_until <= self.steps and mm.collaboration is not None:
                 k, destination = mm.collaboration, mm.destination
-                self.counts["exit_cost"] += mm.exit_cost() * mm.population
+                self._exit_terms.append((mm, mm.exit_cost()))  # as its share stands, before it leaves
                 carried = mm.coordination if destination is not None else 0.0
                 k.release(mm)
                 mm.carried = carried
@@ -211,6 +213,18 @@ class CollaborationModel(mesa.Model):
         for k in list(self.collaborations):
             if len(k.members) < 2:
                 self._dissolve(k)
+
+    def _charge_exit_terms(self) -> None:
+        """Departing members pay their exit terms in the year they leave (MODEL.md s3, step 5): a
+        one-off on that year's ICT cost and net benefit, after the year's settlement. The payment
+        covers obligations the model does not itemise (the leaver's share of contracts and staff
+        through the terms), so it is not credited to the remaining members. Decisions weighed it
+        beforehand, amortised (``Municipality.exit_cost``); next year's outcome is settled afresh."""
+        for mm, per_inhabitant in self._exit_terms:
+            mm.cost += per_inhabitant
+            mm.outcome -= per_inhabitant
+            self.counts["exit_payments"] += per_inhabitant * mm.population
+        self._exit_terms.clear()
 
     def _move_on(self) -> None:
         p = self.params

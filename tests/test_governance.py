@@ -48,6 +48,40 @@ def test_exit_notice_is_honoured(name):
     assert leaver not in k.members, "still a member after the notice period"
 
 
+@pytest.mark.parametrize("name", ["iks", "as", "loose_network"])
+def test_departing_members_pay_their_exit_terms(name):
+    """MODEL.md s3, step 5: in the year it leaves, the leaver's cost carries its exit terms
+    (gov.exit_cost years of its cost share) on top of standing alone; the series reports them."""
+    from simulation import metrics
+
+    m = CollaborationModel("two_hubs", seed=1, overrides={"governance": name})
+    k = m.collaborations[0]
+    leaver = min(k.members, key=lambda mm: mm.population)
+    leaver.act(Option(choice.EXIT, target=k), [Option(choice.STAY), Option(choice.EXIT, target=k)], 1)
+    for _ in range(m.governance[name].exit_notice - 1):
+        m.step()
+    m.step()  # the year it leaves: its terms are those of its share as it stood in that year
+    assert leaver.collaboration is None
+    alone = instrumental.alone_cost(leaver.population, m.params) / leaver.population
+    paid = leaver.cost - alone
+    assert paid >= 0 and leaver.outcome == pytest.approx(leaver.alone_outcome - paid)
+    assert metrics.exit_payments(m) * 1e6 >= paid * leaver.population * (1 - 1e-9)
+    if m.governance[name].exit_cost == 0:
+        assert paid == 0
+    else:
+        assert paid > 100  # NOK per inhabitant: at least part of a year's share of the pooled cost
+    m.step()  # the next year it pays nothing more: its cost is settled afresh, alone or in its new collaboration
+    if leaver.collaboration is None:
+        assert leaver.cost == pytest.approx(alone)
+    else:  # as Collaboration.settle has it
+        k2 = leaver.collaboration
+        _, cost = instrumental.member_net_benefit(leaver.population, leaver.competence, leaver.ambition,
+                                                  leaver.effective_share(k2), k2.pool, k2.governance, k2.standing(),
+                                                  m.env.risk, m.cloud, m.params)
+        assert leaver.cost == pytest.approx(cost)
+    assert metrics.summary(m.run(2))["exit_payments"] == pytest.approx(float(sum(m.datacollector.model_vars["exit_payments"])))
+
+
 def test_exit_costs_rank_as_in_the_governance_table():
     costs = {name: g.exit_cost for name, g in GOVERNANCE_MODELS.items()}
     assert costs["as"] > costs["iks"] > costs["host"] > costs["loose_network"] == 0.0

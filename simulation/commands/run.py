@@ -18,6 +18,7 @@ SUMMARY_ROWS = [
     ("foundings", "collaborations founded", "{:d}"),
     ("joins", "joins (incl. founders)", "{:d}"),
     ("exits", "exits (attrition)", "{:d}"),
+    ("exit_payments", "exit terms paid (MNOK, all years)", "{:,.1f}"),
     ("mergers", "mergers (consolidation)", "{:d}"),
     ("dissolutions", "dissolutions", "{:d}"),
     ("mean_coordination", "mean coordination of members", "{:.2f}"),

@@ -23,6 +23,7 @@ REPORT_OUTCOMES = {
     "retained_share": "Membership retained (end / peak member share)",
     "member_share": "Member share at the end",
     "exits": "Exits (total)",
+    "exit_payments": "Exit terms paid (MNOK, total)",
     "mergers": "Mergers (total)",
     "collaborations": "Collaborations at the end",
     "largest_share": "Share in the largest collaboration",
