@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .governance import GovernanceModel, collective_decision, collective_level
+from .governance import Ballots, GovernanceModel, collective_decision, collective_level
 from .perspectives import choice, cultural, instrumental, myth
 from .perspectives.choice import Option
 
@@ -467,7 +467,7 @@ class Collaboration(mesa.Agent):
     def vote(self, utility_of_member) -> bool:
         """Each member votes yes when the proposal's utility for it is positive; the votes are
         aggregated by the decision rule, weighted by ownership (population)."""
-        votes = [utility_of_member(mm) > 0 for mm in self.members]
+        votes = Ballots(self.members, lambda mm: utility_of_member(mm) > 0)  # cast as the count needs them
         weights = [mm.population for mm in self.members]
         return collective_decision(self.governance.decision_rule, votes, weights, self.chair())
 

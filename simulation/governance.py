@@ -7,6 +7,7 @@ key, exit terms and so on from one of these records. Scenario files may override
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -123,24 +124,63 @@ def governance_table(overrides: dict[str, dict[str, Any]] | None = None) -> dict
     return table
 
 
-def collective_decision(rule: str, votes: list[bool], weights: list[float], chair: int) -> bool:
-    """Aggregate members' yes/no votes by the decision rule.
+class Ballots(Sequence[bool]):
+    """Members' yes/no votes, each cast only when the count asks for it: a vote costs the member
+    a utility calculation, and :func:`collective_decision` stops counting once the outcome is
+    settled. Each vote is cast at most once."""
+
+    def __init__(self, members: Sequence[Any], yes: Callable[[Any], bool]) -> None:
+        self._members, self._yes, self._cast = members, yes, {}
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __getitem__(self, k):  # an index; raises IndexError past the end, which ends iteration
+        if k not in self._cast:
+            self._cast[k] = self._yes(self._members[k])
+        return self._cast[k]
+
+
+# A weighted count stops early only when the yes-weight is above half, or the yes-weight still
+# possible below half, by this relative margin: far above the rounding of the running sums, so the
+# outcome is always the one counting every vote in member order gives.
+_SETTLED_MARGIN = 1e-9
+
+
+def collective_decision(rule: str, votes: Sequence[bool], weights: Sequence[float], chair: int) -> bool:
+    """Aggregate members' yes/no votes by the decision rule, in member order, asking for a vote
+    (``votes[k]``) only while the outcome is open.
 
     ``chair`` is the index of the host or chair: it decides alone under 'host' and breaks ties
     under simple majority ("simple majority, and in case of a tie the chair has a double vote",
-    004 L796). 'consensus' and 'unanimity' need every vote.
+    004 L796). 'consensus' and 'unanimity' need every vote: the first "no" settles them. A weighted
+    majority counts the largest owners first, since they settle it soonest.
     """
-    if not votes:
+    n = len(votes)
+    if n == 0:
         return False
     if rule == "host":
         return votes[chair]
     if rule == "majority":
-        yes = sum(votes)
-        return yes > len(votes) / 2 or (yes == len(votes) / 2 and votes[chair])
+        yes = no = 0
+        for k in range(n):
+            yes, no = (yes + 1, no) if votes[k] else (yes, no + 1)
+            if yes > n / 2 or no > n / 2:
+                break
+        return yes > n / 2 or (yes == n / 2 and votes[chair])
     if rule == "weighted_majority":
         total = sum(weights)
-        return sum(w for v, w in zip(votes, weights, strict=True) if v) > total / 2
-    return all(votes)  # unanimity, consensus
+        half = total / 2
+        yes, open_weight = 0.0, total
+        for k in sorted(range(n), key=lambda k: -weights[k]):
+            open_weight -= weights[k]
+            yes += weights[k] if votes[k] else 0.0
+            if yes > half * (1 + _SETTLED_MARGIN):
+                return True
+            if yes + open_weight < half * (1 - _SETTLED_MARGIN):
+                return False
+        return sum(w for k, w in enumerate(weights) if votes[k]) > half  # too close to call early
+    return all(votes[k] for k in range(n))  # unanimity, consensus
 
 
 def collective_level(rule: str, values: list[float], weights: list[float], chair: int) -> float:

@@ -1,10 +1,14 @@
 """Governance models: cost keys, exit terms and decision rules do what they say."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulation import CollaborationModel
 from simulation.governance import (
+    DECISION_RULES,
     GOVERNANCE_MODELS,
+    Ballots,
     collective_decision,
     collective_level,
     governance_table,
@@ -85,6 +89,43 @@ def test_departing_members_pay_their_exit_terms(name):
 def test_exit_costs_rank_as_in_the_governance_table():
     costs = {name: g.exit_cost for name, g in GOVERNANCE_MODELS.items()}
     assert costs["as"] > costs["iks"] > costs["host"] > costs["loose_network"] == 0.0
+
+
+def _counted(rule, votes, weights, chair):
+    """The rule counting every vote, as written before votes were cast lazily."""
+    if rule == "host":
+        return votes[chair]
+    if rule == "majority":
+        yes = sum(votes)
+        return yes > len(votes) / 2 or (yes == len(votes) / 2 and votes[chair])
+    if rule == "weighted_majority":
+        return sum(w for v, w in zip(votes, weights, strict=True) if v) > sum(weights) / 2
+    return all(votes)
+
+
+@given(rule=st.sampled_from(DECISION_RULES), data=st.data())
+@settings(max_examples=300, deadline=None)
+def test_a_vote_stops_counting_once_settled_with_the_outcome_of_counting_all(rule, data):
+    n = data.draw(st.integers(1, 12))
+    votes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    weights = data.draw(st.lists(st.sampled_from([1.0, 2.0, 0.5, 3_000.0, 31_999.0, 7_715.0]) | st.floats(1.0, 1e6),
+                                 min_size=n, max_size=n))
+    chair = data.draw(st.integers(0, n - 1))
+    asked = []
+    ballots = Ballots(list(range(n)), lambda k: asked.append(k) or votes[k])
+    assert collective_decision(rule, ballots, weights, chair) == _counted(rule, votes, weights, chair)
+    assert len(asked) == len(set(asked)) <= n  # each vote cast at most once
+    if rule == "host":
+        assert asked == [chair]
+    if rule in ("unanimity", "consensus") and not all(votes):
+        assert asked == list(range(votes.index(False) + 1))
+
+
+def test_a_weighted_vote_counts_the_largest_owners_first():
+    asked = []
+    votes = Ballots(["small", "large", "medium"], lambda name: asked.append(name) or name == "large")
+    assert collective_decision("weighted_majority", votes, [5_000.0, 32_000.0, 8_000.0], chair=0)
+    assert asked == ["large"]  # 32,000 of 45,000 inhabitants: settled by the first vote
 
 
 def test_decision_rules():
