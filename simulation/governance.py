@@ -148,8 +148,8 @@ _SETTLED_MARGIN = 1e-9
 
 
 def collective_decision(rule: str, votes: Sequence[bool], weights: Sequence[float], chair: int) -> bool:
-    """Aggregate members' yes/no votes by the decision rule, in member order, asking for a vote
-    (``votes[k]``) only while the outcome is open.
+    """Aggregate members' yes/no votes by the decision rule, asking for a vote (``votes[k]``)
+    only while the outcome is open; the outcome is that of counting every vote.
 
     ``chair`` is the index of the host or chair: it decides alone under 'host' and breaks ties
     under simple majority ("simple majority, and in case of a tie the chair has a double vote",
