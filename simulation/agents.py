@@ -42,8 +42,7 @@ class Municipality(mesa.Agent):
         self.receptivity = spec.receptivity
         # w_I, w_C, w_M: its own where the scenario gives them, else the scenario's (MODEL.md s4)
         own = (spec.w_instrumental, spec.w_cultural, spec.w_myth)
-        self.weights = model.weights_of(tuple(d if w is None else w for w, d in zip(
-            own, (model.params.w_instrumental, model.params.w_cultural, model.params.w_myth), strict=True)))
+        self.weights = model.weights_of(tuple(d if w is None else w for w, d in zip(own, model.weights, strict=True)))
         self.collaboration: Collaboration | None = None
         self.coordination = 0.0  # declared share of the portfolio on common systems
         self.carried = 0.0  # coordination a switching member brings to its next collaboration
