@@ -1,7 +1,7 @@
 """Regenerate the generated tables in docs/ODD.md from the code, so the document cannot drift.
 
 The parameter table comes from ``simulation.parameters.describe()``, the governance table from
-``simulation.governance.GOVERNANCE_MODELS`` and the scenario overview from ``scenarios/*.toml``.
+``simulation.governance.GOVERNANCE_MODELS`` and the scenario overview from ``simulation/scenarios/*.toml``.
 Each table sits between ``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->``
 markers; everything outside the markers is hand-written and left alone.
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .governance import GOVERNANCE_FIELDS, GovernanceModel, governance_table
 from .parameters import PARAMETER_NAMES, Parameters
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIO_DIR = Path(str(resources.files("simulation") / "scenarios"))  # shipped inside the package
 PERSPECTIVES = ("instrumental", "cultural", "myth")
 
 # National mean net operating result, in % of revenue (004 L719).
@@ -136,7 +137,7 @@ def resolve_path(name_or_path: str | Path) -> Path:
 
 
 def load_scenario(name_or_path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read a scenario by name (``scenarios/NAME.toml``) or path, and apply overrides."""
+    """Read a scenario by name (``simulation/scenarios/NAME.toml``) or path, and apply overrides."""
     path = resolve_path(name_or_path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ from ..scenario import available_scenarios
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenarios", help="list the available scenarios",
-                       description="List the scenarios in scenarios/ with their descriptions.")
+                       description="List the shipped scenarios (simulation/scenarios/) with their descriptions.")
     p.set_defaults(handler=scenarios)
     p = sub.add_parser("params", help="list the model parameters with defaults, bounds and sources",
                        description="All parameters that scenario files and --set may change.")

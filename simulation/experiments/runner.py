@@ -187,9 +187,9 @@ def _package_versions() -> dict[str, str]:
 def model_fingerprint() -> str:
     """A hash of the model's code and scenario files: resuming results made by another version
     would silently mix two models in one table."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]  # the installed package, checkout or wheel alike
     digest = hashlib.sha256()
-    for path in sorted([*(root / "simulation").rglob("*.py"), *(root / "scenarios").glob("*.toml")]):
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.toml")]):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -163,7 +163,7 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
     if unknown:
         raise ScenarioError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(TOP_KEYS))}")
     if "scenario" not in data:
-        raise ScenarioError(f"{origin}: scenario: missing (a name in scenarios/ or a .toml path)")
+        raise ScenarioError(f"{origin}: scenario: missing (a name in simulation/scenarios/ or a .toml path)")
     scenario = _resolve_scenario(_get(data, "scenario", str, origin, None), base, origin)
     design = _get(data, "design", str, origin, "ensemble")
     if design not in DESIGNS:
