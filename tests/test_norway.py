@@ -1,0 +1,117 @@
+"""The norway scenario: the shipped municipality table, its regions and neighbours, and the
+generated scenario file."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import fields
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulation import norway
+from simulation.parameters import Parameters
+from simulation.runs import simulate
+from simulation.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def region() -> norway.NorwayRegion:
+    return norway.build_norway()
+
+
+def test_the_table_ships_as_package_data_and_loads_through_importlib_resources():
+    data = resources.files("simulation").joinpath("data", norway.DATA_FILE)
+    assert data.is_file()
+    assert resources.files("simulation").joinpath("data", "README.md").is_file()  # provenance
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "data/*" in package_data["simulation"]
+    kommuner = norway.read_municipalities()
+    assert len(kommuner) == 357
+    assert len({k.number for k in kommuner}) == 357
+    assert len({k.county_number for k in kommuner}) == 15
+    assert all(k.number.startswith(k.county_number) for k in kommuner)
+    assert 5.4e6 < sum(k.population for k in kommuner) < 5.7e6  # Norway, 1 January 2025
+    assert all(57.9 < k.lat < 71.2 and 4.0 < k.lon < 31.5 and k.area_km2 > 0 for k in kommuner)
+
+
+def test_shared_names_get_their_county_so_every_name_is_unique(region):
+    assert len(set(region.names)) == 357
+    assert "Herøy (Nordland)" in region.names and "Våler (Innlandet)" in region.names
+    assert "Herøy" not in region.names
+
+
+def test_every_municipality_is_in_one_region_within_its_county(region):
+    assert len(region.regions) == 357 and all(region.regions)
+    county_of = {}
+    for kommune, label in zip(region.kommuner, region.regions, strict=True):
+        assert county_of.setdefault(label, kommune.county_number) == kommune.county_number
+
+
+def test_regions_have_the_size_of_regional_councils(region):
+    sizes = Counter(region.regions)
+    assert 60 <= len(sizes) <= 70  # Norway's ~60-70 regional councils
+    per_county = Counter(k.county_number for k in region.kommuner)
+    for label, n in sizes.items():
+        county = next(k.county_number for k, r in zip(region.kommuner, region.regions, strict=True) if r == label)
+        if per_county[county] >= norway.REGION_MIN_SIZE:
+            assert norway.REGION_MIN_SIZE <= n <= norway.REGION_MAX_SIZE, (label, n)
+        else:
+            assert n == per_county[county]  # Oslo: the whole county, alone
+    assert sizes["Oslo region"] == 1
+
+
+def test_bounded_kmeans_keeps_every_cluster_within_the_bounds():
+    rng = np.random.default_rng(3)
+    xy = np.vstack([rng.normal(0, 1, (25, 2)), rng.normal(20, 1, (3, 2))])  # a far, too-small group
+    labels, _ = norway.bounded_kmeans(xy, 5, np.random.default_rng(0))
+    sizes = np.bincount(labels, minlength=5)
+    assert sizes.sum() == 28
+    assert sizes.min() >= norway.REGION_MIN_SIZE and sizes.max() <= norway.REGION_MAX_SIZE
+
+
+def test_the_neighbour_graph_is_connected_and_pruned_of_long_edges(region):
+    assert norway.component_sizes(357, region.edges) == [357]
+    assert 800 <= len(region.edges) <= 1000
+    degree = Counter(i for edge in region.edges for i in edge)
+    assert min(degree[i] for i in range(357)) >= 1
+    lengths = [norway.great_circle_km(region.kommuner[i], region.kommuner[j]) for i, j in region.edges]
+    assert max(lengths) < 110  # the hull edges across Sweden (up to 1,430 km) are gone
+    by_name = dict(zip(region.names, range(357), strict=True))
+    linked = {frozenset(e) for e in region.edges}
+    assert frozenset((by_name["Utsira"], by_name["Fedje"])) not in linked  # open sea, 172 km
+    assert frozenset((by_name["Hamar"], by_name["Løten"])) in linked  # true neighbours
+    assert frozenset((by_name["Karasjok"], by_name["Kautokeino"])) in linked  # large, far-apart points
+
+
+def test_the_scenario_file_is_what_the_builder_writes_now(region):
+    shipped = resources.files("simulation").joinpath("scenarios", "norway.toml").read_text(encoding="utf-8")
+    assert shipped == norway.scenario_toml(region), "run `python -m simulation.norway --write`"
+
+
+def test_the_scenario_loads_with_the_data_and_national_timeline_and_default_behaviour(region):
+    scenario = load_scenario("norway")
+    national = load_scenario("national")
+    assert len(scenario.municipalities) == 357
+    assert {m.name: m.region for m in scenario.municipalities} == dict(zip(region.names, region.regions, strict=True))
+    assert {m.name: m.population for m in scenario.municipalities}["Oslo"] == 717_710
+    assert len(scenario.edges) == len(region.edges)
+    assert (scenario.start_year, scenario.ticks) == (national.start_year, national.ticks) == (2000, 40)
+    assert scenario.legitimacy == national.legitimacy
+    assert (scenario.junctures, scenario.shocks, scenario.collaborations) == (national.junctures, national.shocks, ())
+    defaults = Parameters()
+    assert all(getattr(scenario.parameters, f.name) == getattr(defaults, f.name) for f in fields(Parameters))
+    assert "2025" in scenario.description
+
+
+def test_a_five_year_run_of_norway():
+    model = simulate("norway", seed=1, ticks=5)
+    data = model.datacollector.model_vars
+    assert data["year"] == [1999, 2000, 2001, 2002, 2003, 2004]  # the initial state, then five budget years
+    assert all(0.0 <= s <= 1.0 for s in data["member_share"])
+    assert sum(data["foundings"]) > 0 and data["collaborations"][-1] > 0
