@@ -98,7 +98,7 @@ class Without:
         return tuple(p for p in value if p != self.perspective)
 
     def __str__(self) -> str:
-        return f"without {self.perspective}"
+        return f"{self.perspective} off"
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class Same:
         return value
 
     def __str__(self) -> str:
-        return "region's value"
+        return "as the region"
 
 
 Setting = Scale | Shift | Value | Without | Same
