@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "effects", help="effects of the theory's levers on each region, with 95%% intervals",
         description="For each region, run every lever (fixed cost, transaction cost, exit cost and notice, "
                     "habit, legitimacy weight, each perspective, ...) at a low and a high setting with the same "
-                    "seeds, and report the mean paired difference of each outcome with its 95%% interval against "
+                    "seeds, and report the mean paired difference of each outcome with its 95% interval against "
                     "the direction the sources lead us to expect. Writes effects.csv and effects.md.",
         epilog="Example: imcsim effects hedmark agder --seeds 10 --levers fixed_cost,habit --workers 2",
     )
