@@ -38,7 +38,8 @@ def test_paired_effect_pairs_and_drops_missing():
 
 @pytest.mark.parametrize(("ci", "direction", "expected"), [
     ((0.1, 0.5), +1, fx.AGREES), ((0.1, 0.5), -1, fx.DISAGREES), ((-0.5, -0.1), -1, fx.AGREES),
-    ((-0.1, 0.5), +1, fx.INCLUDES_ZERO), ((0.0, 0.0), +1, fx.INCLUDES_ZERO), ((0.1, 0.5), None, fx.NO_EXPECTATION),
+    ((-0.1, 0.5), +1, fx.INCLUDES_ZERO), ((0.0, 0.0), +1, fx.NO_DIFFERENCE), ((0.1, 0.5), None, fx.NO_EXPECTATION),
+    ((0.0, 0.0), None, fx.NO_DIFFERENCE), ((0.2, 0.2), -1, fx.DISAGREES),
 ])
 def test_verdict(ci, direction, expected):
     effect = fx.PairedEffect(sum(ci) / 2, *ci, *ci, n=5)
@@ -86,7 +87,7 @@ def test_pairing_a_lever_that_changes_nothing_has_exactly_zero_effect():
     assert len(table) == len(REGIONS) * len(outcomes)
     assert (table.n_seeds == SEEDS).all()
     assert (table.mean_diff == 0).all() and (table.ci_low == 0).all() and (table.ci_high == 0).all()
-    assert (table.low == table.high).all()
+    assert (table.low == table.high).all() and (table.verdict == fx.NO_DIFFERENCE).all()
     # and the seeds differ from each other: the runs are not all the same run
     design = fx.Design(["synthetic_small"], [_null_lever()], outcomes, fx.run_seeds(fx.DEFAULT_SEED, SEEDS), TICKS)
     per_seed = next(iter(fx.run_design(design).values()))
@@ -137,3 +138,13 @@ def test_command_writes_csv_and_markdown(tmp_path, capsys):
 def test_command_rejects_an_unknown_lever(tmp_path, capsys):
     assert main(["effects", "hedmark", "--levers", "habbit", "--out", str(tmp_path)]) == 2
     assert "unknown habbit" in capsys.readouterr().err
+
+
+def test_cell_text_shows_effect_interval_and_mark():
+    from simulation.experiments.effects_report import cell_text
+
+    row = pd.Series({"mean_diff": 1.0, "ci_low": 0.5, "ci_high": 1.5, "verdict": fx.AGREES})
+    assert cell_text(row) == "+1 [+0.5, +1.5] ✓"
+    row = pd.Series({"mean_diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "verdict": fx.NO_DIFFERENCE})
+    assert cell_text(row) == "0 [0, 0] ="
+    assert cell_text(pd.Series({"verdict": fx.NOT_IN_MODEL})) == "not in the model"

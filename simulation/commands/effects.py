@@ -37,6 +37,7 @@ def _names(text: str | None) -> list[str] | None:
 
 def effects(args: argparse.Namespace) -> int:
     from ..experiments import effects as fx
+    from ..experiments import effects_report as report
 
     if args.workers < 1:
         raise ValueError(f"--workers: expected >= 1, got {args.workers}")
@@ -52,9 +53,9 @@ def effects(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "effects.csv", index=False)
     (args.out / "effects.md").write_text(
-        fx.report_markdown(table, levers, outcomes, args.seeds, args.ticks, args.seed), encoding="utf-8")
+        report.report_markdown(table, levers, outcomes, args.seeds, args.ticks, args.seed), encoding="utf-8")
     if not args.quiet:
-        print(fx.plain(*fx.expectations_table(table)))
-        print(fx.LEGEND)
+        print(report.plain(*report.expectations_table(table)))
+        print(report.LEGEND)
         print(f"written: {args.out / 'effects.csv'}, {args.out / 'effects.md'}")
     return 0
