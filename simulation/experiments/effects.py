@@ -1,0 +1,509 @@
+"""Paired-seed effects of the theory's levers, region by region (``imcsim effects``).
+
+A lever is a declared change of the model (one or more ``--set`` keys) between a low and a high
+setting; an outcome is a declared number read from one run. For every region, seed and lever the
+low and the high setting run with the same seed (common random numbers), so the effect of a lever
+is the mean over seeds of (high - low) and its 95 % interval comes from the paired differences.
+Each effect is set against the direction the sources lead us to expect (MODEL.md s9: "the
+direction of each lever's effect is the same on every region, with intervals, or the exception is
+argued"). A lever or outcome the model does not have yet is declared anyway and reported as "not
+in the model", so the table shows what is missing rather than silently leaving it out.
+
+A run's result depends only on (region, overrides, seed): the numbers are the same for any number
+of worker processes and any order of completion.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics
+from ..governance import GOVERNANCE_FIELDS
+from ..model import CollaborationModel
+from ..parameters import PARAMETER_NAMES
+from ..scenario import Scenario, available_scenarios, load_scenario
+from .runner import run_seeds
+
+LEVEL = 0.95
+BOOTSTRAP_SEED = 20261130  # fixed and non-zero (a zero seed means "unseeded" to some libraries)
+BOOTSTRAP_RESAMPLES = 2000
+DEFAULT_SEED = 1  # experiment seed from which the run seeds are drawn
+EXCLUDED_REGIONS = ("two_hubs",)  # a teaching set-up, not a region
+
+AGREES, DISAGREES, INCLUDES_ZERO = "agrees", "disagrees", "includes zero"
+NO_DIFFERENCE = "no difference"  # high equals low in every seed: the lever does not reach the outcome here
+NO_EXPECTATION, NOT_IN_MODEL, TOO_FEW = "no expectation", "not in the model", "too few seeds"
+MARKS = {AGREES: "✓", DISAGREES: "✗", INCLUDES_ZERO: "○", NO_DIFFERENCE: "=", NO_EXPECTATION: "",
+         NOT_IN_MODEL: "–", TOO_FEW: "?"}
+
+
+# ---------------------------------------------------------------------------------------------
+# settings: what a lever does to the region's own value of a key
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The region's value times ``factor`` (integers stay integers, rounded)."""
+
+    factor: float
+
+    def __call__(self, value: Any) -> Any:
+        out = value * self.factor
+        return round(out) if isinstance(value, int) and not isinstance(value, bool) else out
+
+    def __str__(self) -> str:
+        return f"×{self.factor:g}"
+
+
+@dataclass(frozen=True)
+class Shift:
+    """The region's value plus ``amount``."""
+
+    amount: float
+
+    def __call__(self, value: Any) -> Any:
+        return value + self.amount
+
+    def __str__(self) -> str:
+        return f"{self.amount:+g}"
+
+
+@dataclass(frozen=True)
+class Value:
+    """A fixed value whatever the region's (a switch: 0 = off)."""
+
+    value: Any
+
+    def __call__(self, value: Any) -> Any:
+        return self.value
+
+    def __str__(self) -> str:
+        return f"={self.value:g}" if isinstance(self.value, int | float) else f"={self.value}"
+
+
+@dataclass(frozen=True)
+class Without:
+    """The region's perspectives less one (the perspective switched off)."""
+
+    perspective: str
+
+    def __call__(self, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p for p in value if p != self.perspective)
+
+    def __str__(self) -> str:
+        return f"{self.perspective} off"
+
+
+@dataclass(frozen=True)
+class Same:
+    """The region's own value: no override."""
+
+    def __call__(self, value: Any) -> Any:
+        return value
+
+    def __str__(self) -> str:
+        return "as the region"
+
+
+Setting = Scale | Shift | Value | Without | Same
+
+
+# ---------------------------------------------------------------------------------------------
+# levers and outcomes, declared
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The direction (+1 up, -1 down) the sources lead us to expect of ``outcome`` as the lever
+    goes from low to high, and where they say so."""
+
+    outcome: str
+    direction: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever of the theory: ``--set`` keys moved together from ``low`` to ``high``.
+
+    A key is a parameter name (``imcsim params``), ``governance.MODEL.FIELD`` (``MODEL`` = ``*``
+    sets the field on every governance model of the region) or ``perspectives``."""
+
+    name: str
+    keys: tuple[str, ...]
+    low: Setting
+    high: Setting
+    meaning: str
+    expect: tuple[Expectation, ...] = ()
+
+    def available(self, scenario: Scenario) -> bool:
+        """Whether every key names something the model has (a lever for a mechanism still to be
+        built is declared, and reported as not in the model)."""
+        return all(_known_key(key, scenario) for key in self.keys)
+
+    def overrides(self, scenario: Scenario, which: str) -> dict[str, Any]:
+        """The ``--set`` overrides of the ``low`` or ``high`` setting on ``scenario`` (keys whose
+        value the setting leaves unchanged are left out: the run is the region's own)."""
+        setting = self.low if which == "low" else self.high
+        out = {}
+        for key in self.keys:
+            for concrete in _expand(key, scenario):
+                current = _current(concrete, scenario)
+                value = setting(current)
+                if value != current:
+                    out[concrete] = value
+        return out
+
+    def settings_text(self) -> str:
+        return f"{self.low} → {self.high}"
+
+    def expectation(self, outcome: str) -> Expectation | None:
+        return next((e for e in self.expect if e.outcome == outcome), None)
+
+
+def _expand(key: str, scenario: Scenario) -> list[str]:
+    if key.startswith("governance.*."):
+        return [f"governance.{model}.{key.split('.', 2)[2]}" for model in scenario.governance]
+    return [key]
+
+
+def _known_key(key: str, scenario: Scenario) -> bool:
+    if key == "perspectives":
+        return True
+    if key.startswith("governance."):
+        parts = key.split(".")
+        return (len(parts) == 3 and parts[2] in GOVERNANCE_FIELDS and parts[2] != "name"
+                and (parts[1] == "*" or parts[1] in scenario.governance))
+    return key in PARAMETER_NAMES
+
+
+def _current(key: str, scenario: Scenario) -> Any:
+    if key == "perspectives":
+        return tuple(scenario.perspectives)
+    if key.startswith("governance."):
+        _, model, fld = key.split(".")
+        return getattr(scenario.governance[model], fld)
+    return getattr(scenario.parameters, key)
+
+
+class RunData(NamedTuple):
+    """What an outcome may read from one finished run."""
+
+    summary: dict[str, Any]  # metrics.summary
+    series: pd.DataFrame  # metrics.series: one row per tick, tick 0 the initial state
+    municipalities: pd.DataFrame  # metrics.municipality_series: one row per municipality and tick
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A number read from one run. ``requires`` names a ``metrics.summary`` key the model must
+    report for the outcome to exist (an outcome of a mechanism still to be built)."""
+
+    name: str
+    label: str
+    compute: Callable[[RunData], float]
+    requires: str | None = None
+
+    def value(self, run: RunData) -> float | None:
+        """The outcome of ``run``; None when the model does not report it."""
+        if self.requires is not None and self.requires not in run.summary:
+            return None
+        return float(self.compute(run))
+
+
+def _member_share_of(size_class: str, when: str) -> Callable[[RunData], float]:
+    """Share of the municipalities of a size class (metrics.SIZE_CLASSES, Parameters.small_max and
+    medium_max, as classed in each year) that are members: at the end, or averaged over the years
+    of the run (tick 0, the region's given start, left out)."""
+    def compute(run: RunData) -> float:
+        m = run.municipalities
+        m = m[(m["size_class"] == size_class) & (m["tick"] > 0)]
+        if when == "end":
+            m = m[m["tick"] == m["tick"].max()] if len(m) else m
+        if not len(m):
+            return math.nan  # no municipality of the class in the region
+        return float((m["collaboration"] != "").groupby(m["tick"]).mean().mean())
+    return compute
+
+
+def _total(name: str) -> Callable[[RunData], float]:
+    def compute(run: RunData) -> float:
+        return float(run.summary[name])
+    return compute
+
+
+def _exit_rate(run: RunData) -> float:
+    """Members' exits per 100 member-years: exits over the members at the start of each year, so
+    a lever that changes how many are members does not change the rate by that alone."""
+    s = run.series
+    n = run.municipalities["agent_id"].nunique()
+    exposure = float((s["member_share"].iloc[:-1] * n).sum())
+    return 100.0 * float(s["exits"].iloc[1:].sum()) / exposure if exposure > 0 else math.nan
+
+
+OUTCOMES: tuple[Outcome, ...] = (
+    Outcome("small_members", "Small municipalities: member share, mean over the run",
+            _member_share_of("small", "mean")),
+    Outcome("large_members", "Large municipalities: member share, mean over the run",
+            _member_share_of("large", "mean")),
+    Outcome("small_members_end", "Small municipalities: member share at the end", _member_share_of("small", "end")),
+    Outcome("large_members_end", "Large municipalities: member share at the end", _member_share_of("large", "end")),
+    Outcome("exits", "Exits (total)", _total("exits")),
+    Outcome("exit_rate", "Members' exits per 100 member-years", _exit_rate),
+    Outcome("foundings", "Foundings (total)", _total("foundings")),
+    Outcome("dissolutions", "Dissolutions (total)", _total("dissolutions")),
+    Outcome("mergers", "Mergers (total)", _total("mergers")),
+    Outcome("decoupling_gap", "Decoupling gap, talk minus action", _total("decoupling_gap"),
+            requires="decoupling_gap"),
+)
+
+UP, DOWN = +1, -1
+
+LEVERS: tuple[Lever, ...] = (
+    Lever("fixed_cost", ("fixed_cost",), Scale(0.5), Scale(2.0),
+          "stand-alone fixed ICT cost: being small alone costs more",
+          (Expectation("small_members", UP, "004 L764"),)),
+    Lever("transaction_cost", ("transaction_cost",), Scale(0.5), Scale(2.0),
+          "coordination cost of a collaboration, growing with its members",
+          (Expectation("exits", UP, "002 L2189-2195"), Expectation("mergers", DOWN, "002 L2189-2195"))),
+    Lever("exit_cost", ("governance.*.exit_cost",), Scale(0.5), Scale(2.0),
+          "exit settlement of every governance model (years of the member's cost share)",
+          (Expectation("exits", DOWN, "000 L1140-1144"), Expectation("exit_rate", DOWN, "000 L1140-1144"))),
+    Lever("exit_notice", ("governance.*.exit_notice",), Value(0), Shift(2),
+          "notice before an exit takes effect, on every governance model (years)",
+          (Expectation("exits", DOWN, "000 L1038-1046"), Expectation("exit_rate", DOWN, "000 L1038-1046"))),
+    Lever("habit", ("habit_strength",), Scale(0.5), Scale(2.0),
+          "status-quo bonus that grows with tenure",
+          (Expectation("exit_rate", DOWN, "004 L1028"), Expectation("exits", DOWN, "004 L1028"))),
+    Lever("legitimacy_weight", ("legitimacy_weight",), Scale(0.5), Scale(2.0),
+          "weight of national legitimacy pressure on collaborating",
+          (Expectation("small_members", UP, "002 L2118-2124"), Expectation("large_members", UP, "002 L2118-2124"),
+           Expectation("decoupling_gap", UP, "003 L3058-3065"))),
+    Lever("trust_erosion", ("trust_erosion",), Value(0.0), Same(),
+          "trust between co-members lost to conflicts (off → the model's value)",
+          (Expectation("exits", UP, "000 L527"), Expectation("exit_rate", UP, "000 L527"))),
+    Lever("leadership", ("leadership_quality",), Scale(0.5), Scale(2.0),
+          "a collaboration's change leadership",
+          (Expectation("exit_rate", DOWN, "000 L529"), Expectation("small_members", UP, "001 L1102-1106"))),
+    Lever("instrumental", ("perspectives",), Without("instrumental"), Same(),
+          "the instrumental perspective switched on (off → on)",
+          (Expectation("small_members", UP, "004 L764"),)),
+    Lever("cultural", ("perspectives",), Without("cultural"), Same(),
+          "the cultural perspective switched on (off → on)",
+          (Expectation("exit_rate", DOWN, "002 L2512-2520"),)),
+    Lever("myth", ("perspectives",), Without("myth"), Same(),
+          "the myth perspective switched on (off → on)",
+          (Expectation("small_members", UP, "002 L2118-2124"), Expectation("large_members", UP, "002 L2118-2124"),
+           Expectation("decoupling_gap", UP, "000 L646-654"))),
+)
+
+
+def default_regions() -> list[str]:
+    return [name for name in available_scenarios() if name not in EXCLUDED_REGIONS]
+
+
+def pick(declared: tuple, names: Iterable[str] | None, what: str) -> list:
+    """The declared levers or outcomes named (all when ``names`` is None), in the order asked."""
+    table = {d.name: d for d in declared}
+    if names is None:
+        return list(declared)
+    names = list(names)
+    unknown = [n for n in names if n not in table]
+    if unknown or not names:
+        raise ValueError(f"--{what}: unknown {', '.join(unknown) or '(none given)'}; known: {', '.join(table)}")
+    return [table[n] for n in names]
+
+
+# ---------------------------------------------------------------------------------------------
+# paired differences
+
+
+class PairedEffect(NamedTuple):
+    mean: float
+    ci_low: float
+    ci_high: float
+    boot_low: float
+    boot_high: float
+    n: int
+
+
+def paired_effect(low: np.ndarray, high: np.ndarray, level: float = LEVEL) -> PairedEffect:
+    """Mean of the paired differences high - low with its t interval and a percentile bootstrap
+    interval (fixed seed); pairs where either run has no value are dropped."""
+    from scipy import stats
+
+    d = np.asarray(high, dtype=float) - np.asarray(low, dtype=float)
+    d = d[~np.isnan(d)]
+    n = len(d)
+    if n == 0:
+        return PairedEffect(math.nan, math.nan, math.nan, math.nan, math.nan, 0)
+    mean = float(d.mean())
+    if n == 1:
+        return PairedEffect(mean, math.nan, math.nan, math.nan, math.nan, 1)
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    means = d[rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))].mean(axis=1)
+    tail = (1 - level) / 2
+    boot_low, boot_high = np.quantile(means, [tail, 1 - tail])
+    return PairedEffect(mean, mean - half, mean + half, float(boot_low), float(boot_high), n)
+
+
+def verdict(effect: PairedEffect, direction: int | None) -> str:
+    """Agrees / disagrees when the t interval excludes zero, on the expected side or the other;
+    'no difference' when high equals low in every seed (a zero-width interval at zero)."""
+    if effect.n < 2 or math.isnan(effect.ci_low):
+        return TOO_FEW
+    if effect.ci_low == effect.ci_high == 0:
+        return NO_DIFFERENCE
+    if direction is None:
+        return NO_EXPECTATION
+    if effect.ci_low > 0 or effect.ci_high < 0:
+        return AGREES if (effect.mean > 0) == (direction > 0) else DISAGREES
+    return INCLUDES_ZERO
+
+
+# ---------------------------------------------------------------------------------------------
+# running the runs
+
+
+@dataclass
+class Design:
+    """Every run the table needs: each region's scenario, each lever's two override sets, the seeds."""
+
+    regions: list[str]
+    levers: list[Lever]
+    outcomes: list[Outcome]
+    seeds: list[int]
+    ticks: int | None = None
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        extra = {"ticks": self.ticks} if self.ticks is not None else None
+        self.scenarios = {r: load_scenario(r, extra) for r in self.regions}
+
+    def cells(self) -> list[tuple[str, Lever, dict | None, dict | None]]:
+        """(region, lever, low overrides, high overrides); None when the lever is not in the model."""
+        out = []
+        for region, scenario in self.scenarios.items():
+            for lever in self.levers:
+                if lever.available(scenario):
+                    out.append((region, lever, lever.overrides(scenario, "low"), lever.overrides(scenario, "high")))
+                else:
+                    out.append((region, lever, None, None))
+        return out
+
+    def jobs(self) -> list[tuple[str, tuple]]:
+        """The distinct (region, overrides) run sets: a setting shared by several levers (a
+        perspective's 'on' is the region's own run) is run once."""
+        seen: dict[tuple[str, tuple], None] = {}
+        for region, _, low, high in self.cells():
+            for overrides in (low, high):
+                if overrides is not None:
+                    seen[(region, _key(overrides))] = None
+        return list(seen)
+
+
+def _key(overrides: dict[str, Any]) -> tuple:
+    return tuple(sorted(overrides.items()))
+
+
+def run_job(scenario: Scenario, overrides: tuple, seeds: list[int],
+            outcome_names: list[str]) -> list[dict[str, float | None]]:
+    """Run one override set for every seed; return each seed's outcomes (None: not in the model)."""
+    chosen = [o for o in OUTCOMES if o.name in outcome_names]
+    scenario = scenario.with_overrides(dict(overrides)) if overrides else scenario
+    out = []
+    for seed in seeds:
+        model = CollaborationModel(scenario, seed=seed).run()
+        run = RunData(metrics.summary(model), metrics.series(model), metrics.municipality_series(model))
+        out.append({o.name: o.value(run) for o in chosen})
+    return out
+
+
+def _worker_context():
+    """Fork on Linux, as the sweep engine does (runner._worker_context): workers start without
+    re-importing the model's libraries. Results do not depend on it: seeds are per run."""
+    return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+
+
+def run_design(design: Design, workers: int = 1, progress: bool = False) -> dict[tuple[str, tuple], list[dict]]:
+    """Every job's per-seed outcomes, keyed by (region, overrides)."""
+    jobs = design.jobs()
+    names = [o.name for o in design.outcomes]
+    results: dict[tuple[str, tuple], list[dict]] = {}
+    from tqdm import tqdm
+
+    with tqdm(total=len(jobs) * len(design.seeds), unit="run", desc="effects", disable=not progress,
+              dynamic_ncols=True) as bar:
+        if workers <= 1:
+            for region, overrides in jobs:
+                results[(region, overrides)] = run_job(design.scenarios[region], overrides, design.seeds, names)
+                bar.update(len(design.seeds))
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+                futures = {pool.submit(run_job, design.scenarios[region], overrides, design.seeds, names): (region, overrides)
+                           for region, overrides in jobs}
+                for fut in as_completed(futures):
+                    results[futures[fut]] = fut.result()
+                    bar.update(len(design.seeds))
+    return results
+
+
+def effects_table(design: Design, results: dict[tuple[str, tuple], list[dict]]) -> pd.DataFrame:
+    """One row per region, lever and outcome: means at low and high, the paired effect with its
+    intervals, the expectation and the verdict."""
+    rows = []
+    for region, lever, low, high in design.cells():
+        for outcome in design.outcomes:
+            expected = lever.expectation(outcome.name)
+            row = {"region": region, "lever": lever.name, "outcome": outcome.name,
+                   "settings": lever.settings_text(),
+                   "expected": {UP: "+", DOWN: "-"}[expected.direction] if expected else "",
+                   "source": expected.source if expected else ""}
+            lows = _values(results, region, low, outcome.name)
+            highs = _values(results, region, high, outcome.name)
+            if lows is None or highs is None:
+                rows.append({**row, **_empty(), "verdict": NOT_IN_MODEL})
+                continue
+            effect = paired_effect(lows, highs)
+            rows.append({**row, "low": float(np.nanmean(lows)) if effect.n else math.nan,
+                         "high": float(np.nanmean(highs)) if effect.n else math.nan,
+                         "mean_diff": effect.mean, "ci_low": effect.ci_low, "ci_high": effect.ci_high,
+                         "boot_low": effect.boot_low, "boot_high": effect.boot_high, "n_seeds": effect.n,
+                         "verdict": verdict(effect, expected.direction if expected else None)})
+    columns = ["region", "lever", "outcome", "low", "high", "mean_diff", "ci_low", "ci_high", "n_seeds",
+               "expected", "verdict", "source", "settings", "boot_low", "boot_high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _values(results, region: str, overrides: dict | None, outcome: str) -> np.ndarray | None:
+    if overrides is None:
+        return None
+    values = [r[outcome] for r in results[(region, _key(overrides))]]
+    if any(v is None for v in values):
+        return None
+    return np.array(values, dtype=float)
+
+
+def _empty() -> dict[str, Any]:
+    return {"low": math.nan, "high": math.nan, "mean_diff": math.nan, "ci_low": math.nan, "ci_high": math.nan,
+            "boot_low": math.nan, "boot_high": math.nan, "n_seeds": 0}
+
+
+def estimate(regions: list[str], levers: list[Lever], outcomes: list[Outcome], n_seeds: int,
+             ticks: int | None = None, seed: int = DEFAULT_SEED, workers: int = 1,
+             progress: bool = False) -> pd.DataFrame:
+    """The effects table for these regions, levers and outcomes over ``n_seeds`` paired seeds."""
+    if n_seeds < 2:
+        raise ValueError(f"--seeds: need >= 2 for intervals, got {n_seeds}")
+    design = Design(regions, levers, outcomes, run_seeds(seed, n_seeds), ticks)
+    return effects_table(design, run_design(design, workers, progress))

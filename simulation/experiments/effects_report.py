@@ -1,0 +1,112 @@
+"""The effects table for people: terminal text and Markdown (``imcsim effects``).
+
+Reads the tidy table of :func:`.effects.estimate` (one row per region, lever and outcome) and
+lays it out as the expected directions by region, and as one lever x region table per outcome.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from .effects import (
+    AGREES,
+    DISAGREES,
+    INCLUDES_ZERO,
+    LEVEL,
+    MARKS,
+    NO_DIFFERENCE,
+    NOT_IN_MODEL,
+    Lever,
+    Outcome,
+)
+
+
+def _num(x: float) -> str:
+    if math.isnan(x):
+        return "n/a"
+    if x == 0:
+        return "0"
+    return f"{x:+.3g}" if abs(x) >= 1e-3 else f"{x:+.1e}"
+
+
+def cell_text(row: Any) -> str:
+    """'+0.12 [+0.05, +0.19] ✓': the effect, its t interval and the verdict's mark."""
+    if row.verdict == NOT_IN_MODEL:
+        return "not in the model"
+    text = f"{_num(row.mean_diff)} [{_num(row.ci_low)}, {_num(row.ci_high)}]"
+    mark = MARKS[row.verdict]
+    return f"{text} {mark}" if mark else text
+
+
+def expectations_table(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: each declared expectation (lever, outcome, direction, source) by region."""
+    regions = list(dict.fromkeys(table.region))
+    rows = []
+    expected = table[table.expected != ""]
+    for (lever, outcome), group in expected.groupby(["lever", "outcome"], sort=False):
+        g = group.set_index("region")
+        first = group.iloc[0]
+        rows.append([lever, outcome, first.expected, first.source, *(cell_text(g.loc[r]) for r in regions)])
+    return ["lever", "outcome", "expected", "source", *regions], rows
+
+
+def outcome_tables(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome]) -> dict[str, tuple]:
+    """Per outcome: header and rows of a lever x region table, with the lever's settings and the
+    expected direction and its source."""
+    regions = list(dict.fromkeys(table.region))
+    out = {}
+    for outcome in outcomes:
+        t = table[table.outcome == outcome.name].set_index(["lever", "region"])
+        rows = []
+        for lever in levers:
+            e = lever.expectation(outcome.name)
+            rows.append([lever.name, lever.settings_text(),
+                         f"{'+' if e.direction > 0 else '-'} ({e.source})" if e else "",
+                         *(cell_text(t.loc[(lever.name, r)]) for r in regions)])
+        out[outcome.name] = (["lever", "low → high", "expected", *regions], rows)
+    return out
+
+
+def markdown(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def plain(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths)),
+                      *(fmt.format(*map(str, r)) for r in rows)])
+
+
+LEGEND = (f"Effect = mean over seeds of (high - low) with the same seed for both, [{LEVEL:.0%} t interval]. "
+          f"{MARKS[AGREES]} the interval excludes zero in the expected direction, {MARKS[DISAGREES]} it excludes "
+          f"zero the other way, {MARKS[INCLUDES_ZERO]} it includes zero, {MARKS[NO_DIFFERENCE]} high equals low "
+          "in every seed; 'not in the model': the lever's key or the outcome is not (yet) part of the model.")
+
+
+def report_markdown(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome], n_seeds: int,
+                    ticks: int | None, seed: int) -> str:
+    horizon = f"{ticks} years" if ticks else "each region's own horizon"
+    parts = [
+        "# Effects of the theory's levers, by region",
+        "",
+        f"Paired seeds: {n_seeds} per region (experiment seed {seed}), {horizon}. {LEGEND}",
+        "",
+        "## Levers",
+        "",
+        markdown(["lever", "keys", "low → high", "meaning"],
+                 [[lv.name, ", ".join(f"`{k}`" for k in lv.keys), lv.settings_text(), lv.meaning] for lv in levers]),
+        "",
+        "## Expected directions",
+        "",
+        markdown(*expectations_table(table)),
+    ]
+    for outcome in outcomes:
+        header, rows = outcome_tables(table, levers, [outcome])[outcome.name]
+        parts += ["", f"## {outcome.label} (`{outcome.name}`)", "", markdown(header, rows)]
+    return "\n".join(parts) + "\n"

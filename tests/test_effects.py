@@ -1,0 +1,150 @@
+"""imcsim effects: the interval arithmetic, the pairing of seeds, determinism and the files."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulation.cli import main
+from simulation.experiments import effects as fx
+from simulation.scenario import load_scenario
+
+REGIONS = ["synthetic_small", "hedmark"]
+TICKS = 6
+SEEDS = 3
+
+
+def test_paired_effect_known_answer():
+    # d = 1, 2, 3, 4: mean 2.5, sd 1.2909944, se 0.6454972, t(0.975, 3) = 3.1824463 -> half 2.0542603
+    effect = fx.paired_effect(np.zeros(4), np.array([1.0, 2.0, 3.0, 4.0]))
+    assert effect.n == 4
+    assert effect.mean == pytest.approx(2.5)
+    assert effect.ci_low == pytest.approx(2.5 - 2.0542603, abs=1e-6)
+    assert effect.ci_high == pytest.approx(2.5 + 2.0542603, abs=1e-6)
+    # the bootstrap interval of a mean lies within the data's range and is the same every time
+    assert 1.0 <= effect.boot_low < 2.5 < effect.boot_high <= 4.0
+    assert fx.paired_effect(np.zeros(4), np.array([1.0, 2.0, 3.0, 4.0])) == effect
+
+
+def test_paired_effect_pairs_and_drops_missing():
+    # differences are taken pair by pair (high - low of the same seed), not of the two means only
+    effect = fx.paired_effect(np.array([10.0, 20.0, 30.0, np.nan]), np.array([11.0, 21.0, 31.0, 5.0]))
+    assert effect.n == 3
+    assert (effect.mean, effect.ci_low, effect.ci_high) == (1.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(("ci", "direction", "expected"), [
+    ((0.1, 0.5), +1, fx.AGREES), ((0.1, 0.5), -1, fx.DISAGREES), ((-0.5, -0.1), -1, fx.AGREES),
+    ((-0.1, 0.5), +1, fx.INCLUDES_ZERO), ((0.0, 0.0), +1, fx.NO_DIFFERENCE), ((0.1, 0.5), None, fx.NO_EXPECTATION),
+    ((0.0, 0.0), None, fx.NO_DIFFERENCE), ((0.2, 0.2), -1, fx.DISAGREES),
+])
+def test_verdict(ci, direction, expected):
+    effect = fx.PairedEffect(sum(ci) / 2, *ci, *ci, n=5)
+    assert fx.verdict(effect, direction) == expected
+
+
+def test_lever_overrides_set_every_governance_model():
+    scenario = load_scenario("synthetic_small")
+    lever = fx.pick(fx.LEVERS, ["exit_cost"], "levers")[0]
+    high = lever.overrides(scenario, "high")
+    for name, model in scenario.governance.items():
+        if model.exit_cost:
+            assert high[f"governance.{name}.exit_cost"] == pytest.approx(2 * model.exit_cost)
+        else:  # nothing to scale: left out, the region's own value
+            assert f"governance.{name}.exit_cost" not in high
+    notice = fx.pick(fx.LEVERS, ["exit_notice"], "levers")[0]
+    assert all(v == 0 for v in notice.overrides(scenario, "low").values())
+    assert notice.overrides(scenario, "high")["governance.as.exit_notice"] == scenario.governance["as"].exit_notice + 2
+
+
+def test_levers_and_outcomes_are_declared_with_sources():
+    names = {o.name for o in fx.OUTCOMES}
+    for lever in fx.LEVERS:
+        assert lever.meaning and lever.keys
+        for e in lever.expect:
+            assert e.outcome in names, (lever.name, e.outcome)
+            assert e.direction in (fx.UP, fx.DOWN)
+            assert e.source[:3].isdigit() and " L" in e.source, e.source
+
+
+def _null_lever() -> fx.Lever:
+    """Exit cost of a governance model no collaboration in REGIONS uses: two different override
+    sets (two sets of runs) that cannot change a run. With paired seeds every difference is zero."""
+    return fx.Lever("unused_exit_cost", ("governance.task_community.exit_cost",), fx.Scale(0.5), fx.Scale(2.0),
+                    "changes nothing in these regions")
+
+
+def test_pairing_a_lever_that_changes_nothing_has_exactly_zero_effect():
+    for region in REGIONS:  # the premise: task_community governs nothing in these regions
+        scenario = load_scenario(region)
+        assert scenario.default_governance != "task_community"
+        assert all(c.governance != "task_community" for c in scenario.collaborations)
+    outcomes = fx.pick(fx.OUTCOMES, ["small_members", "exits", "foundings"], "outcomes")
+    table = fx.estimate(REGIONS, [_null_lever()], outcomes, SEEDS, ticks=TICKS)
+    assert len(table) == len(REGIONS) * len(outcomes)
+    assert (table.n_seeds == SEEDS).all()
+    assert (table.mean_diff == 0).all() and (table.ci_low == 0).all() and (table.ci_high == 0).all()
+    assert (table.low == table.high).all() and (table.verdict == fx.NO_DIFFERENCE).all()
+    # and the seeds differ from each other: the runs are not all the same run
+    design = fx.Design(["synthetic_small"], [_null_lever()], outcomes, fx.run_seeds(fx.DEFAULT_SEED, SEEDS), TICKS)
+    per_seed = next(iter(fx.run_design(design).values()))
+    assert len({tuple(r.values()) for r in per_seed}) > 1
+
+
+def test_unavailable_lever_and_outcome_are_reported_not_dropped():
+    missing = fx.Lever("not_yet", ("no_such_parameter",), fx.Value(0.0), fx.Same(), "a mechanism still to build",
+                       (fx.Expectation("exits", fx.UP, "000 L527"),))
+    outcomes = fx.pick(fx.OUTCOMES, ["exits", "decoupling_gap"], "outcomes")
+    habit = fx.pick(fx.LEVERS, ["habit"], "levers")
+    table = fx.estimate(["hedmark"], [missing, *habit], outcomes, 2, ticks=3)
+    assert (table[table.lever == "not_yet"].verdict == fx.NOT_IN_MODEL).all()
+    assert (table[table.outcome == "decoupling_gap"].verdict == fx.NOT_IN_MODEL).all()
+    real = table[(table.lever == "habit") & (table.outcome == "exits")]
+    assert real.verdict.iloc[0] != fx.NOT_IN_MODEL and real.n_seeds.iloc[0] == 2
+
+
+def test_same_numbers_on_one_or_two_workers():
+    levers = fx.pick(fx.LEVERS, ["fixed_cost", "myth"], "levers")
+    outcomes = fx.pick(fx.OUTCOMES, ["small_members", "exits", "exit_rate", "mergers"], "outcomes")
+    one = fx.estimate(REGIONS, levers, outcomes, SEEDS, ticks=TICKS, workers=1)
+    two = fx.estimate(REGIONS, levers, outcomes, SEEDS, ticks=TICKS, workers=2)
+    pd.testing.assert_frame_equal(one, two)
+    assert one.mean_diff.abs().sum() > 0  # the levers do something: the comparison is not of zeros
+
+
+def test_command_writes_csv_and_markdown(tmp_path, capsys):
+    out = tmp_path / "fx"
+    code = main(["effects", *REGIONS, "--seeds", str(SEEDS), "--ticks", str(TICKS), "--levers", "fixed_cost,habit",
+                 "--outcomes", "small_members,exits,exit_rate", "--workers", "2", "--out", str(out)])
+    assert code == 0
+    table = pd.read_csv(out / "effects.csv", keep_default_na=False, na_values=["", "nan"])
+    assert list(table.columns[:11]) == ["region", "lever", "outcome", "low", "high", "mean_diff", "ci_low",
+                                        "ci_high", "n_seeds", "expected", "verdict"]
+    assert len(table) == 2 * 2 * 3
+    assert set(table.region) == set(REGIONS) and set(table.lever) == {"fixed_cost", "habit"}
+    row = table[(table.region == "hedmark") & (table.lever == "habit") & (table.outcome == "exit_rate")].iloc[0]
+    assert row.expected == "-" and row.source == "004 L1028"
+    assert math.isclose(row.mean_diff, row.high - row.low, abs_tol=1e-9)
+    text = (out / "effects.md").read_text(encoding="utf-8")
+    assert "| lever | outcome | expected | source | synthetic_small | hedmark |" in text
+    assert "## Members' exits per 100 member-years (`exit_rate`)" in text
+    printed = capsys.readouterr().out
+    assert "habit" in printed and "004 L1028" in printed
+
+
+def test_command_rejects_an_unknown_lever(tmp_path, capsys):
+    assert main(["effects", "hedmark", "--levers", "habbit", "--out", str(tmp_path)]) == 2
+    assert "unknown habbit" in capsys.readouterr().err
+
+
+def test_cell_text_shows_effect_interval_and_mark():
+    from simulation.experiments.effects_report import cell_text
+
+    row = pd.Series({"mean_diff": 1.0, "ci_low": 0.5, "ci_high": 1.5, "verdict": fx.AGREES})
+    assert cell_text(row) == "+1 [+0.5, +1.5] ✓"
+    row = pd.Series({"mean_diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "verdict": fx.NO_DIFFERENCE})
+    assert cell_text(row) == "0 [0, 0] ="
+    assert cell_text(pd.Series({"verdict": fx.NOT_IN_MODEL})) == "not in the model"
