@@ -1,6 +1,7 @@
 """Each perspective's direction of effect, as a rule and in the running model."""
 
 import numpy as np
+import pytest
 
 from simulation.parameters import Parameters
 from simulation.perspectives import choice, cultural, instrumental, myth
@@ -60,6 +61,7 @@ def test_identity_fit_prefers_similar_trusted_same_region_partners():
     assert close > 0 > far
 
 
+@pytest.mark.slow
 def test_stronger_habit_lowers_exits():
     weak = ensemble("synthetic", {"ticks": 20, "habit_strength": 0.0})
     strong = ensemble("synthetic", {"ticks": 20, "habit_strength": 3.0})
@@ -77,6 +79,7 @@ def test_imitation_is_stronger_under_uncertainty():
     assert myth.mimetic(0.5, 0.2, competence=0.2, p=P) > myth.mimetic(0.5, 0.2, competence=0.8, p=P)
 
 
+@pytest.mark.slow
 def test_stronger_legitimacy_pressure_raises_membership():
     # Under the myth perspective alone, membership is driven by legitimacy only.
     none = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "perspectives": "myth", "legitimacy_weight": 0.0})

@@ -87,6 +87,7 @@ def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
     assert r.passed, f"{name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
+@pytest.mark.slow
 def test_batch_onboarding_crowds_out_development():
     """002 SF6 on the synthetic region, where bloc admissions happen: development output drops in
     the admission year under batch onboarding, more than under staggered onboarding."""
