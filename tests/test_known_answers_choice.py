@@ -77,13 +77,14 @@ def test_logit_choice_is_argmax_when_cold():
 
 def test_tipped_by():
     """Gain of perspective k = w_k * (U_k(chosen) - U_k(reference)); the largest positive gain tips.
-    Weights (1, 2, 0.5); stay (0.1, 0.2, 0), join (0.5, 0.1, 1.0), found (0, 0, 0.1).
+    Weights (1, 2, 0.5); stay (0.1, 0.2, 0), join (0.5, 0.1, 1.0), found (-1, 0.2, 0).
     Join chosen, reference stay: gains (0.4, -0.2, 0.5): myth.
-    Stay chosen, reference the best alternative (join 1.2 > found 0.05): gains (-0.4, 0.2, -0.5): cultural."""
+    Stay chosen, reference the best alternative (join 1.2 > found -0.6): gains (-0.4, 0.2, -0.5): cultural
+    (against found they would be (1.1, 0, 0): instrumental)."""
     weights = (1.0, 2.0, 0.5)
     stay = Option(choice.STAY, utilities=(0.1, 0.2, 0.0))
     join = Option(choice.JOIN, utilities=(0.5, 0.1, 1.0))
-    found = Option(choice.FOUND, utilities=(0.0, 0.0, 0.1))
+    found = Option(choice.FOUND, utilities=(-1.0, 0.2, 0.0))
     assert choice.tipped_by([stay, join, found], 1, weights) == "myth"
     assert choice.tipped_by([stay, found, join], 0, weights) == "cultural"
     # join over stay with the instrumental weight doubled: gains (0.8, -0.2, 0.5): instrumental
