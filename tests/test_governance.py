@@ -116,6 +116,7 @@ def _counted(rule, votes, weights, chair):
 
 @given(rule=st.sampled_from(DECISION_RULES), data=st.data())
 @settings(max_examples=300, deadline=None)
+@pytest.mark.slow
 def test_a_vote_stops_counting_once_settled_with_the_outcome_of_counting_all(rule, data):
     n = data.draw(st.integers(1, 12))
     votes = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
