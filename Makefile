@@ -1,11 +1,12 @@
 # Two commands on a fresh machine with only Python:
 #   make demo   installs what is needed and runs the hedmark scenario
 #   make test   installs what is needed and runs the tests
+# For development, make test-fast runs all but the slow and browser tests (under 30 s).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install demo test lint clean app
+.PHONY: install demo test test-fast lint clean app
 
 install: $(VENV)/.installed
 
@@ -22,6 +23,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python docs/make_tables.py --check
 	$(BIN)/python -m pytest -q
+
+# The development tier: no tests marked slow (over about 0.5 s each) or browser; CI runs them all.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
 # The interactive page (imcsim app); caches Solara's browser assets from npm first (offline-safe).
 # The browser test installs Debian's chromium and these assets itself (scripts/install_*.sh).

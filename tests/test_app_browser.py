@@ -24,6 +24,7 @@ SCREENSHOT = ROOT / "results" / "app-screenshot.png"
 
 # ---- the model behind the sliders (no browser) ---------------------------------------------
 
+@pytest.mark.slow
 def test_slider_keywords_become_overrides():
     from simulation import load_scenario
     from simulation.app import AS_SCENARIO, AppModel, model_params

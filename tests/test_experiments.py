@@ -93,6 +93,7 @@ def test_plan_numbers_runs_and_common_seeds_share_seeds_across_points(tmp_path):
 # sweeps
 
 
+@pytest.mark.slow
 def test_tiny_sweep_runs_end_to_end_and_analyses(tmp_path, capsys):
     exp = write(tmp_path, TINY)
     assert main(["sweep", str(exp), "--workers", "1", "--results", str(tmp_path / "res"), "-q"]) == 0
@@ -137,6 +138,7 @@ def test_serial_processes_and_dask_give_identical_results(tmp_path):
     pd.testing.assert_frame_equal(serial, table(tmp_path / "dask"))
 
 
+@pytest.mark.slow
 def test_resume_after_interruption_completes_with_one_result_per_run(tmp_path):
     exp_path = write(tmp_path, TINY)
     res = tmp_path / "res"
@@ -212,6 +214,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
 # ensembles and governance comparison
 
 
+@pytest.mark.slow
 def test_ensemble_analysis_reports_the_distribution_across_seeds(tmp_path, capsys):
     exp = write(tmp_path, 'name = "ens"\nscenario = "two_hubs"\ndesign = "ensemble"\nreplications = 12\n'
                           'ticks = 6\nseed = 3\nseries = true\n')
@@ -229,6 +232,7 @@ def test_ensemble_analysis_reports_the_distribution_across_seeds(tmp_path, capsy
     assert len(series) == 12 * 7 and {"run_id", "tick", "member_share"} <= set(series.columns)
 
 
+@pytest.mark.slow
 def test_compare_writes_a_report_with_figures(tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", "two_hubs", "--governance", "iks,loose_network", "--replications", "3",
@@ -309,6 +313,7 @@ def test_shipped_experiment_files_are_valid():
     ("latin_hypercube", "samples = 8\n", "correlations.csv"),
     ("full_factorial", "", "levels.csv"),
 ])
+@pytest.mark.slow
 def test_every_design_sweeps_and_analyses(tmp_path, design, extra, table):
     ranges = ('transaction_cost = { range = [1.0e5, 3.0e6], steps = 2 }\nfound_max_partners = { range = [1, 6], steps = 2 }\n'
               if design == "full_factorial" else "transaction_cost = [1.0e5, 3.0e6]\nfound_max_partners = [1, 6]\n")
@@ -391,6 +396,7 @@ def test_manifest_counts_match_the_results_after_resume(tmp_path, monkeypatch):
     assert [s["runs"] for s in manifest["sessions"]] == [5, 11]
 
 
+@pytest.mark.slow
 def test_fsync_only_when_asked(tmp_path, monkeypatch):
     import threading
 
@@ -441,6 +447,7 @@ def test_overridden_scenarios_are_cached_by_value_and_type_and_bounded():
 
 @pytest.mark.parametrize("background", [True, False])
 @pytest.mark.parametrize("broken, flush_every", [("part-00002", 2), ("part-00000", 100)])
+@pytest.mark.slow
 def test_a_failing_write_surfaces_and_the_folder_stays_resumable(tmp_path, monkeypatch, broken, flush_every,
                                                                  background):
     from simulation.experiments import store
@@ -468,6 +475,7 @@ def test_a_failing_write_surfaces_and_the_folder_stays_resumable(tmp_path, monke
 
 
 @pytest.mark.parametrize("background", [True, False])
+@pytest.mark.slow
 def test_an_interrupted_sweep_writes_pending_parts_and_resumes(tmp_path, monkeypatch, background):
     from simulation.experiments import store
 

@@ -267,6 +267,7 @@ def test_municipality_overrides_keep_what_the_file_left_unsaid():
     CollaborationModel(changed, seed=1).run(2)
 
 
+@pytest.mark.slow
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     """``imcsim params | head -1``: a closed pipe ends the command quietly, with the shell's
     SIGPIPE status, and no 'Broken pipe' error or traceback. (The reader closes before the command

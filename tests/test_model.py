@@ -13,7 +13,7 @@ def run_series(scenario, seed, **overrides):
     return metrics.series(CollaborationModel(scenario, seed=seed, overrides=overrides or None).run())
 
 
-@pytest.mark.parametrize("scenario", ["hedmark", "two_hubs", "synthetic"])
+@pytest.mark.parametrize("scenario", ["hedmark", "two_hubs", pytest.param("synthetic", marks=pytest.mark.slow)])
 def test_same_seed_same_series_different_seeds_differ(scenario):
     a, b = run_series(scenario, 1, ticks=15), run_series(scenario, 1, ticks=15)
     pd.testing.assert_frame_equal(a, b)
@@ -55,6 +55,7 @@ def test_summary_has_the_outcomes_of_model_section_7():
         assert key in s
 
 
+@pytest.mark.slow
 def test_imcsim_run_writes_series_and_plots(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["run", "hedmark", "--seed", "1", "--out", str(out)]) == 0

@@ -1,6 +1,7 @@
 """Each perspective's direction of effect, as a rule and in the running model."""
 
 import numpy as np
+import pytest
 
 from simulation.parameters import Parameters
 from simulation.perspectives import choice, cultural, instrumental, myth
@@ -14,20 +15,21 @@ P = Parameters()
 # ---- instrumental -------------------------------------------------------------------------
 def test_economies_of_scale_make_small_municipalities_pay_more_per_inhabitant():
     per_inhabitant = [instrumental.alone_cost(n, P) / n for n in (1_000, 5_000, 30_000, 100_000)]
-    assert per_inhabitant == sorted(per_inhabitant, reverse=True)
+    assert np.all(np.diff(per_inhabitant) < 0), per_inhabitant  # strictly: equal costs are no economies of scale
 
 
 def test_transaction_cost_grows_faster_than_linearly_with_members():
+    """Each further member adds more coordination cost than the one before (T convex in n). A
+    cost linear in n, e.g. T = c*(n - 1) with exponent 1, adds the same for every member and fails."""
     from simulation.governance import GOVERNANCE_MODELS
 
     gov = GOVERNANCE_MODELS["iks"]
-    pools = {}
-    for n in (2, 4, 8):
-        pool = instrumental.EMPTY_POOL
-        for _ in range(n):
-            pool = pool.plus(10_000, 0.5)
-        pools[n] = instrumental.transaction_cost(pool, gov, P)
-    assert pools[8] / pools[4] > 2 and pools[4] / pools[2] > 2
+    pool, costs = instrumental.EMPTY_POOL.plus(10_000, 0.5), []
+    for _ in range(2, 11):  # 2..10 equal members: no heterogeneity, only the number counts
+        pool = pool.plus(10_000, 0.5)
+        costs.append(instrumental.transaction_cost(pool, gov, P))
+    added = np.diff(costs)
+    assert np.all(added[1:] > added[:-1] * (1 + 1e-6)), added
 
 
 def test_heterogeneity_raises_transaction_cost():
@@ -49,7 +51,7 @@ def test_higher_fixed_cost_makes_small_municipalities_join_more():
 # ---- cultural -----------------------------------------------------------------------------
 def test_habit_grows_with_tenure_and_relaxes_at_junctures():
     values = [cultural.habit(t, False, P) for t in (0, 2, 5, 20)]
-    assert values == sorted(values) and values[0] == 0
+    assert values[0] == 0 and np.all(np.diff(values) > 0), values  # strictly
     assert cultural.habit(20, True, P) < cultural.habit(20, False, P)
 
 
@@ -59,6 +61,7 @@ def test_identity_fit_prefers_similar_trusted_same_region_partners():
     assert close > 0 > far
 
 
+@pytest.mark.slow
 def test_stronger_habit_lowers_exits():
     weak = ensemble("synthetic", {"ticks": 20, "habit_strength": 0.0})
     strong = ensemble("synthetic", {"ticks": 20, "habit_strength": 3.0})
@@ -76,6 +79,7 @@ def test_imitation_is_stronger_under_uncertainty():
     assert myth.mimetic(0.5, 0.2, competence=0.2, p=P) > myth.mimetic(0.5, 0.2, competence=0.8, p=P)
 
 
+@pytest.mark.slow
 def test_stronger_legitimacy_pressure_raises_membership():
     # Under the myth perspective alone, membership is driven by legitimacy only.
     none = ensemble("synthetic", {"ticks": 5, "start_year": 2020, "perspectives": "myth", "legitimacy_weight": 0.0})

@@ -263,6 +263,7 @@ def to_toml(data: dict) -> str:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=corrupted(), valid=explicit_scenario())
+@pytest.mark.slow
 def test_cli_exit_codes_for_generated_files(tmp_path, capsys, case, valid):
     bad, key = case
     for data, ok in ((bad, False), (valid, True)):

@@ -5,6 +5,9 @@ deterministic) and only the years the patterns need (hedmark to 2022, national t
 """
 
 import math
+import os
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,9 +43,42 @@ def test_bootstrap_is_seeded_and_brackets_the_mean():
     assert low < v.mean() < high
 
 
-def test_every_pattern_cites_a_source_line():
+# the project's shared folder sits beside the repository (as in CI); IMCSIM_SHARED points elsewhere
+SHARED = Path(os.environ.get("IMCSIM_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+CITATION = re.compile(r"(\d{3}) (L\d+(?:-\d+)?(?:, L\d+(?:-\d+)?)*)")  # "004 L301, L862" or "002 L37-47"
+NOTE_LINES = re.compile(r"L(\d+)(?:\s*[-\u2013]\s*L?(\d+))?")  # the notes' "L301", "L998–1054" (en dash)
+
+
+def cited_lines(source: str) -> list[tuple[str, int, int]]:
+    """(file, first line, last line) of every citation in '004 L301, L862; 002 L37-47'; raises on
+    anything else, so a source must be citations only."""
+    out = []
+    for part in source.split("; "):
+        match = CITATION.fullmatch(part)
+        assert match, f"not a citation of the form '00N Lnnn[-nnn][, Lnnn]': {part!r}"
+        for ref in match.group(2).split(", "):
+            first, _, last = ref[1:].partition("-")
+            out.append((match.group(1), int(first), int(last or first)))
+    return out
+
+
+def test_every_pattern_cites_source_lines_that_exist():
+    """Each pattern's source is a list of '00N Lnnn' citations; with the shared sources present,
+    each cited line is a non-blank line of source 00N that the notes on that source also cite."""
+    originals, notes = SHARED / "sources" / "original", SHARED / "sources" / "notes"
+    if not (originals.is_dir() and notes.is_dir()):
+        pytest.skip(f"no shared sources at {SHARED} (set IMCSIM_SHARED)")
     for p in PATTERNS:
-        assert "L" in p.source and p.target_text and p.measure_text, p.name
+        assert p.target_text and p.measure_text, p.name
+        for number, first, last in cited_lines(p.source):
+            files = sorted(originals.glob(f"{number}_*.txt"))
+            assert len(files) == 1, f"{p.name}: no source {number} in {originals}"
+            lines = files[0].read_text(encoding="utf-8").splitlines()
+            assert first <= last <= len(lines), f"{p.name}: {number} L{first}-{last} beyond its {len(lines)} lines"
+            assert lines[first - 1].strip(), f"{p.name}: {number} L{first} is blank"
+            noted = [(int(a), int(b or a)) for f in notes.glob(f"*{number}*.md")
+                     for a, b in NOTE_LINES.findall(f.read_text(encoding="utf-8"))]
+            assert any(a <= first <= b for a, b in noted), f"{p.name}: the notes on {number} never cite L{first}"
 
 
 @pytest.mark.parametrize("name", HEDMARK_MUST_PASS)
@@ -51,6 +87,7 @@ def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
     assert r.passed, f"{name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
+@pytest.mark.slow
 def test_batch_onboarding_crowds_out_development():
     """002 SF6 on the synthetic region, where bloc admissions happen: development output drops in
     the admission year under batch onboarding, more than under staggered onboarding."""
