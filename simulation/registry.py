@@ -150,8 +150,8 @@ def _municipality_keys() -> list[Key]:
         ("culture", "traits", None, None, "traits", "Cultural traits (Axelrod features); none given: drawn from the model seed.", ""),
         *[(w, "number", p[w]["low"], p[w]["high"], "weight", f"This municipality's own {w}; none given: the scenario's.",
            "MODEL.md s4") for w in ("w_instrumental", "w_cultural", "w_myth")],
-        ("x", "number", None, None, "map units", "Position on the map (east).", ""),
-        ("y", "number", None, None, "map units", "Position on the map (north).", ""),
+        ("x", "number", -1.0e7, 1.0e7, "map units", "Position on the map (east; degrees or metres, any planar coordinates).", ""),
+        ("y", "number", -1.0e7, 1.0e7, "map units", "Position on the map (north).", ""),
         ("approximate", "flag", None, None, "flag", "True if the figures are not from the sources.", ""),
     ]
     return [Key(f"municipalities.NAME.{name}", "municipality", kind, None, low, high, unit, meaning, source)
@@ -307,7 +307,7 @@ def check_generator(generator: Any, where: str) -> None:
 
 def _number(value: Any, where: str, low: float | None = None, high: float | None = None, integer: bool = False) -> Any:
     """``value`` if it is a finite number (not a boolean) in [low, high]: an int for an integer
-    (an integral float is accepted), else a float."""
+    (a float is refused there, even 3.0: a tick count or a seed is counted, not measured), else a float."""
     kind = "an integer" if integer else "a number"
     if low is not None and high is not None:
         expected = f"{kind} in [{low}, {high}]"
@@ -315,8 +315,7 @@ def _number(value: Any, where: str, low: float | None = None, high: float | None
         expected = f"{kind} >= {low}" if low is not None else f"{kind} <= {high}"
     else:
         expected = kind
-    ok = (not isinstance(value, bool) and isinstance(value, int | float)
-          and math.isfinite(value) and (not integer or float(value).is_integer()))
+    ok = not isinstance(value, bool) and isinstance(value, int if integer else int | float) and math.isfinite(value)
     if not ok or (low is not None and value < low) or (high is not None and value > high):
         _refuse(where, f"expected {expected}, got {show(value)}")
     return int(value) if integer else float(value)

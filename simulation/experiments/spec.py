@@ -140,7 +140,7 @@ def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
     low, high = float(rng[0]), float(rng[1])
     if not low < high:
         raise ScenarioError(f"{where}: expected low < high, got [{rng[0]}, {rng[1]}]")
-    for bound in (low, high):
+    for bound in rng:
         registry.check(spec, bound, where)
     if design == "full_factorial":
         steps = raw.get("steps")

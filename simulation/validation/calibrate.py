@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     accepted = calibrate(args.draws, args.seeds, args.accept, args.workers, args.seed, args.rounds,
                          start=start, progress=tqdm, target=args.target)
     for params, scores in accepted[: args.top]:
-        print(json.dumps({"scores": scores, "params": {k: round(v, 4) for k, v in params.items()}}, ensure_ascii=False))
+        print(json.dumps({"scores": scores, "params": {k: _typed(k, round(v, 4)) for k, v in params.items()}}, ensure_ascii=False))
     return 0
 
 
