@@ -269,7 +269,7 @@ def test_compare_writes_a_report_with_figures(tmp_path, capsys):
     ('scenario = "synthetic_small"\ndesign = "full_factorial"\n[parameters]\ngovernance={levels=["iks","kingdom"]}\n',
      "parameters.governance: unknown governance model 'kingdom'"),
     ('scenario = "hedmark"\ndesign = "morris"\nsamples = 4\n[parameters]\n"municipalities.Hamar.w_myth"=[0,9]\nw_cultural=[0,1]\n',
-     "parameters.municipalities.Hamar.w_myth: expected a number in [0.0, 5.0], got 9.0"),
+     "parameters.municipalities.Hamar.w_myth: expected a number in [0.0, 5.0], got 9"),
     ('scenario = "hedmark"\ndesign = "morris"\nsamples = 4\n[parameters]\n"municipalities.Oslo.w_myth"=[0,1]\nw_cultural=[0,1]\n',
      "unknown municipality 'Oslo'"),
     ('scenario = "synthetic_small"\ndesign = "ensemble"\nreplications = 0\n', "replications: expected >= 1"),

@@ -281,3 +281,14 @@ def test_the_data_model_the_generator_and_the_key_language_import_no_cycle():
 
     assert not [m for m in mods if reaches(m, m)]
     assert "world" not in graph["synthetic"] and "scenario" not in graph["synthetic"]
+
+
+def test_prior_ranges_come_from_the_registry():
+    from simulation import registry
+
+    assert registry.prior_ranges({"review_rate": None, "trust.regions.X": (0.2, 0.4)}) == {
+        "review_rate": (0.0, 1.0), "trust.regions.X": (0.2, 0.4)}
+    with pytest.raises(ScenarioError, match="within"):
+        registry.prior_ranges({"review_rate": (0.5, 1.5)})
+    with pytest.raises(ScenarioError, match="did you mean 'review_rate'"):
+        registry.prior_ranges({"review_rat": None})
