@@ -80,7 +80,9 @@ class Key:
 
 
 def _fmt(x: float | None) -> str:
-    return "–" if x is None else f"{x:g}"
+    if x is None:
+        return "–"
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e12 else f"{x:g}"
 
 
 def _number_kind(default: Any) -> str:

@@ -16,14 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-import numpy as np
-from scipy.spatial import Delaunay
-
 from .parameters import _p
 
 FAMILIES = ("Agresso", "Visma", "Unit4", "Other")
 # National mean net operating result, in % of revenue (004 L719).
 NATIONAL_MEAN_NET_RESULT = 4.3
+# A Delaunay edge longer than this many times the median edge spans the hull, not a border: dropped.
+LONG_EDGE = 3.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,8 @@ GENERATOR_FIELDS = {f.name: f for f in fields(RegionGenerator)}
 def generate_region(g: RegionGenerator) -> tuple[tuple[dict[str, Any], ...], tuple[tuple[str, str], ...]]:
     """Municipalities with log-normal populations, positions in the unit square, Voronoi regions,
     region-typed culture and system families, Delaunay neighbours: (municipality fields, edges)."""
+    import numpy as np  # on use: the settings alone are read by `imcsim params`, which must start fast
+
     n, families = g.n, g.families
     if n < 2:
         raise ValueError(f"n must be >= 2, got {n}")
@@ -113,7 +114,11 @@ def generate_region(g: RegionGenerator) -> tuple[tuple[dict[str, Any], ...], tup
 
 
 def delaunay_edges(names: Sequence[str], positions: Sequence[tuple[float, float]]) -> tuple[tuple[str, str], ...]:
-    """Neighbours as a Delaunay triangulation of positions, without overly long hull edges."""
+    """Neighbours as a Delaunay triangulation of positions, without overly long hull edges
+    (longer than LONG_EDGE times the median edge)."""
+    import numpy as np  # on use, as in generate_region
+    from scipy.spatial import Delaunay
+
     n = len(names)
     if n < 3:
         return tuple((names[i], names[j]) for i in range(n) for j in range(i + 1, n))
@@ -129,6 +134,6 @@ def delaunay_edges(names: Sequence[str], positions: Sequence[tuple[float, float]
             i, j = sorted((int(simplex[a]), int(simplex[(a + 1) % 3])))
             pairs.add((i, j))
     lengths = {p: float(np.hypot(*(xy[p[0]] - xy[p[1]]))) for p in pairs}
-    cutoff = 3.0 * float(np.median(list(lengths.values())))
+    cutoff = LONG_EDGE * float(np.median(list(lengths.values())))
     kept = sorted(p for p in pairs if lengths[p] <= cutoff)
     return tuple((names[i], names[j]) for i, j in kept)
