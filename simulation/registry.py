@@ -256,7 +256,7 @@ def check(key: Key, value: Any, where: str, choices: Iterable[str] = ()) -> Any:
     its own."""
     kind = key.kind
     if kind in ("number", "integer"):
-        return _number(value, where, key.low, key.high, integer=kind == "integer")
+        return number(value, where, key.low, key.high, integer=kind == "integer")
     if kind == "choice":
         allowed = key.choices or tuple(choices)
         if not isinstance(value, str) or value not in allowed:
@@ -275,7 +275,7 @@ def check(key: Key, value: Any, where: str, choices: Iterable[str] = ()) -> Any:
     if kind == "traits":
         if not isinstance(value, list | tuple) or not 1 <= len(value) <= 50:
             _refuse(where, f"expected a list of 1 to 50 integer traits, got {show(value)}")
-        return tuple(_number(t, where, 0, 1000, integer=True) for t in value)
+        return tuple(number(t, where, 0, 1000, integer=True) for t in value)
     if kind == "perspectives":
         if not isinstance(value, str | list | tuple):
             _refuse(where, f"expected a comma-separated list such as instrumental,myth, got {show(value)}")
@@ -307,8 +307,9 @@ def check_generator(generator: Any, where: str) -> None:
         _refuse(f"{where}{fld}", message)
 
 
-def _number(value: Any, where: str, low: float | None = None, high: float | None = None, integer: bool = False) -> Any:
-    """``value`` if it is a finite number (not a boolean) in [low, high]: an int for an integer
+def number(value: Any, where: str, low: float | None = None, high: float | None = None, integer: bool = False) -> Any:
+    """(For keys, and for the loader's structural numbers such as a collaboration's founding year.)
+    ``value`` if it is a finite number (not a boolean) in [low, high]: an int for an integer
     (a float is refused there, even 3.0: a tick count or a seed is counted, not measured), else a float."""
     kind = "an integer" if integer else "a number"
     if low is not None and high is not None:
@@ -321,11 +322,6 @@ def _number(value: Any, where: str, low: float | None = None, high: float | None
     if not ok or (low is not None and value < low) or (high is not None and value > high):
         _refuse(where, f"expected {expected}, got {show(value)}")
     return int(value) if integer else float(value)
-
-
-def number(value: Any, where: str, low: float | None = None, high: float | None = None, integer: bool = False) -> Any:
-    """A number checked like a key's (for the loader's own structural numbers)."""
-    return _number(value, where, low, high, integer)
 
 
 def _refuse(where: str, message: str) -> Any:

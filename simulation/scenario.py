@@ -102,8 +102,8 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
     name = _typed(data, "name", str, origin, Path(origin).stem)
     if not name.strip() or any(c in name for c in "/\\"):
         raise ScenarioError(f"{origin}: name: expected a non-empty name without path separators, got {name!r}")
-    start_year = _key("start_year", _typed(data, "start_year", int, origin, 2000), f"{origin}: start_year")
-    ticks = _key("ticks", _typed(data, "ticks", int, origin, 40), f"{origin}: ticks")
+    start_year = _key("start_year", _typed(data, "start_year", int, origin, BY_NAME["start_year"].default), f"{origin}: start_year")
+    ticks = _key("ticks", _typed(data, "ticks", int, origin, BY_NAME["ticks"].default), f"{origin}: ticks")
 
     generator = None
     if "generator" in data:
@@ -127,7 +127,7 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
         governance = governance_table(gov_changes)
     except (ValueError, TypeError) as exc:
         raise ScenarioError(f"{origin}: governance: {exc}") from None
-    default_governance = _typed(data, "default_governance", str, origin, "iks")
+    default_governance = _typed(data, "default_governance", str, origin, BY_NAME["default_governance"].default)
     if default_governance not in governance:
         raise ScenarioError(f"{origin}: default_governance: unknown governance model {default_governance!r}; known: {', '.join(governance)}")
 
@@ -178,8 +178,10 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
         legitimacy=legitimacy,
         junctures=junctures,
         shocks=shocks,
-        trust_within_region=_key("trust.within_region", trust.get("within_region", 0.5), f"{origin}: trust.within_region"),
-        trust_between_regions=_key("trust.between_regions", trust.get("between_regions", 0.1), f"{origin}: trust.between_regions"),
+        trust_within_region=_key("trust.within_region", trust.get("within_region", BY_NAME["trust.within_region"].default),
+                                 f"{origin}: trust.within_region"),
+        trust_between_regions=_key("trust.between_regions", trust.get("between_regions", BY_NAME["trust.between_regions"].default),
+                                   f"{origin}: trust.between_regions"),
         trust_by_region={region: float(v) for region, v in by_region.items()},
         trust_pairs=pairs,
         source=_typed(data, "source", str, origin, ""),

@@ -14,7 +14,7 @@ from typing import Any
 from . import overrides
 from .governance import GovernanceModel, governance_table
 from .parameters import Parameters
-from .registry import PERSPECTIVES, ScenarioError, show
+from .registry import BY_NAME, PERSPECTIVES, ScenarioError, show
 from .synthetic import NATIONAL_MEAN_NET_RESULT, RegionGenerator, delaunay_edges, generate_region
 
 __all__ = [
@@ -95,15 +95,15 @@ class Scenario:
     municipalities: tuple[MunicipalitySpec, ...]
     edges: tuple[tuple[str, str], ...]
     collaborations: tuple[CollaborationSpec, ...] = ()
-    default_governance: str = "iks"
+    default_governance: str = BY_NAME["default_governance"].default
     governance: dict[str, GovernanceModel] = field(default_factory=governance_table)
     parameters: Parameters = field(default_factory=Parameters)
     perspectives: tuple[str, ...] = PERSPECTIVES
     legitimacy: dict[int, float] = field(default_factory=lambda: dict(DEFAULT_LEGITIMACY))
     junctures: tuple[Juncture, ...] = ()
     shocks: tuple[ScheduledShock, ...] = ()
-    trust_within_region: float = 0.5
-    trust_between_regions: float = 0.1
+    trust_within_region: float = BY_NAME["trust.within_region"].default
+    trust_between_regions: float = BY_NAME["trust.between_regions"].default
     trust_by_region: dict[str, float] = field(default_factory=dict)  # within-region trust of named regions
     trust_pairs: tuple[tuple[str, str, float], ...] = ()  # baseline trust of named pairs, overriding the rest
     source: str = ""
