@@ -1,6 +1,7 @@
 """Regenerate the generated tables in docs/ODD.md from the code, so the document cannot drift.
 
-The parameter table comes from ``simulation.parameters.describe()``, the governance table from
+The parameter table comes from ``simulation.parameters.describe()``, the table of the other
+settable keys from ``simulation.registry.KEYS``, the governance table from
 ``simulation.governance.GOVERNANCE_MODELS`` and the scenario overview from ``simulation/scenarios/*.toml``.
 Each table sits between ``<!-- BEGIN GENERATED: NAME -->`` and ``<!-- END GENERATED: NAME -->``
 markers; everything outside the markers is hand-written and left alone.
@@ -18,6 +19,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+from simulation import registry
 from simulation.governance import GOVERNANCE_MODELS, GovernanceModel
 from simulation.parameters import describe
 from simulation.scenario import available_scenarios, load_scenario
@@ -44,12 +46,26 @@ def cell(text: str) -> str:
 
 
 def parameter_table() -> str:
-    rows = ["| name | default | bounds | meaning | source |", "|---|---|---|---|---|"]
+    rows = ["| name | default | bounds | unit | meaning | source |", "|---|---|---|---|---|---|"]
     for p in describe():
         year = "year" in p["name"]
         bounds = f"[{fmt(p['low'], year)}, {fmt(p['high'], year)}]"
         source = p["source"] or "calibration default"
-        rows.append(f"| `{p['name']}` | {fmt(p['default'], year)} | {bounds} | {cell(p['doc'])} | {cell(source)} |")
+        rows.append(f"| `{p['name']}` | {fmt(p['default'], year)} | {bounds} | {cell(p['unit'])} | {cell(p['doc'])} "
+                    f"| {cell(source)} |")
+    return "\n".join(rows)
+
+
+def keys_table() -> str:
+    """The settable keys that are not model parameters, by group."""
+    rows = ["| key | default | bounds | unit | meaning | source |", "|---|---|---|---|---|---|"]
+    for k in registry.KEYS:
+        if k.group == "parameter":
+            continue
+        year = k.unit == "year" or "seed" in k.name
+        bounds = f"[{fmt(k.low, year)}, {fmt(k.high, year)}]" if k.kind in ("number", "integer") else k.bounds
+        default = "from the scenario" if k.default is None else fmt(k.default, year)
+        rows.append(f"| `{k.name}` | {cell(default)} | {cell(bounds)} | {cell(k.unit)} | {cell(k.meaning)} | {cell(k.source or '–')} |")
     return "\n".join(rows)
 
 
@@ -95,13 +111,13 @@ def municipality_table(scenario: str) -> str:
             "| growth/yr | approximate |", "|---|---|---|---|---|---|---|---|---|---|"]
     for m in sc.municipalities:
         rows.append(f"| {m.name} | {fmt(m.population)} | {fmt(m.net_result)} | {m.region} | {m.family} "
-                    f"| {m.derived_competence():.2f} | {m.derived_ambition():.2f} | {fmt(m.autonomy)} "
+                    f"| {m.derived_competence(sc.parameters):.2f} | {m.derived_ambition(sc.parameters):.2f} | {fmt(m.autonomy)} "
                     f"| {fmt(m.growth)} | {'yes' if m.approximate else 'no'} |")
     return "\n".join(rows)
 
 
 def tables() -> dict[str, str]:
-    out = {"parameters": parameter_table(), "governance": governance_table(), "scenarios": scenario_table()}
+    out = {"parameters": parameter_table(), "keys": keys_table(), "governance": governance_table(), "scenarios": scenario_table()}
     for name in ("hedmark", "agder"):
         if name in available_scenarios():
             out[f"municipalities-{name}"] = municipality_table(name)

@@ -34,8 +34,8 @@ class Municipality(mesa.Agent):
         self.population = float(spec.population)
         self.growth = spec.growth
         self.net_result = spec.net_result
-        self.competence = spec.derived_competence()
-        self.ambition = spec.derived_ambition()
+        self.competence = spec.derived_competence(model.params)
+        self.ambition = spec.derived_ambition(model.params)
         self.region = spec.region
         self.family = spec.family
         self.autonomy = spec.autonomy

@@ -12,7 +12,6 @@ scenario is passed in the environment variable ``IMCSIM_APP_SCENARIO`` (default 
 from __future__ import annotations
 
 import os
-from dataclasses import fields
 
 import matplotlib
 
@@ -23,9 +22,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from mesa.visualization import Slider, SolaraViz, make_plot_component  # noqa: E402
 from mesa.visualization.utils import update_counter  # noqa: E402
 
-from . import metrics  # noqa: E402
+from . import metrics, registry  # noqa: E402
 from .model import CollaborationModel  # noqa: E402
-from .parameters import Parameters  # noqa: E402
+from .overrides import value_of  # noqa: E402
 from .plots import SIZE_COLOURS  # noqa: E402
 from .scenario import load_scenario  # noqa: E402
 
@@ -33,17 +32,17 @@ SCENARIO_ENV = "IMCSIM_APP_SCENARIO"
 DEFAULT_SCENARIO = "two_hubs"
 AS_SCENARIO = "as in scenario"
 
-# (parameter, label, unit of the slider in model units, slider step, slider maximum or None for
-# the parameter's bound)
+# (registry key, label, display scale: model units per slider unit, slider step); the range is the
+# key's bounds in the registry (simulation/registry.py), so the page and --set accept the same values
 SLIDERS = (
-    ("fixed_cost", "Stand-alone fixed ICT cost (MNOK/year)", 1e6, 0.5, 30.0),
-    ("w_instrumental", "Weight: instrumental (consequence)", 1.0, 0.1, 3.0),
-    ("w_cultural", "Weight: cultural (appropriateness)", 1.0, 0.1, 3.0),
-    ("w_myth", "Weight: myth (legitimacy)", 1.0, 0.1, 3.0),
-    ("habit_strength", "Habit strength (status-quo bonus)", 1.0, 0.1, 3.0),
-    ("juncture_relief", "Habit relaxed at a critical juncture", 1.0, 0.05, None),
-    ("legitimacy_weight", "Legitimacy pressure weight", 1.0, 0.1, 3.0),
-    ("temperature", "Logit temperature (noise)", 1.0, 0.01, 1.0),
+    ("fixed_cost", "Stand-alone fixed ICT cost (MNOK/year)", 1e6, 0.5),
+    ("w_instrumental", "Weight: instrumental (consequence)", 1.0, 0.1),
+    ("w_cultural", "Weight: cultural (appropriateness)", 1.0, 0.1),
+    ("w_myth", "Weight: myth (legitimacy)", 1.0, 0.1),
+    ("habit_strength", "Habit strength (status-quo bonus)", 1.0, 0.1),
+    ("juncture_relief", "Habit relaxed at a critical juncture", 1.0, 0.05),
+    ("legitimacy_weight", "Legitimacy pressure weight", 1.0, 0.1),
+    ("temperature", "Logit temperature (noise)", 1.0, 0.01),
 )
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
            "#17becf", "#bcbd22", "#7f7f7f")
@@ -57,7 +56,7 @@ class AppModel(CollaborationModel):
     def __init__(self, scenario: str | None = None, seed: int = 1, governance: str = AS_SCENARIO,
                  **kwargs: float) -> None:  # named kwargs: SolaraViz's parameter check needs it
         overrides = {}
-        units = {name: unit for name, _, unit, _, _ in SLIDERS}
+        units = {name: unit for name, _, unit, _ in SLIDERS}
         for name, value in kwargs.items():
             if name not in units:
                 raise TypeError(f"unexpected parameter {name!r}")
@@ -75,18 +74,15 @@ def model_params(scenario: str) -> dict:
     """SolaraViz inputs: the scenario (fixed), seed, governance and the parameter sliders, with
     the scenario's own values as defaults."""
     sc = load_scenario(scenario)
-    bounds = {f.name: f.metadata for f in fields(Parameters)}
     params = {
         "scenario": scenario,
         "seed": Slider("Seed", 1, 0, 99, 1),
         "governance": {"type": "Select", "label": "Governance of all collaborations",
                        "value": AS_SCENARIO, "values": [AS_SCENARIO, *sc.governance]},
     }
-    for name, label, unit, step, top in SLIDERS:
-        value = getattr(sc.parameters, name) / unit
-        high = bounds[name]["high"] / unit if top is None else max(top, value)
-        low = bounds[name]["low"] / unit
-        params[name] = Slider(label, round(value, 6), low, high, step)
+    for name, label, unit, step in SLIDERS:
+        key = registry.BY_NAME[name]
+        params[name] = Slider(label, round(value_of(sc, name) / unit, 6), key.low / unit, key.high / unit, step)
     return params
 
 

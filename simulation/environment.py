@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .parameters import Parameters
-from .scenario import Juncture, ScheduledShock
+from .world import Juncture, ScheduledShock
 
 
 @dataclass
@@ -61,10 +61,11 @@ class Environment:
             self.shock_now = False
             return
         self.legitimacy += self.params.legitimacy_uptake * (self.national - self.legitimacy)
-        scheduled = [s.size for s in self.scheduled_shocks if s.year == year]
+        size = self.params.shock_size
+        scheduled = [size if s.size is None else s.size for s in self.scheduled_shocks if s.year == year]
         random_shock = rng.random() < self.params.shock_probability
         self.shock_now = bool(scheduled) or random_shock
         self.risk *= self.params.shock_memory
         if self.shock_now:
-            self.risk = min(1.0, self.risk + (max(scheduled) if scheduled else 1.0))
+            self.risk = min(1.0, self.risk + (max(scheduled) if scheduled else size))
             self.shocks_so_far.append(year)

@@ -3,7 +3,9 @@
 Every number the model uses lives here (or in a governance model, or a scenario file). A
 parameter whose value comes from the studies says so in ``source``; every other default is a
 calibration target, not a fact (MODEL.md: "every other number is a default to be calibrated").
-Bounds are what a sweep may explore and what ``--set`` accepts.
+Bounds are what a sweep may explore and what ``--set`` accepts; ``unit`` says what a value
+counts. ``simulation.registry`` builds every settable key (``--set``, experiment factors,
+calibration priors, app sliders) on this metadata.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 
-def _p(default: Any, low: float | None, high: float | None, doc: str, source: str = "") -> Any:
+def _p(default: Any, low: float | None, high: float | None, doc: str, source: str = "", *, unit: str = "") -> Any:
+    """A parameter field: default, bounds [low, high], meaning, source and unit (every field needs one)."""
     return field(
         default=default,
-        metadata={"low": low, "high": high, "doc": doc, "source": source},
+        metadata={"low": low, "high": high, "doc": doc, "source": source, "unit": unit},
     )
 
 
@@ -25,117 +28,137 @@ class Parameters:
 
     # --- time and population --------------------------------------------------------------
     small_max: float = _p(5_000, 500, 50_000, "Upper bound (exclusive) of the 'small' size class.",
-                          "MODEL.md s2: small < 5,000 <= medium < 15,000 <= large")
+                          "MODEL.md s2: small < 5,000 <= medium < 15,000 <= large", unit="inhabitants")
     medium_max: float = _p(15_000, 1_000, 200_000, "Upper bound (exclusive) of the 'medium' size class.",
-                           "MODEL.md s2")
+                           "MODEL.md s2", unit="inhabitants")
+
+    # --- municipal traits derived from size and economy (where a scenario gives none) -------
+    # competence = clip(base + slope * ln(population / reference), min, max)
+    competence_base: float = _p(0.35, 0.0, 1.0, "ICT (ordering) competence of a municipality of competence_reference inhabitants.",
+                                "002 SF19 (competence scarce in small municipalities)", unit="competence (0-1)")
+    competence_slope: float = _p(0.12, 0.0, 1.0, "Rise of competence per e-fold of population.", "002 SF19", unit="competence per ln(inhabitants)")
+    competence_reference: float = _p(5_000.0, 200.0, 700_000.0, "Population at which competence equals competence_base.",
+                                     unit="inhabitants")
+    competence_min: float = _p(0.05, 0.0, 1.0, "Least derived competence (the smallest municipalities).", unit="competence (0-1)")
+    competence_max: float = _p(0.95, 0.0, 1.0, "Most derived competence (the largest municipalities).", unit="competence (0-1)")
+    # ambition = clip(base + slope * ln(population / reference) + economy * (net result - 4.3), 0, 1)
+    ambition_base: float = _p(0.4, 0.0, 1.0, "Digital ambition of a municipality of ambition_reference inhabitants with the national mean "
+                              "net operating result.", "004 L721, L750", unit="ambition (0-1)")
+    ambition_slope: float = _p(0.15, 0.0, 1.0, "Rise of ambition per e-fold of population.", "004 L721, L750", unit="ambition per ln(inhabitants)")
+    ambition_reference: float = _p(8_000.0, 200.0, 700_000.0, "Population at which ambition equals ambition_base (at the mean economy).",
+                                   unit="inhabitants")
+    ambition_economy: float = _p(0.04, 0.0, 1.0, "Rise of ambition per percentage point of net operating result above the national "
+                                 "mean (4.3 %, 004 L719).", "004 L721", unit="ambition per % of revenue")
 
     # --- perspectives (MODEL.md s4) -------------------------------------------------------
-    w_instrumental: float = _p(1.0, 0.0, 5.0, "Weight of the instrumental perspective (logic of consequence).")
-    w_cultural: float = _p(1.0, 0.0, 5.0, "Weight of the cultural perspective (logic of appropriateness).")
-    w_myth: float = _p(1.0, 0.0, 5.0, "Weight of the myth perspective (legitimacy, isomorphism).")
-    temperature: float = _p(0.25, 0.01, 5.0, "Logit temperature: higher means noisier, more boundedly rational choice.")
+    w_instrumental: float = _p(1.0, 0.0, 5.0, "Weight of the instrumental perspective (logic of consequence).", unit="weight")
+    w_cultural: float = _p(1.0, 0.0, 5.0, "Weight of the cultural perspective (logic of appropriateness).", unit="weight")
+    w_myth: float = _p(1.0, 0.0, 5.0, "Weight of the myth perspective (legitimacy, isomorphism).", unit="weight")
+    temperature: float = _p(0.25, 0.01, 5.0, "Logit temperature: higher means noisier, more boundedly rational choice.", unit="utility")
 
     # --- instrumental: costs with economies of scale -------------------------------------
     fixed_cost: float = _p(8.0e6, 0.0, 5.0e7, "Stand-alone fixed ICT cost per municipality and year (NOK): systems, licences, minimum staff. "
-                           "Makes small municipalities pay far more per inhabitant.", "004 L764 ('we are too small')")
-    per_capita_cost: float = _p(2_000.0, 0.0, 10_000.0, "Stand-alone variable ICT cost per inhabitant and year (NOK).")
-    collab_fixed_cost: float = _p(1.0e7, 0.0, 5.0e7, "Fixed cost of running a collaboration's joint organisation (NOK/year).")
+                           "Makes small municipalities pay far more per inhabitant.", "004 L764 ('we are too small')", unit="NOK/year")
+    per_capita_cost: float = _p(2_000.0, 0.0, 10_000.0, "Stand-alone variable ICT cost per inhabitant and year (NOK).", unit="NOK/inhabitant/year")
+    collab_fixed_cost: float = _p(1.0e7, 0.0, 5.0e7, "Fixed cost of running a collaboration's joint organisation (NOK/year).", unit="NOK/year")
     pooled_discount: float = _p(0.2, 0.0, 0.9, "Reduction of the per-inhabitant cost on the pooled part of the portfolio (volume, shared operations).",
-                                "004 L766 (even the largest stay for scale)")
+                                "004 L766 (even the largest stay for scale)", unit="share")
     transaction_cost: float = _p(4.0e5, 0.0, 5.0e6, "Coordination cost coefficient (NOK/year): T = c * (n-1)^exponent * (1 + heterogeneity). "
-                                 "Multiplied by the governance model's own coefficient.", "002 L2179-2209 ('more cooks, more mess')")
+                                 "Multiplied by the governance model's own coefficient.", "002 L2179-2209 ('more cooks, more mess')", unit="NOK/year")
     transaction_exponent: float = _p(1.5, 1.0, 3.0, "Exponent of the transaction cost in the number of members (> 1: grows faster than linearly).",
-                                     "002 L2179-2209")
+                                     "002 L2179-2209", unit="exponent")
     heterogeneity_weight: float = _p(1.0, 0.0, 5.0, "How much size heterogeneity (CV of member populations) inflates transaction cost.",
-                                     "002 L2179-2195 (members less alike, coordination harder)")
+                                     "002 L2179-2195 (members less alike, coordination harder)", unit="factor")
     cloud_drift: float = _p(0.01, 0.0, 0.1, "Yearly erosion of the pooled-operations discount from the cloud year on (vendors take over operations).",
-                            "004 L756")
-    cloud_year: float = _p(2015, 1990, 2100, "Year from which cloud services erode the value of pooled operations.", "004 L756")
+                            "004 L756", unit="share/year")
+    cloud_year: float = _p(2015, 1990, 2100, "Year from which cloud services erode the value of pooled operations.", "004 L756", unit="year")
 
     # --- instrumental: benefits ------------------------------------------------------------
-    quality_value: float = _p(1_500.0, 0.0, 10_000.0, "Value (NOK per inhabitant and year) of full-quality ICT services and development.")
-    operations_quality: float = _p(0.55, 0.0, 1.0, "Quality of pooled operations and security in a collaboration, before development.")
-    development_rate: float = _p(1.0, 0.0, 10.0, "Development capacity (developer-years) per 10,000 pooled inhabitants.")
-    development_half: float = _p(4.0, 0.1, 100.0, "Development output (developer-years) at which development quality is half realised.")
+    quality_value: float = _p(1_500.0, 0.0, 10_000.0, "Value (NOK per inhabitant and year) of full-quality ICT services and development.", unit="NOK/inhabitant/year")
+    operations_quality: float = _p(0.55, 0.0, 1.0, "Quality of pooled operations and security in a collaboration, before development.", unit="quality (0-1)")
+    development_rate: float = _p(1.0, 0.0, 10.0, "Development capacity (developer-years) per 10,000 pooled inhabitants.", unit="developer-years/10,000 inhabitants")
+    development_half: float = _p(4.0, 0.1, 100.0, "Development output (developer-years) at which development quality is half realised.", unit="developer-years")
     size_gain_half: float = _p(5_000.0, 0.0, 1.0e5, "Population at which a member captures half of a collaboration's development gains; "
-                               "small members gain little from uniform systems.", "002 L1534-1633 (SF9, SF10)")
+                               "small members gain little from uniform systems.", "002 L1534-1633 (SF9, SF10)", unit="inhabitants")
     opt_in_misfit: float = _p(0.25, 0.0, 1.0, "Share of the gap above a voluntary common standard that a member still feels: "
-                              "members above the 'good enough' minimum opt in to more.", "004 L750")
+                              "members above the 'good enough' minimum opt in to more.", "004 L750", unit="share")
     misfit_cost: float = _p(600.0, 0.0, 5_000.0, "Cost (NOK/inhabitant/year) of a full-scale gap between own ambition and the common standard, "
-                            "times the pooled share.", "004 L721, L750")
+                            "times the pooled share.", "004 L721, L750", unit="NOK/inhabitant/year")
     delay_cost: float = _p(300.0, 0.0, 5_000.0, "Cost (NOK/inhabitant/year) of one year of joint-process delay on the pooled share; "
-                           "drives leakage.", "004 L888")
-    leakage_step: float = _p(0.1, 0.01, 0.5, "Share of the portfolio moved outside the collaboration by one 'buy on own' decision.", "004 L888; 002 L2139")
-    leakage_cap: float = _p(0.9, 0.1, 1.0, "Most of its portfolio a member may buy on its own while staying a member.", "004 L888")
-    leakage_decay: float = _p(0.05, 0.0, 1.0, "Yearly share of leakage brought back into the collaboration when no new leak happens.")
-    coordination_step: float = _p(0.1, 0.01, 0.5, "Change of coordination level c by one raise/lower decision.")
-    initial_coordination: float = _p(0.5, 0.0, 1.0, "Coordination level c of a new member.")
-    horizon: float = _p(8.0, 1.0, 40.0, "Years over which one-off costs (migration, exit terms) are spread in the utility.")
-    migration_cost: float = _p(400.0, 0.0, 5_000.0, "One-off cost (NOK/inhabitant) of migrating onto a collaboration's platform.", "002 L2191-2217")
+                           "drives leakage.", "004 L888", unit="NOK/inhabitant/year per year of delay")
+    leakage_step: float = _p(0.1, 0.01, 0.5, "Share of the portfolio moved outside the collaboration by one 'buy on own' decision.", "004 L888; 002 L2139", unit="share of portfolio")
+    leakage_cap: float = _p(0.9, 0.1, 1.0, "Most of its portfolio a member may buy on its own while staying a member.", "004 L888", unit="share of portfolio")
+    leakage_decay: float = _p(0.05, 0.0, 1.0, "Yearly share of leakage brought back into the collaboration when no new leak happens.", unit="share/year")
+    coordination_step: float = _p(0.1, 0.01, 0.5, "Change of coordination level c by one raise/lower decision.", unit="coordination level")
+    initial_coordination: float = _p(0.5, 0.0, 1.0, "Coordination level c of a new member.", unit="coordination level")
+    horizon: float = _p(8.0, 1.0, 40.0, "Years over which one-off costs (migration, exit terms) are spread in the utility.", unit="years")
+    migration_cost: float = _p(400.0, 0.0, 5_000.0, "One-off cost (NOK/inhabitant) of migrating onto a collaboration's platform.", "002 L2191-2217", unit="NOK/inhabitant")
     family_switch_cost: float = _p(800.0, 0.0, 10_000.0, "Extra one-off cost (NOK/inhabitant) of switching legacy system family (e.g. ERP).",
-                                   "004 L860, L870; 001 L2471")
+                                   "004 L860, L870; 001 L2471", unit="NOK/inhabitant")
     core_system_share: float = _p(0.3, 0.0, 1.0, "Share of the portfolio held by the core (ERP) system; a member of another family keeps it outside.",
-                                  "004 L870, L1022")
+                                  "004 L870, L1022", unit="share of portfolio")
     staggered_pace: float = _p(0.35, 0.01, 1.0, "Share of a collaboration's development capacity that staggered onboarding may use "
-                               "per year (batch onboarding uses all of it).", "002 L37-47, L2396-2409")
-    max_delay: float = _p(3.0, 0.5, 20.0, "Longest joint-process delay (years) a member experiences, however long the queue.")
-    founding_delay: float = _p(1.0, 0.0, 20.0, "Joint-process delay (years) founders expect while the new collaboration builds its joint platform.")
+                               "per year (batch onboarding uses all of it).", "002 L37-47, L2396-2409", unit="share/year")
+    max_delay: float = _p(3.0, 0.5, 20.0, "Longest joint-process delay (years) a member experiences, however long the queue.", unit="years")
+    founding_delay: float = _p(1.0, 0.0, 20.0, "Joint-process delay (years) founders expect while the new collaboration builds its joint platform.", unit="years")
     onboarding_work: float = _p(0.6, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
-                                "002 L37-47, L2211")
-    shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928")
-    shock_loss: float = _p(400.0, 0.0, 5_000.0, "Expected yearly loss (NOK/inhabitant) of a municipality alone when risk perception is 1.", "004 L908-928")
-    shock_memory: float = _p(0.7, 0.0, 1.0, "Yearly persistence of risk perception after a shock.")
-    member_protection: float = _p(0.8, 0.0, 1.0, "Share of the shock loss a member is protected from by pooled security.", "004 L920 (security value)")
+                                "002 L37-47, L2211", unit="developer-years/10,000 inhabitants")
+    shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928", unit="probability/year")
+    shock_loss: float = _p(400.0, 0.0, 5_000.0, "Expected yearly loss (NOK/inhabitant) of a municipality alone when risk perception is 1.", "004 L908-928", unit="NOK/inhabitant/year")
+    shock_size: float = _p(1.0, 0.0, 1.0, "Rise in perceived risk from a shock: every random shock, and a scheduled one that gives no "
+                           "size of its own.", "004 L908-928", unit="risk (0-1)")
+    shock_memory: float = _p(0.7, 0.0, 1.0, "Yearly persistence of risk perception after a shock.", unit="share/year")
+    member_protection: float = _p(0.8, 0.0, 1.0, "Share of the shock loss a member is protected from by pooled security.", "004 L920 (security value)", unit="share")
     competence_protection: float = _p(0.5, 0.0, 1.0, "Share of the shock loss a fully competent municipality averts by itself "
-                                      "(its exposure falls linearly with competence).")
+                                      "(its exposure falls linearly with competence).", unit="share")
 
     # --- bounded rationality and satisficing ------------------------------------------------
-    aspiration_rate: float = _p(0.3, 0.0, 1.0, "Speed with which aspirations adapt to own and peers' outcomes.")
-    social_comparison: float = _p(0.5, 0.0, 1.0, "Weight of neighbours' outcomes in the aspiration level.")
-    satisficing_tolerance: float = _p(30.0, 0.0, 1_000.0, "Shortfall (NOK/inhabitant) below aspiration that makes a municipality search.")
-    review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that a satisfied municipality reviews its options anyway.")
-    utility_scale: float = _p(500.0, 1.0, 1.0e4, "NOK per inhabitant that equal one unit of instrumental utility.")
+    aspiration_rate: float = _p(0.3, 0.0, 1.0, "Speed with which aspirations adapt to own and peers' outcomes.", unit="share/year")
+    social_comparison: float = _p(0.5, 0.0, 1.0, "Weight of neighbours' outcomes in the aspiration level.", unit="weight")
+    satisficing_tolerance: float = _p(30.0, 0.0, 1_000.0, "Shortfall (NOK/inhabitant) below aspiration that makes a municipality search.", unit="NOK/inhabitant/year")
+    review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that a satisfied municipality reviews its options anyway.", unit="probability/year")
+    utility_scale: float = _p(500.0, 1.0, 1.0e4, "NOK per inhabitant that equal one unit of instrumental utility.", unit="NOK/inhabitant per utility")
 
     # --- cultural (MODEL.md s4) ------------------------------------------------------------
-    habit_strength: float = _p(0.6, 0.0, 5.0, "Status-quo bonus at full habit.")
-    habit_years: float = _p(6.0, 0.1, 50.0, "Tenure (years) for habit to reach 63% of full strength.")
-    juncture_relief: float = _p(0.8, 0.0, 1.0, "Share of habit relaxed while a critical juncture is open.", "004 L1032")
-    identity_weight: float = _p(0.6, 0.0, 5.0, "Weight of cultural similarity with a collaboration's members.")
-    region_weight: float = _p(0.5, 0.0, 5.0, "Weight of sharing the region with a collaboration's members.", "004 L862, L874")
-    trust_weight: float = _p(0.6, 0.0, 5.0, "Weight of trust towards a collaboration's members.")
-    family_weight: float = _p(0.4, 0.0, 5.0, "Weight of system-family compatibility with partners.", "001 L2471")
-    autonomy_weight: float = _p(0.5, 0.0, 5.0, "Weight of the autonomy norm against pooling.", "004 (culture of autonomy)")
-    trust_gain: float = _p(0.08, 0.0, 1.0, "Yearly trust gain between co-members.")
-    trust_decay: float = _p(0.03, 0.0, 1.0, "Yearly decay of trust towards its baseline when apart.")
+    habit_strength: float = _p(0.6, 0.0, 5.0, "Status-quo bonus at full habit.", unit="utility")
+    habit_years: float = _p(6.0, 0.1, 50.0, "Tenure (years) for habit to reach 63% of full strength.", unit="years")
+    juncture_relief: float = _p(0.8, 0.0, 1.0, "Share of habit relaxed while a critical juncture is open.", "004 L1032", unit="share")
+    identity_weight: float = _p(0.6, 0.0, 5.0, "Weight of cultural similarity with a collaboration's members.", unit="weight")
+    region_weight: float = _p(0.5, 0.0, 5.0, "Weight of sharing the region with a collaboration's members.", "004 L862, L874", unit="weight")
+    trust_weight: float = _p(0.6, 0.0, 5.0, "Weight of trust towards a collaboration's members.", unit="weight")
+    family_weight: float = _p(0.4, 0.0, 5.0, "Weight of system-family compatibility with partners.", "001 L2471", unit="weight")
+    autonomy_weight: float = _p(0.5, 0.0, 5.0, "Weight of the autonomy norm against pooling.", "004 (culture of autonomy)", unit="weight")
+    trust_gain: float = _p(0.08, 0.0, 1.0, "Yearly trust gain between co-members.", unit="trust/year")
+    trust_decay: float = _p(0.03, 0.0, 1.0, "Yearly decay of trust towards its baseline when apart.", unit="share/year")
     convergence_rate: float = _p(0.05, 0.0, 1.0, "Base yearly chance that a member adopts a trait from a random co-member (Axelrod); "
-                                 "scaled by 0.5 + their similarity.")
-    voice_weight: float = _p(0.3, 0.0, 5.0, "Appropriateness of voice (reform proposals) for loyal members.", "002 L2512")
+                                 "scaled by 0.5 + their similarity.", unit="probability/year")
+    voice_weight: float = _p(0.3, 0.0, 5.0, "Appropriateness of voice (reform proposals) for loyal members.", "002 L2512", unit="utility")
 
     # --- myth (MODEL.md s4) ------------------------------------------------------------------
     legitimacy_weight: float = _p(1.0, 0.0, 5.0, "Weight of national legitimacy pressure L(t) on collaborating and standardising.",
-                                  "000, 001, 003, 004 (eKommune, Digital agenda, national strategy)")
+                                  "000, 001, 003, 004 (eKommune, Digital agenda, national strategy)", unit="weight")
     legitimacy_uptake: float = _p(0.5, 0.05, 1.0, "Share of the gap between national legitimacy pressure L(t) and the pressure municipalities feel "
-                                  "that closes each year (1 = felt at once).", "003 L2730-2736 (local plans follow a national strategy a year or two later)")
-    mimetic_weight: float = _p(0.5, 0.0, 5.0, "Weight of imitating neighbours and successful collaborations under uncertainty.", "004 L1060")
-    normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).")
-    merger_legitimacy: float = _p(0.3, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.")
+                                  "that closes each year (1 = felt at once).", "003 L2730-2736 (local plans follow a national strategy a year or two later)", unit="share/year")
+    mimetic_weight: float = _p(0.5, 0.0, 5.0, "Weight of imitating neighbours and successful collaborations under uncertainty.", "004 L1060", unit="weight")
+    normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).", unit="weight")
+    merger_legitimacy: float = _p(0.3, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.", unit="weight")
 
     # --- collaborations ----------------------------------------------------------------------
     bloc_trust: float = _p(0.45, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",
-                           "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)")
+                           "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)", unit="trust (0-1)")
     found_trust: float = _p(0.5, 0.0, 1.0, "Trust a municipality must have in outside neighbours to found a collaboration with them: "
-                            "collaborations formalise existing ties.", "002 L388-390 (SF2)")
-    found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.")
-    merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.")
+                            "collaborations formalise existing ties.", "002 L388-390 (SF2)", unit="trust (0-1)")
+    found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.", unit="municipalities")
+    merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.", unit="probability/year")
     juncture_merger_boost: float = _p(3.0, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
-                                      "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)")
-    reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).")
-    voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).")
-    voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520")
+                                      "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)", unit="factor")
+    reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).", unit="share/year")
+    voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).", unit="share/year")
+    voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520", unit="voice")
     reform_gain: float = _p(0.5, 0.0, 1.0, "Share of its misfit and delay costs a member expects a differentiation reform to remove "
-                            "(what voice is worth to it).")
-    reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).")
-    director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930")
+                            "(what voice is worth to it).", unit="share")
+    reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).", unit="share")
+    director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930", unit="probability/year")
 
     def replace(self, **changes: Any) -> Parameters:
         return replace(self, **changes)

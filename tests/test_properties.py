@@ -89,7 +89,8 @@ def parameter_value(name: str):
 
 @st.composite
 def valid_overrides(draw) -> dict:
-    keys = draw(st.lists(st.sampled_from(sorted(set(PARAMS) - {"small_max", "medium_max"})), max_size=6, unique=True))
+    pairs = {"small_max", "medium_max", "competence_min", "competence_max"}  # constrained together
+    keys = draw(st.lists(st.sampled_from(sorted(set(PARAMS) - pairs)), max_size=6, unique=True))
     out = {k: draw(parameter_value(k)) for k in keys}
     if draw(st.booleans()):
         out["governance"] = draw(st.sampled_from(GOVERNANCE))
@@ -288,9 +289,11 @@ def expected_valid(key: str, value) -> bool:
     low, high = PARAMS[key].metadata["low"], PARAMS[key].metadata["high"]
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value or abs(value) == math.inf:
         return False
-    if key in INTEGER_PARAMS and value != int(value):
+    if key in INTEGER_PARAMS and not isinstance(value, int):  # counted, not measured: 3.0 is no count
         return False
     if key == "small_max" and value >= Parameters().medium_max or key == "medium_max" and value <= Parameters().small_max:
+        return False
+    if key == "competence_min" and value > Parameters().competence_max or key == "competence_max" and value < Parameters().competence_min:
         return False
     return low <= value <= high
 

@@ -66,13 +66,13 @@ def test_overrides():
 
 @pytest.mark.parametrize("override, words", [
     ({"no_such_param": 1}, "unknown"),
-    ({"fixed_cost": -5}, "expected a value in"),
+    ({"fixed_cost": -5}, "expected a number in"),
     ({"fixed_cost": "lots"}, "expected a number"),
     ({"governance.nope.exit_notice": 1}, "unknown governance model"),
     ({"governance.iks.colour": 1}, "unknown governance field"),
     ({"governance": "dictatorship"}, "unknown governance model"),
     ({"perspectives": "instrumental,astrology"}, "perspectives"),
-    ({"ticks": 0}, "positive integer"),
+    ({"ticks": 0}, r"integer in \[1, 500\]"),
 ])
 def test_bad_overrides_are_refused(override, words):
     with pytest.raises(ScenarioError, match=words):
@@ -82,7 +82,7 @@ def test_bad_overrides_are_refused(override, words):
 @pytest.mark.parametrize("data, words", [
     ({"municipalities": []}, "at least two"),
     ({"municipalities": [{"name": "A", "population": 10}, {"name": "A", "population": 20}]}, "duplicate"),
-    ({"municipalities": [{"name": "A", "population": -10}, {"name": "B", "population": 20}]}, "positive"),
+    ({"municipalities": [{"name": "A", "population": -10}, {"name": "B", "population": 20}]}, "population: expected a number"),
     ({"municipalities": [{"name": "A", "population": 10, "size": 3}, {"name": "B", "population": 20}]}, "unknown key"),
     ({"colour": "red", "municipalities": []}, "unknown key"),
     ({"default_governance": "kingdom", "generator": {"n": 5}}, "unknown governance"),
@@ -98,3 +98,197 @@ def test_bad_scenarios_are_refused(data, words):
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(ScenarioError, match="no such scenario file"):
         load_scenario(tmp_path / "missing.toml")
+
+
+# ---- the key registry: one language for --set, experiment factors, calibration and the app --------
+
+def test_set_trust_within_region_is_accepted_and_effective():
+    from simulation import CollaborationModel
+
+    before = CollaborationModel("two_hubs", seed=1)
+    after = CollaborationModel(load_scenario("two_hubs", parse_overrides(["trust.within_region=0.6"])), seed=1)
+    same = [(a.index, b.index) for a in after.municipalities for b in after.municipalities
+            if a is not b and a.region == b.region]
+    assert same and before.scenario.trust_within_region != 0.6
+    assert all(after.trust_baseline[i, j] == 0.6 for i, j in same)
+    assert any(before.trust_baseline[i, j] != 0.6 for i, j in same)
+
+
+def test_a_calibrated_value_round_trips_to_set():
+    """calibrate.with_params and --set build the same scenario from the same values."""
+    from simulation import registry
+    from simulation.validation.calibrate import NATIONAL_PRIORS, PRIORS, with_params
+
+    for name, priors in (("hedmark", PRIORS), ("national", NATIONAL_PRIORS)):
+        draw = {k: lo + 0.37 * (hi - lo) for k, (lo, hi) in priors.items()}
+        calibrated = with_params(name, draw)
+        assert calibrated != load_scenario(name)
+        typed = {k: round(v) if registry.lookup(k, k)[0].kind == "integer" else v for k, v in draw.items()}
+        assert load_scenario(name, parse_overrides([f"{k}={v!r}" for k, v in typed.items()])) == calibrated
+    national = with_params("national", {"generator.regions": 40.2})
+    assert len({m.region for m in national.municipalities}) == 40
+    assert national == load_scenario("national", {"generator.regions": 40})
+
+
+def test_every_key_has_bounds_unit_and_meaning():
+    from simulation import registry
+
+    for key in registry.KEYS:
+        assert key.unit and key.meaning, key.name
+        if key.kind in ("number", "integer"):
+            assert key.low is not None and key.high is not None and key.low < key.high, key.name
+            if key.default is not None:
+                assert key.low <= key.default <= key.high, key.name
+        if key.kind == "choice" and key.group == "governance":
+            assert key.choices, key.name
+
+
+def test_registry_covers_every_field_it_stands_for():
+    from dataclasses import fields
+
+    from simulation import registry
+    from simulation.governance import GovernanceModel
+    from simulation.synthetic import RegionGenerator
+    from simulation.world import MunicipalitySpec
+
+    groups = {g: {k.field for k in registry.KEYS if k.group == g} for g in ("municipality", "governance", "generator")}
+    assert groups["municipality"] == {f.name for f in fields(MunicipalitySpec)} - {"name"}
+    assert groups["governance"] == {f.name for f in fields(GovernanceModel)} - {"name"}
+    assert groups["generator"] == {f.name for f in fields(RegionGenerator)}
+
+
+# a concrete instance of each numeric key family, in a scenario that has it
+CONCRETE = [("hedmark", k) for k in (
+    "fixed_cost", "found_max_partners", "competence_base", "shock_size", "ticks", "start_year", "governance.iks.exit_notice",
+    "governance.as.pooled_share", "municipalities.Hamar.population", "municipalities.Grue.w_myth", "trust.within_region",
+    "trust.between_regions", "trust.regions.Kongsvinger", "trust.pairs.Hamar.Grue", "legitimacy.2010", "junctures.0.start",
+    "shocks.1.size")] + [("synthetic_small", "generator.regions"), ("synthetic_small", "generator.culture_noise")]
+
+
+@pytest.mark.parametrize("scenario, key", CONCRETE)
+def test_experiment_factors_accept_the_keys_set_accepts(scenario, key):
+    from simulation import registry
+    from simulation.experiments.spec import _factor
+    from simulation.overrides import value_of
+
+    spec, _ = registry.lookup(key, key)
+    sc = load_scenario(scenario)
+    value = value_of(sc, key)
+    value = value if value is not None else spec.low
+    assert sc.with_overrides({key: value}) is not None  # --set accepts the key and its current value
+    low, high = (value, spec.high) if value < spec.high else (spec.low, value)
+    factor = _factor(key, [low, high], "exp.toml", "latin_hypercube")
+    assert factor.integer == (spec.kind == "integer")
+    assert factor.name == key
+
+
+@pytest.mark.parametrize("key, close", [
+    ("trust.within_regoin", "trust.within_region"), ("fixd_cost", "fixed_cost"), ("generator.region", "generator.regions"),
+    ("municipalities.Hamar.populaton", "population"), ("governance.iks.exit_notise", "exit_notice"),
+    ("municipalities.Hamarr.w_myth", "Hamar"), ("governance.iksx.exit_notice", "iks"),
+])
+def test_unknown_keys_name_a_close_match_everywhere(key, close):
+    from simulation.experiments.spec import _factor
+
+    with pytest.raises(ScenarioError, match=rf"did you mean .*'{close}'") as err:
+        load_scenario("hedmark", {key: 1})
+    assert len(str(err.value).splitlines()) == 1
+    if not key.startswith(("municipalities.Hamarr", "governance.iksx")):  # names the scenario supplies
+        with pytest.raises(ScenarioError, match=rf"did you mean .*'{close}'"):
+            _factor(key, [0, 1], "exp.toml", "latin_hypercube")
+
+
+def test_unknown_scenario_names_a_close_match():
+    from simulation.scenario import resolve_path
+
+    with pytest.raises(ScenarioError, match="did you mean 'hedmark'"):
+        resolve_path("hedmrk")
+
+
+def test_generator_keys_redraw_the_region():
+    small = load_scenario("synthetic_small")
+    bigger = small.with_overrides({"generator.n": 45, "generator.family_share": 1.0})
+    assert len(bigger.municipalities) == 45 and bigger.generator.n == 45
+    regions = {}
+    for m in bigger.municipalities:
+        regions.setdefault(m.region, set()).add(m.family)
+    assert all(len(f) == 1 for f in regions.values())  # family_share = 1: every municipality has its region's
+    with pytest.raises(ScenarioError, match="generator.regions: expected at most n"):
+        small.with_overrides({"generator.regions": 40})
+
+
+def test_named_trait_formulas_are_the_model_s():
+    """competence_* and ambition_* parameters reach the agents; a municipality's own value wins."""
+    from simulation import CollaborationModel
+
+    base = CollaborationModel("hedmark", seed=1)
+    changed = CollaborationModel(load_scenario("hedmark", {"competence_base": 0.5, "ambition_base": 0.2}), seed=1)
+    own = {m.name for m in base.scenario.municipalities if m.ambition is not None}
+    for a, b in zip(base.municipalities, changed.municipalities, strict=True):
+        assert b.competence > a.competence
+        assert (b.ambition == a.ambition) if a.name in own else (b.ambition < a.ambition)
+    assert own  # hedmark gives some municipalities an ambition of their own
+
+
+def test_shock_size_is_the_rise_in_risk():
+    import numpy as np
+
+    from simulation.environment import Environment
+    from simulation.parameters import Parameters
+    from simulation.world import ScheduledShock
+
+    p = Parameters(shock_probability=0.0, shock_size=0.4)
+    env = Environment({2000: 0.1}, (), (ScheduledShock(2001), ScheduledShock(2003, size=0.9)), p)
+    env.update(2000)
+    env.update(2001, np.random.default_rng(0))
+    assert env.risk == pytest.approx(0.4)
+    env.update(2002, np.random.default_rng(0))
+    env.update(2003, np.random.default_rng(0))
+    assert env.risk == pytest.approx(min(1.0, 0.4 * p.shock_memory ** 2 + 0.9))
+
+
+def test_params_command_says_when_nothing_matches(capsys):
+    from simulation import cli
+
+    assert cli.main(["params", "trust.regions"]) == 0
+    assert "trust.regions.REGION" in capsys.readouterr().out
+    assert cli.main(["params", "fixd_cost"]) == 1
+    err = capsys.readouterr().err
+    assert "no parameter matches 'fixd_cost'" in err and "did you mean 'fixed_cost'" in err
+
+
+def test_the_data_model_the_generator_and_the_key_language_import_no_cycle():
+    """world -> overrides -> registry -> synthetic, and the loader on top: no module imports one
+    that imports it back, not even inside a function."""
+    import ast
+    from pathlib import Path
+
+    import simulation
+
+    root = Path(simulation.__file__).parent
+    mods = ("world", "overrides", "registry", "synthetic", "scenario", "parameters", "governance", "suggest")
+    graph = {}
+    for m in mods:
+        tree = ast.parse((root / f"{m}.py").read_text(encoding="utf-8"))
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                deps |= {node.module} if node.module else {a.name for a in node.names}
+        graph[m] = deps & set(mods)
+
+    def reaches(a, b, seen=()):
+        return any(d == b or (d not in seen and reaches(d, b, (*seen, d))) for d in graph[a])
+
+    assert not [m for m in mods if reaches(m, m)]
+    assert "world" not in graph["synthetic"] and "scenario" not in graph["synthetic"]
+
+
+def test_prior_ranges_come_from_the_registry():
+    from simulation import registry
+
+    assert registry.prior_ranges({"review_rate": None, "trust.regions.X": (0.2, 0.4)}) == {
+        "review_rate": (0.0, 1.0), "trust.regions.X": (0.2, 0.4)}
+    with pytest.raises(ScenarioError, match="within"):
+        registry.prior_ranges({"review_rate": (0.5, 1.5)})
+    with pytest.raises(ScenarioError, match="did you mean 'review_rate'"):
+        registry.prior_ranges({"review_rat": None})

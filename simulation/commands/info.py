@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
 
+from .. import registry
 from ..governance import GOVERNANCE_MODELS
-from ..parameters import describe
 from ..scenario import available_scenarios
+from ..suggest import did_you_mean
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("scenarios", help="list the available scenarios",
                        description="List the shipped scenarios (simulation/scenarios/) with their descriptions.")
     p.set_defaults(handler=scenarios)
-    p = sub.add_parser("params", help="list the model parameters with defaults, bounds and sources",
-                       description="All parameters that scenario files and --set may change.")
+    p = sub.add_parser("params", help="list every settable key with default, bounds, unit and source",
+                       description="Every key that --set, experiment factors and calibration priors accept: the model "
+                                   "parameters, run keys, governance.MODEL.FIELD, municipalities.NAME.FIELD, trust.*, "
+                                   "generator.* and scheduled events. Upper-case parts are names from the scenario.")
     p.add_argument("filter", nargs="?", default="", help="show only names containing this text")
     p.set_defaults(handler=params)
     p = sub.add_parser("governance", help="list the governance models and their rules",
@@ -31,14 +35,26 @@ def scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+GROUPS = {"parameter": "model parameters", "run": "run", "governance": "governance models",
+          "municipality": "municipalities", "trust": "baseline trust", "generator": "synthetic-region generator",
+          "event": "scheduled events"}
+
+
 def params(args: argparse.Namespace) -> int:
-    for row in describe():
-        if args.filter and args.filter not in row["name"]:
-            continue
-        bounds = f"[{row['low']}, {row['high']}]"
-        print(f"  {row['name']:<24} {row['default']!s:>10}  {bounds:<18} {row['doc']}")
-        if row["source"]:
-            print(f"  {'':<24} {'':>10}  {'':<18} source: {row['source']}")
+    keys = registry.describe(args.filter)
+    if not keys:
+        hint = did_you_mean(args.filter, [k.name for k in registry.KEYS])
+        print(f"imcsim params: no parameter matches {args.filter!r}{hint}", file=sys.stderr)
+        return 1
+    group = None
+    for key in keys:
+        if key.group != group:
+            group = key.group
+            print(f"{GROUPS[group]}:")
+        default = "" if key.default is None else key.default
+        print(f"  {key.name:<32} {default!s:>10}  {key.bounds:<24} {key.unit:<22} {key.meaning}")
+        if key.source:
+            print(f"  {'':<32} {'':>10}  {'':<24} {'':<22} source: {key.source}")
     return 0
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..parameters import PARAMETER_NAMES, Parameters
+import numpy as np
+
+from .. import registry
 from ..scenario import Scenario, ScenarioError, load_scenario, resolve_path
 from . import designs
 from .designs import DESIGNS, Factor
@@ -24,7 +26,6 @@ TOP_KEYS = {
 }
 DISCOVERY_KEYS = {"collapse_below", "dominant_above", "max_depth", "min_leaf"}
 SERIES_DEFAULT = ("member_share", "collaborations", "largest_share", "exits", "mergers")
-_INT_PARAMS = {n for n, v in vars(Parameters()).items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,11 @@ def _resolve_scenario(name: str, base: Path | None, origin: str) -> str:
 
 
 def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
+    """One varied key: any key ``--set`` accepts (simulation.registry), as a range or levels."""
     where = f"{origin}: parameters.{key}"
-    if not (key in PARAMETER_NAMES or key in ("governance", "default_governance")
-            or key.startswith(("governance.", "municipalities."))):
-        raise ScenarioError(f"{where}: unknown parameter (see imcsim params; also governance, governance.MODEL.FIELD, "
-                            "municipalities.NAME.FIELD)")
-    integer = key in _INT_PARAMS
+    spec, _ = registry.lookup(key, where)
+    integer = spec.kind == "integer"
+    numeric = spec.kind in ("number", "integer")
     if isinstance(raw, list):
         raw = {"range": raw}
     if not isinstance(raw, dict):
@@ -131,6 +131,8 @@ def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
         if design != "full_factorial":
             raise ScenarioError(f"{where}: levels are only for design = \"full_factorial\"; give a range [low, high]")
         return Factor(key, levels=tuple(levels), integer=integer)
+    if not numeric:
+        raise ScenarioError(f"{where}: {spec.name} is not a number; give {{ levels = [...] }} in a full_factorial design")
     rng = raw.get("range")
     if (not isinstance(rng, list) or len(rng) != 2
             or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in rng)):
@@ -138,17 +140,12 @@ def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
     low, high = float(rng[0]), float(rng[1])
     if not low < high:
         raise ScenarioError(f"{where}: expected low < high, got [{rng[0]}, {rng[1]}]")
-    if key in PARAMETER_NAMES:
-        from ..scenario import coerce_parameter
-
-        for bound in (low, high):
-            coerce_parameter(key, int(bound) if integer and bound == int(bound) else bound, f"{origin}: parameters")
+    for bound in rng:
+        registry.check(spec, bound, where)
     if design == "full_factorial":
         steps = raw.get("steps")
         if not isinstance(steps, int) or isinstance(steps, bool) or steps < 2:
             raise ScenarioError(f"{where}.steps: a range in a full_factorial design needs steps = N (N >= 2)")
-        import numpy as np
-
         values = np.linspace(low, high, steps)
         levels = tuple(int(round(v)) if integer else float(v) for v in values)
         return Factor(key, levels=levels, integer=integer)

@@ -18,18 +18,18 @@ scenario file. Runnable as ``python -m simulation.validation.calibrate [--target
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import functools
 import json
 import multiprocessing
 import sys
-import tomllib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario import Scenario, resolve_path, scenario_from_dict
+from .. import registry
+from ..scenario import Scenario, load_scenario
 from .patterns import (
     Runs,
     bloc_join,
@@ -63,10 +63,11 @@ class Target:
 
 # ---- hedmark: the history 3 -> 6 -> 7 ------------------------------------------------------------
 
-# free parameters and their priors (uniform, within the parameter bounds of parameters.py): the
-# mechanisms that decide Hedmark's history (who founds, when the trio admits the bloc, who applies
-# when), each in a band around its default
-PRIORS: Priors = {
+# free parameters and their priors: uniform over a band around the default, inside the key's bounds
+# in the registry (registry.prior_ranges refuses a band outside them; None would take the bounds
+# themselves): the mechanisms that decide Hedmark's history (who founds, when the trio admits the
+# bloc, who applies when)
+PRIORS: Priors = registry.prior_ranges({
     "fixed_cost": (6.0e6, 1.0e7),
     "collab_fixed_cost": (5.0e6, 1.5e7),
     "delay_cost": (150.0, 1500.0),
@@ -85,7 +86,7 @@ PRIORS: Priors = {
     "bloc_trust": (0.38, 0.45),
     "trust.regions.Kongsvinger": (0.45, 0.5),
     "trust.between_regions": (0.1, 0.35),
-}
+})
 CHECKS = {"founding trio": founding_trio, "bloc": bloc_join, "late joiner": late_joiner,
           "no exits": no_exits, "full history": full_history, "leakage": leakage_persists}
 
@@ -117,7 +118,7 @@ NATIONAL_CHECKS: dict[str, Callable[[Runs], float]] = {
 }
 
 
-NATIONAL_PRIORS: Priors = {
+NATIONAL_PRIORS: Priors = registry.prior_ranges({
     "generator.regions": (15, 80),  # regional councils rather than counties: collaborations are sub-county (004 L862)
     "autonomy_weight": (0.2, 3.0),
     "transaction_cost": (2.0e5, 2.0e6),
@@ -133,7 +134,7 @@ NATIONAL_PRIORS: Priors = {
     "region_weight": (0.2, 1.0),
     "review_rate": (0.05, 0.3),
     "trust.within_region": (0.5, 0.8),
-}
+})
 NATIONAL = Target(
     "national", 16, NATIONAL_PRIORS, NATIONAL_CHECKS,
     lambda s: (s["membership 45-75%"] + s["25-55 collaborations"] + s["small join more"] + s["voice before exit"],
@@ -146,26 +147,21 @@ TARGETS = {"hedmark": HEDMARK, "national": NATIONAL}
 # ---- the search --------------------------------------------------------------------------------
 
 def with_params(sc: Scenario | str, params: dict[str, float]) -> Scenario:
-    """The scenario with ``params`` applied: model parameters as overrides; ``trust.within_region``,
-    ``trust.between_regions`` and ``trust.regions.<region>`` set the baseline trust;
-    ``generator.<key>`` regenerates a synthetic region (``sc`` must then be a scenario name)."""
-    generator = {k.split(".", 1)[1]: round(v) for k, v in params.items() if k.startswith("generator.")}
+    """The scenario (or the named one) with a draw applied as registry keys, exactly as ``--set``
+    applies them; integer keys (``generator.regions``) are drawn continuously and rounded here."""
     if isinstance(sc, str):
-        path = resolve_path(sc)
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        if generator:
-            data["generator"] = {**data.get("generator", {}), **generator}
-        sc = scenario_from_dict(data, origin=str(path))
-    elif generator:
-        raise ValueError("generator.* parameters need the scenario's name, not a loaded scenario")
-    trust = {k.split(".", 1)[1]: v for k, v in params.items() if k.startswith("trust.")}
-    sc = sc.with_overrides({k: v for k, v in params.items() if not k.startswith(("trust.", "generator."))})
-    if trust:
-        by_region = {**sc.trust_by_region, **{k.split(".", 1)[1]: v for k, v in trust.items() if k.startswith("regions.")}}
-        sc = dataclasses.replace(sc, trust_within_region=trust.get("within_region", sc.trust_within_region),
-                                 trust_between_regions=trust.get("between_regions", sc.trust_between_regions),
-                                 trust_by_region=by_region)
-    return sc
+        sc = _loaded(sc)
+    return sc.with_overrides({k: _typed(k, v) for k, v in params.items()}, origin="calibration")
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(name: str) -> Scenario:
+    """A target's scenario, read once per process (scenarios are frozen)."""
+    return load_scenario(name)
+
+
+def _typed(key: str, value: float) -> float | int:
+    return round(value) if registry.lookup(key, key)[0].kind == "integer" else value
 
 
 def score(params: dict[str, float], seeds: list[int], target: Target = HEDMARK) -> dict[str, float]:
@@ -255,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     accepted = calibrate(args.draws, args.seeds, args.accept, args.workers, args.seed, args.rounds,
                          start=start, progress=tqdm, target=args.target)
     for params, scores in accepted[: args.top]:
-        print(json.dumps({"scores": scores, "params": {k: round(v, 4) for k, v in params.items()}}, ensure_ascii=False))
+        print(json.dumps({"scores": scores, "params": {k: _typed(k, round(v, 4)) for k, v in params.items()}}, ensure_ascii=False))
     return 0
 
 
