@@ -17,6 +17,7 @@ from typing import Any
 
 from .governance import GOVERNANCE_FIELDS, GovernanceModel, governance_table
 from .parameters import PARAMETER_NAMES, Parameters
+from .suggest import did_you_mean
 
 SCENARIO_DIR = Path(str(resources.files("simulation") / "scenarios"))  # shipped inside the package
 PERSPECTIVES = ("instrumental", "cultural", "myth")
@@ -132,7 +133,8 @@ def resolve_path(name_or_path: str | Path) -> Path:
         return path
     known = available_scenarios()
     if str(name_or_path) not in known:
-        raise ScenarioError(f"unknown scenario {str(name_or_path)!r}; available: {', '.join(known)}")
+        raise ScenarioError(f"unknown scenario {str(name_or_path)!r}{did_you_mean(name_or_path, known)}; "
+                            f"available: {', '.join(known)}")
     return known[str(name_or_path)]
 
 

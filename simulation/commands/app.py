@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example: imcsim app two_hubs --port 8765   then open http://localhost:8765/",
     )
     p.add_argument("scenario", nargs="?", default="two_hubs",
-                   help="scenario name (see 'imcsim info') or path to a TOML file [two_hubs]")
+                   help="scenario name (see 'imcsim scenarios') or path to a TOML file [two_hubs]")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"port to listen on; 0 picks a free one [{DEFAULT_PORT}]")
     p.add_argument("--host", default="localhost", help="host to listen on [localhost]")
