@@ -8,7 +8,7 @@ The public names below are imported on first use (module ``__getattr__``, PEP 56
 
 from __future__ import annotations
 
-from importlib import import_module, metadata
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 # public name -> the module that defines it
@@ -29,6 +29,8 @@ __all__ = ["CollaborationModel", "Scenario", "ScenarioError", "available_scenari
 def _version() -> str:
     """The installed distribution's version; in a source tree that was never installed (or is
     run from another environment with PYTHONPATH), the one its pyproject.toml declares."""
+    from importlib import metadata  # not at import time: it costs a fifth of imcsim --help
+
     try:
         return metadata.version("imcsim")
     except metadata.PackageNotFoundError:
@@ -43,10 +45,10 @@ def _version() -> str:
         return "0+unknown"
 
 
-__version__ = _version()
-
-
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = _version()
+        return globals()[name]
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,10 +12,19 @@ import importlib
 import os
 import sys
 
-from . import __version__
 from .commands import MODULES
 from .scenario import ScenarioError
 from .suggest import did_you_mean
+
+
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked (argparse's action needs it up front)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"imcsim {__version__}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Start with: imcsim run hedmark --seed 1   (see imcsim COMMAND --help). Every command that "
                "writes files takes --out DIR (refused if DIR holds files, unless --force) and --quiet/-q.",
     )
-    parser.add_argument("--version", action="version", version=f"imcsim {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(sub)

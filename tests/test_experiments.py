@@ -507,3 +507,99 @@ def test_an_interrupted_sweep_writes_pending_parts_and_resumes(tmp_path, monkeyp
     assert execute(exp, folder, workers=1, progress=False, resume=True)["runs_finished"] == 16
     execute(exp, tmp_path / "whole", workers=1, progress=False)
     pd.testing.assert_frame_equal(table(folder), table(tmp_path / "whole"))
+
+
+# ---------------------------------------------------------------------------------------------
+# the results folder: --out, runs/ as plain Parquet, load_results, older layouts
+
+
+def test_sweep_out_is_the_results_folder_and_runs_read_as_plain_parquet(tmp_path, capsys):
+    from simulation import load_results, load_series
+
+    exp = write(tmp_path, TINY.replace("ticks = 4", "ticks = 3\nseries = true"))
+    out = tmp_path / "mine"
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(out), "-q"]) == 0
+    assert {p.name for p in out.iterdir()} == {"manifest.json", "plan.parquet", "runs", "series"}
+    runs = load_results(out)
+    plain = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(plain, runs)
+    assert len(runs) == 16 and (runs.status == "ok").all()
+    series = load_series(out)
+    assert len(series) == 16 * 4 and list(series.columns[:2]) == ["run_id", "tick"]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "series").sort_values(["run_id", "tick"])
+                                  .reset_index(drop=True), series)
+    # a second sweep into it asks for --resume or --force; --force starts again and keeps foreign files
+    (out / "notes.txt").write_text("mine")
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(out), "-q"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(out), "--max-runs", "3", "--force", "-q"]) == 1
+    assert len(load_results(out)) == 3 and (out / "notes.txt").read_text() == "mine"
+    # a folder with other files only is refused too, unless --force
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("x")
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(other), "-q"]) == 2
+    # the old --results PARENT still works (hidden): the results go to PARENT/NAME
+    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path / "parent"), "--max-runs", "2", "-q"]) == 1
+    assert len(load_results(tmp_path / "parent" / "tiny")) == 2
+
+
+def test_failed_runs_keep_every_outcome_column(tmp_path, monkeypatch):
+    """Every part has the same columns, so the runs read as one table whichever part comes first."""
+    exp = load_experiment(write(tmp_path, TINY))
+
+    class Broken(batch.CollaborationModel):
+        def run(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(batch, "CollaborationModel", Broken)
+    execute(exp, tmp_path / "res", workers=1, progress=False, max_runs=2, flush_every=1)
+    monkeypatch.setattr(batch, "CollaborationModel", Broken.__base__)
+    execute(exp, tmp_path / "res", workers=1, progress=False, resume=True)
+    plain = pd.read_parquet(tmp_path / "res" / "runs")
+    from simulation.outcomes import OUTCOMES
+
+    assert set(OUTCOMES) <= set(plain.columns)
+    assert plain.set_index("run_id").member_share.isna().sum() == 2
+
+
+def test_results_of_the_older_layout_load_and_resume(tmp_path):
+    """Folders written before runs/ existed (parts and series-NNNNN beside the manifest)."""
+    from simulation import load_results, load_series
+
+    exp_path = write(tmp_path, TINY.replace("ticks = 4", "ticks = 3\nseries = true"))
+    exp = load_experiment(exp_path)
+    old = tmp_path / "old"
+    execute(exp, old, workers=1, progress=False, max_runs=6, flush_every=3)
+    for part in sorted((old / "runs").iterdir()):
+        part.rename(old / part.name)
+    for part in sorted((old / "series").iterdir()):
+        part.rename(old / part.name.replace("part-", "series-"))
+    (old / "runs").rmdir()
+    (old / "series").rmdir()
+    assert len(load_results(old)) == 6 and len(load_series(old)) == 6 * 4
+    execute(exp, old, workers=1, progress=False, resume=True)
+    assert not (old / "runs").exists()  # resumed in its own layout
+    execute(exp, tmp_path / "whole", workers=1, progress=False)
+    pd.testing.assert_frame_equal(table(old), table(tmp_path / "whole"))
+    pd.testing.assert_frame_equal(load_series(old), load_series(tmp_path / "whole"))
+
+
+def test_load_results_reads_one_run_too(tmp_path):
+    from simulation import load_results, load_series
+
+    assert main(["run", "two_hubs", "--ticks", "2", "--no-plots", "--out", str(tmp_path / "r"), "-q"]) == 0
+    runs = load_results(tmp_path / "r")
+    assert len(runs) == 1 and runs.scenario[0] == "two_hubs" and runs.ticks[0] == 2
+    assert len(load_series(tmp_path / "r")) == 3
+    with pytest.raises(FileNotFoundError):
+        load_results(tmp_path / "nothing")
+
+
+def test_checking_an_experiment_file_runs_no_simulation(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a simulation ran while checking an experiment file")
+
+    monkeypatch.setattr(batch.CollaborationModel, "run", refuse)
+    exp = load_experiment(write(tmp_path, TINY.replace("seed = 11", 'seed = 11\noutputs = ["member_share"]')))
+    assert exp.outputs == ("member_share",)

@@ -1,8 +1,8 @@
 """One run of a plan, and a batch of runs: what a worker process (or Dask worker) executes.
 
 One run is ``metrics.summary`` of ``CollaborationModel(scenario.with_overrides(params), seed)``. A run
-that raises is recorded as failed (status, error) with every outcome missing, so the sweep goes on
-and every part of the results has the same columns.
+that raises is recorded as failed (status, error) with every outcome NaN (stored as missing), so
+the sweep goes on and every part of the results has the same columns and column types.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def run_one(scenario: Scenario, params: dict[str, Any], seed: int, outputs: tupl
         return row, frame
     except Exception as exc:  # noqa: BLE001 - a failing run is data, not the end of the sweep
         where = traceback.extract_tb(exc.__traceback__)[-1]
-        return {**dict.fromkeys(outputs or OUTCOMES), "status": "failed",
+        return {**dict.fromkeys(outputs or OUTCOMES, float("nan")), "status": "failed",
                 "error": f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"}, None
 
 
