@@ -65,7 +65,7 @@ def handle(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ValueError(f"--port: expected 0-65535, got {args.port}")
     if importlib.util.find_spec("solara") is None:
-        raise ValueError("the app needs Solara: pip install -e '.[app]'")
+        raise ValueError("the app needs Solara: pip install 'imcsim[app]' (in a checkout: pip install -e '.[app]')")
     path = resolve_path(args.scenario)
     scenario = load_scenario(path)  # fail here, with a one-line error, not in the browser
     port = free_port(args.host) if args.port == 0 else args.port
