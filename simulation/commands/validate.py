@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run every single perspective, pair and all three; print the pattern-by-set matrix")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a parameter, as in 'imcsim run'; repeatable")
+    p.add_argument("--workers", "-j", type=int, default=1,
+                   help="local worker processes for the seeds (same table for any number) [1]")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown (for docs)")
     add_out(p, "none: print only; with DIR, also write validation.md and validation.csv there")
     add_quiet(p)
@@ -73,6 +75,8 @@ def _write(out: Path | None, rows: list[list[str]], header: list[str]) -> None:
 def handle(args: argparse.Namespace) -> int:
     if args.replications < 1:
         raise ValueError(f"--replications: expected a positive integer, got {args.replications}")
+    if args.workers < 1:
+        raise ValueError(f"--workers: expected >= 1, got {args.workers}")
     if args.out is not None:
         check_out(args.out, args.force)
     from ..progress import Progress
@@ -85,16 +89,16 @@ def handle(args: argparse.Namespace) -> int:
         raise ValueError(f"no validation patterns apply to scenario {scenario.name!r}")
     seeds = range(1, args.replications + 1)
 
-    def progress(xs):
-        return Progress(len(xs), "seeds", unit="seed", enabled=not args.quiet).wrap(xs)
+    def run(scenario, overrides=None):
+        with Progress(len(seeds), "seeds", unit="seed", enabled=not args.quiet) as bar:
+            return validate(scenario, seeds, overrides, progress=bar.update, workers=args.workers)
 
     started = time.perf_counter()
     if args.ablation:
         sets = [c for n in (1, 2, 3) for c in itertools.combinations(PERSPECTIVES, n)]
         columns = {}
         for s in sets:
-            columns["+".join(x[0].upper() for x in s)] = validate(
-                scenario, seeds, {"perspectives": s}, progress=progress)
+            columns["+".join(x[0].upper() for x in s)] = run(scenario, {"perspectives": s})
         names = [r.pattern.name for r in next(iter(columns.values()))]
         rows = []
         for i, name in enumerate(names):
@@ -113,7 +117,7 @@ def handle(args: argparse.Namespace) -> int:
     if args.perspectives:
         overrides = {**overrides, "perspectives": _perspectives(args.perspectives)}
         scenario = scenario.with_overrides({"perspectives": overrides["perspectives"]})
-    results = validate(scenario, seeds, progress=progress)
+    results = run(scenario)
     rows = [[r.pattern.name, r.pattern.source, r.pattern.measure_text, r.pattern.target_text,
              r.observed() + (f" (n={r.n})" if r.n != args.replications else ""), "PASS" if r.passed else "fail"]
             for r in results]
