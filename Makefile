@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: install
-	$(BIN)/imcsim run hedmark --seed 1
+	$(BIN)/imcsim run hedmark --seed 1 --force  # rerunnable: replaces results/hedmark-seed1
 
 test: install
 	$(BIN)/ruff check .
