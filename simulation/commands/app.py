@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..scenario import load_scenario, resolve_path
+from .options import add_quiet
 
 DEFAULT_PORT = 8765
 
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"port to listen on; 0 picks a free one [{DEFAULT_PORT}]")
     p.add_argument("--host", default="localhost", help="host to listen on [localhost]")
     p.add_argument("--open", action="store_true", help="also open the page in the default browser")
+    add_quiet(p, "notes (the address is still printed)")
     p.set_defaults(handler=handle)
 
 
@@ -72,7 +74,7 @@ def handle(args: argparse.Namespace) -> int:
     check_port(args.host, port)
     env = dict(os.environ, IMCSIM_APP_SCENARIO=str(path.resolve()))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no usage reports from a classroom
-    if not (Path(sys.prefix) / "share" / "solara" / "cdn" / "requirejs@2.3.6").exists():
+    if not args.quiet and not (Path(sys.prefix) / "share" / "solara" / "cdn" / "requirejs@2.3.6").exists():
         print("imcsim app: note: Solara's browser assets are not cached locally; without access to its CDN "
               "the page stays blank: run scripts/install_app_assets.sh once", file=sys.stderr)
     url = f"http://{args.host}:{port}/"
