@@ -3,7 +3,8 @@
     python benchmarks/bench_cli_start.py             # 10 starts of each command
     python benchmarks/bench_cli_start.py -n 20 --importtime
 
-Each command is started as a fresh process (``python -m simulation.cli ...``) ``-n`` times;
+Each command is started as a fresh process (``python -m simulation.cli ...``, from the checkout
+that holds this script, so its ``simulation`` package is the one measured) ``-n`` times;
 prints the mean wall time and CPU time per start (CPU is less sensitive to other load on the
 machine), a bare ``python -c pass`` for reference, and the target of issue 10 (0.3 s). With
 ``--importtime``, also the slowest imports of ``imcsim --help`` (``python -X importtime``).
@@ -17,7 +18,9 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]  # `python -m` imports from the current folder first
 COMMANDS = [["--help"], ["--version"], ["scenarios"], ["params"], ["governance"]]
 TARGET = 0.3  # seconds per start (issue 10)
 
@@ -32,7 +35,7 @@ def time_starts(argv: list[str], n: int) -> tuple[float, float]:
     wall = cpu = 0.0
     for _ in range(n):
         c0, w0 = cpu_of_children(), time.perf_counter()
-        subprocess.run([sys.executable, *argv], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, *argv], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
         wall += time.perf_counter() - w0
         cpu += cpu_of_children() - c0
     return wall / n, cpu / n
@@ -41,7 +44,7 @@ def time_starts(argv: list[str], n: int) -> tuple[float, float]:
 def slowest_imports(argv: list[str], top: int = 10) -> list[tuple[int, str]]:
     """(cumulative microseconds, module) of the slowest imports of ``python -X importtime ARGV``."""
     err = subprocess.run([sys.executable, "-X", "importtime", *argv], check=True, capture_output=True,
-                         text=True).stderr
+                         text=True, cwd=ROOT).stderr
     rows = []
     for line in err.splitlines():
         if line.startswith("import time:") and "|" in line and "cumulative" not in line:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from .options import add_out, add_quiet, check_sweep_out
@@ -71,5 +72,7 @@ def output_folder(args: argparse.Namespace, name: str) -> Path:
     """--out, else the deprecated --results PARENT (its NAME subfolder), else results/NAME."""
     if args.out is not None:
         return args.out
+    if args.results is not None:
+        print(f"imcsim sweep: note: --results PARENT is deprecated; use --out {args.results / name}", file=sys.stderr)
     return (args.results or Path("results")) / name
 
