@@ -33,10 +33,10 @@ import time
 from pathlib import Path
 
 import mesa
-from simulation.experiments.runner import run_seeds
 
 from simulation import CollaborationModel
 from simulation.experiments import execute, load_experiment, make_plan, store
+from simulation.experiments.plan import run_seeds
 
 GOVERNANCE = ["host", "iks", "as", "task_community", "loose_network"]
 
