@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..scenario import parse_overrides
-from .options import add_out, add_quiet, check_sweep_out
+from .options import FORCE_RESULTS, add_out, add_quiet, check_sweep_out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1, help="experiment seed from which the run seeds are drawn (default 1)")
     p.add_argument("--set", dest="overrides", action="append", metavar="KEY=VALUE",
                    help="override a parameter for every run (repeatable)")
-    add_out(p, "results/compare-SCENARIO-MODELS")
+    add_out(p, "results/compare-SCENARIO-MODELS", FORCE_RESULTS)
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted comparison in --out: reuse the runs already there")
     p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1, help="local worker processes")

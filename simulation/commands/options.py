@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+FORCE = "write into --out even if it already holds files (same-named files are replaced)"
+FORCE_RESULTS = "start again in --out: remove the results there (other files are kept)"
 
-def add_out(p: argparse.ArgumentParser, default: str) -> None:
+
+def add_out(p: argparse.ArgumentParser, default: str, force: str = FORCE) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"output folder [{default}]")
-    p.add_argument("--force", action="store_true",
-                   help="write into --out even if it already holds files (same-named files are replaced)")
+    p.add_argument("--force", action="store_true", help=force)
 
 
 def add_quiet(p: argparse.ArgumentParser, what: str = "progress output") -> None:

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .options import add_out, add_quiet, check_sweep_out
+from .options import FORCE_RESULTS, add_out, add_quiet, check_sweep_out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="local worker processes (default: all cores; 1 = serial in this process)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (overrides --workers)")
-    add_out(p, "results/NAME, NAME from the experiment file")
+    add_out(p, "results/NAME, NAME from the experiment file", FORCE_RESULTS)
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted sweep in --out: skip the runs already there")
     p.add_argument("--results", type=Path, help=argparse.SUPPRESS)  # deprecated: parent of --out
