@@ -224,6 +224,9 @@ def test_ensemble_analysis_reports_the_distribution_across_seeds(tmp_path, capsy
                           'ticks = 6\nseed = 3\nseries = true\n')
     assert main(["sweep", str(exp), "-j", "1", "--out", str(tmp_path / "ens"), "-q"]) == 0
     assert main(["analyze", str(tmp_path / "ens")]) == 0
+    assert main(["analyze", str(tmp_path / "ens"), "-q"]) == 2  # its analysis/ exists: only with --force
+    assert main(["analyze", str(tmp_path / "ens"), "-q", "--force", "--out", str(tmp_path / "again")]) == 0
+    assert (tmp_path / "again" / "ensemble.csv").exists()
     from simulation.experiments.analysis import seed_noise
 
     # one design point: all the variance is the seed's
