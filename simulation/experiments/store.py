@@ -6,12 +6,12 @@ A results folder holds ``manifest.json`` (the experiment, package versions, sess
 ``pd.read_parquet(folder / "runs")`` reads them all) and, if the experiment keeps per-tick series,
 ``series/`` with a ``part-NNNNN.parquet`` beside each run part. Folders written before runs/ existed
 (parts and ``series-NNNNN.parquet`` beside the manifest) are read and resumed in their own layout.
-Every file is written
-to a temporary name and renamed into place, so a failed or interrupted command (an exception,
-Ctrl-C, SIGKILL, a full disk) leaves only whole files behind and ``--resume`` can trust what it
-finds. That needs no fsync: a killed process's writes are in the page cache. Surviving a power
-failure or an OS crash as well needs ``durable=True`` (or ``IMCSIM_FSYNC=1``), which flushes every
-file and the folder to disk (about 1-3 ms a file).
+
+Every file is written to a temporary name and renamed into place, so a failed or interrupted
+command (an exception, Ctrl-C, SIGKILL, a full disk) leaves only whole files behind and
+``--resume`` can trust what it finds. That needs no fsync: a killed process's writes are in the
+page cache. Surviving a power failure or an OS crash as well needs ``durable=True`` (or
+``IMCSIM_FSYNC=1``), which flushes every file and the folder to disk (about 1-3 ms a file).
 
 With ``background=True`` the caller still turns rows into Arrow tables and JSON (Python work, which
 a thread could not overlap with the model's), and one thread writes them, in order, while the next
