@@ -13,11 +13,12 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip uninstall -q -y simulation 2>/dev/null || true  # the distribution's old name
 	$(BIN)/python -m pip install -q -e ".[test]"
 	touch $@
 
 demo: install
-	$(BIN)/imcsim run hedmark --seed 1
+	$(BIN)/imcsim run hedmark --seed 1 --force  # rerunnable: replaces results/hedmark-seed1
 
 test: install
 	$(BIN)/ruff check .

@@ -36,7 +36,7 @@ import mesa
 
 from simulation import CollaborationModel
 from simulation.experiments import execute, load_experiment, make_plan, store
-from simulation.experiments.runner import run_seeds
+from simulation.experiments.plan import run_seeds
 
 GOVERNANCE = ["host", "iks", "as", "task_community", "loose_network"]
 

@@ -14,9 +14,16 @@ import pandas as pd
 import pytest
 
 from simulation.cli import main
-from simulation.experiments import ResultStore, execute, load_experiment, make_plan, runner
+from simulation.experiments import (
+    ResultStore,
+    batch,
+    execute,
+    execution,
+    load_experiment,
+    make_plan,
+)
 from simulation.experiments.designs import Factor, full_factorial, latin_hypercube, morris, sobol
-from simulation.experiments.runner import run_seeds
+from simulation.experiments.plan import plan_records, run_seeds
 
 TINY = """
 name = "tiny"
@@ -96,7 +103,7 @@ def test_plan_numbers_runs_and_common_seeds_share_seeds_across_points(tmp_path):
 @pytest.mark.slow
 def test_tiny_sweep_runs_end_to_end_and_analyses(tmp_path, capsys):
     exp = write(tmp_path, TINY)
-    assert main(["sweep", str(exp), "--workers", "1", "--results", str(tmp_path / "res"), "-q"]) == 0
+    assert main(["sweep", str(exp), "--workers", "1", "--out", str(tmp_path / "res" / "tiny"), "-q"]) == 0
     folder = tmp_path / "res" / "tiny"
     results = ResultStore(folder).results()
     plan = ResultStore(folder).plan()
@@ -143,14 +150,14 @@ def test_resume_after_interruption_completes_with_one_result_per_run(tmp_path):
     exp_path = write(tmp_path, TINY)
     res = tmp_path / "res"
     # interrupted after 5 runs (as if killed): incomplete, exit code 1
-    assert main(["sweep", str(exp_path), "-j", "1", "--results", str(res), "--max-runs", "5", "-q"]) == 1
+    assert main(["sweep", str(exp_path), "-j", "1", "--out", str(res / "tiny"), "--max-runs", "5", "-q"]) == 1
     folder = res / "tiny"
     assert len(ResultStore(folder).results()) == 5
     # a half-written file from a killed writer and a lost part must not matter
     (folder / ".tmp-123-part-00009.parquet").write_bytes(b"garbage")
     # rerunning without --resume refuses to mix results
-    assert main(["sweep", str(exp_path), "-j", "1", "--results", str(res), "-q"]) == 2
-    assert main(["sweep", str(exp_path), "-j", "2", "--results", str(res), "--resume", "-q"]) == 0
+    assert main(["sweep", str(exp_path), "-j", "1", "--out", str(res / "tiny"), "-q"]) == 2
+    assert main(["sweep", str(exp_path), "-j", "2", "--out", str(res / "tiny"), "--resume", "-q"]) == 0
     results = ResultStore(folder).results()
     assert sorted(results.run_id) == list(range(16))
     parts = pd.concat(pd.read_parquet(p) for p in ResultStore(folder).parts())
@@ -163,7 +170,7 @@ def test_resume_after_interruption_completes_with_one_result_per_run(tmp_path):
     first = ResultStore(folder).parts()[0]
     lost = set(pd.read_parquet(first).run_id)
     first.unlink()
-    assert main(["sweep", str(exp_path), "-j", "1", "--results", str(res), "--resume", "-q"]) == 0
+    assert main(["sweep", str(exp_path), "-j", "1", "--out", str(res / "tiny"), "--resume", "-q"]) == 0
     assert sorted(ResultStore(folder).results().run_id) == list(range(16))
     assert set(pd.read_parquet(ResultStore(folder).parts()[-1]).run_id) == lost
 
@@ -173,7 +180,7 @@ def test_killed_sweep_process_resumes_without_losing_or_repeating_runs(tmp_path)
     exp_path = write(tmp_path, TINY.replace("samples = 4", "samples = 64").replace("ticks = 4", "ticks = 3"))
     res = tmp_path / "res"
     folder = res / "tiny"
-    cmd = [sys.executable, "-m", "simulation.cli", "sweep", str(exp_path), "-j", "1", "--results", str(res), "-q"]
+    cmd = [sys.executable, "-m", "simulation.cli", "sweep", str(exp_path), "-j", "1", "--out", str(res / "tiny"), "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not ResultStore(folder).parts() and time.monotonic() < deadline and proc.poll() is None:
@@ -182,7 +189,7 @@ def test_killed_sweep_process_resumes_without_losing_or_repeating_runs(tmp_path)
     proc.wait()
     done = len(ResultStore(folder).results())
     assert 0 < done < 256, "the sweep should have been killed midway"
-    assert main(["sweep", str(exp_path), "-j", "2", "--results", str(res), "--resume", "-q"]) == 0
+    assert main(["sweep", str(exp_path), "-j", "2", "--out", str(res / "tiny"), "--resume", "-q"]) == 0
     results = ResultStore(folder).results()
     assert sorted(results.run_id) == list(range(256))
     parts = pd.concat(pd.read_parquet(p) for p in ResultStore(folder).parts())
@@ -193,13 +200,13 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
     exp = load_experiment(write(tmp_path, TINY))
     bad_seed = int(make_plan(exp).seed[3])
 
-    class Flaky(runner.CollaborationModel):
+    class Flaky(batch.CollaborationModel):
         def run(self, *args, **kwargs):
             if self.seed == bad_seed:
                 raise RuntimeError("boom in the model")
             return super().run(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "CollaborationModel", Flaky)
+    monkeypatch.setattr(batch, "CollaborationModel", Flaky)
     manifest = execute(exp, tmp_path / "res", workers=1, progress=False)
     results = ResultStore(tmp_path / "res").results()
     assert len(results) == 16 and manifest["runs_failed"] == 1 and manifest["complete"]
@@ -218,8 +225,11 @@ def test_a_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, monkeypatch):
 def test_ensemble_analysis_reports_the_distribution_across_seeds(tmp_path, capsys):
     exp = write(tmp_path, 'name = "ens"\nscenario = "two_hubs"\ndesign = "ensemble"\nreplications = 12\n'
                           'ticks = 6\nseed = 3\nseries = true\n')
-    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "-q"]) == 0
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(tmp_path / "ens"), "-q"]) == 0
     assert main(["analyze", str(tmp_path / "ens")]) == 0
+    assert main(["analyze", str(tmp_path / "ens"), "-q"]) == 2  # its analysis/ exists: only with --force
+    assert main(["analyze", str(tmp_path / "ens"), "-q", "--force", "--out", str(tmp_path / "again")]) == 0
+    assert (tmp_path / "again" / "ensemble.csv").exists()
     from simulation.experiments.analysis import seed_noise
 
     # one design point: all the variance is the seed's
@@ -284,7 +294,7 @@ def test_compare_writes_a_report_with_figures(tmp_path, capsys):
 ])
 def test_bad_experiment_files_give_exit_code_2_and_one_line_errors(tmp_path, capsys, text, expected):
     path = write(tmp_path, text, "bad.toml")
-    assert main(["sweep", str(path), "--results", str(tmp_path / "res"), "-q"]) == 2
+    assert main(["sweep", str(path), "--out", str(tmp_path / "res"), "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"imcsim: error: {path}: ")
     assert expected in err
@@ -294,9 +304,9 @@ def test_bad_experiment_files_give_exit_code_2_and_one_line_errors(tmp_path, cap
 
 def test_changed_experiment_refuses_to_resume_into_old_results(tmp_path, capsys):
     exp = write(tmp_path, TINY)
-    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "--max-runs", "2", "-q"]) == 1
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(tmp_path / "tiny"), "--max-runs", "2", "-q"]) == 1
     write(tmp_path, TINY.replace("seed = 11", "seed = 12"))
-    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "--resume", "-q"]) == 2
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(tmp_path / "tiny"), "--resume", "-q"]) == 2
     assert "experiment changed" in capsys.readouterr().err
 
 
@@ -319,7 +329,7 @@ def test_every_design_sweeps_and_analyses(tmp_path, design, extra, table):
               if design == "full_factorial" else "transaction_cost = [1.0e5, 3.0e6]\nfound_max_partners = [1, 6]\n")
     exp = write(tmp_path, f'name = "d"\nscenario = "synthetic_small"\ndesign = "{design}"\n{extra}ticks = 3\n'
                           f'replications = 2\n[parameters]\n{ranges}')
-    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path), "-q"]) == 0
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(tmp_path / "d"), "-q"]) == 0
     results = ResultStore(tmp_path / "d").results()
     assert results.found_max_partners.isin(range(1, 7)).all()  # integer parameter stays integer
     assert main(["analyze", str(tmp_path / "d")]) == 0
@@ -330,7 +340,7 @@ def test_every_design_sweeps_and_analyses(tmp_path, design, extra, table):
 def test_resume_refuses_results_of_another_model_version(tmp_path, monkeypatch):
     exp = load_experiment(write(tmp_path, TINY))
     execute(exp, tmp_path / "res", workers=1, progress=False, max_runs=3)
-    monkeypatch.setattr(runner, "model_fingerprint", lambda: "another-model")
+    monkeypatch.setattr(execution, "model_fingerprint", lambda: "another-model")
     with pytest.raises(ValueError, match="another version of the model"):
         execute(exp, tmp_path / "res", workers=1, progress=False, resume=True)
     assert len(ResultStore(tmp_path / "res").results()) == 3  # nothing lost
@@ -368,24 +378,24 @@ def test_runs_get_the_plan_tables_values(tmp_path):
                             'found_max_partners = { range = [1, 6], steps = 2 }\n')
     for path in [*files, mixed, write(tmp_path, TINY)]:
         exp = load_experiment(path)
-        records = runner.plan_records(exp)
+        records = plan_records(exp)
         expected = make_plan(exp).to_dict("records")
         assert records == expected, path
         assert [[type(v) for v in r.values()] for r in records] == [[type(v) for v in r.values()] for r in expected], path
-    assert {type(r["transaction_cost"]) for r in runner.plan_records(load_experiment(mixed))} == {float}
+    assert {type(r["transaction_cost"]) for r in plan_records(load_experiment(mixed))} == {float}
 
 
 def test_manifest_counts_match_the_results_after_resume(tmp_path, monkeypatch):
     exp = load_experiment(write(tmp_path, TINY))
     bad = {int(make_plan(exp).seed[i]) for i in (1, 12)}
 
-    class Flaky(runner.CollaborationModel):
+    class Flaky(batch.CollaborationModel):
         def run(self, *args, **kwargs):
             if self.seed in bad:
                 raise RuntimeError("boom")
             return super().run(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "CollaborationModel", Flaky)
+    monkeypatch.setattr(batch, "CollaborationModel", Flaky)
     first = execute(exp, tmp_path / "res", workers=1, progress=False, max_runs=5, flush_every=2)
     assert (first["runs_finished"], first["runs_failed"], first["complete"]) == (5, 1, False)
     manifest = execute(exp, tmp_path / "res", workers=1, progress=False, resume=True, flush_every=3)
@@ -418,9 +428,9 @@ def test_fsync_only_when_asked(tmp_path, monkeypatch):
     assert [t.startswith("imcsim-writer") for t in threads] == [True] * 4 + [False] * 4
     pd.testing.assert_frame_equal(table(tmp_path / "fast"), table(tmp_path / "durable"))
     exp_path = str(write(tmp_path, TINY))
-    assert main(["sweep", exp_path, "-j", "1", "--results", str(tmp_path / "cli"), "-q"]) == 0
+    assert main(["sweep", exp_path, "-j", "1", "--out", str(tmp_path / "cli"), "-q"]) == 0
     assert len(synced) == 2 * 4
-    assert main(["sweep", exp_path, "-j", "1", "--results", str(tmp_path / "cli_fsync"), "--fsync", "-q"]) == 0
+    assert main(["sweep", exp_path, "-j", "1", "--out", str(tmp_path / "cli_fsync"), "--fsync", "-q"]) == 0
     assert len(synced) == 2 * 2 * 4
     monkeypatch.setenv("IMCSIM_FSYNC", "1")
     assert ResultStore(tmp_path / "x").durable and not ResultStore(tmp_path / "x", durable=False).durable
@@ -431,14 +441,14 @@ def test_overridden_scenarios_are_cached_by_value_and_type_and_bounded():
     from simulation.scenario import ScenarioError
 
     sc = load_scenario("two_hubs")
-    assert runner.overridden(sc, {"ticks": 3}) is runner.overridden(sc, {"ticks": 3})
-    assert runner.overridden(sc, {"ticks": 3}).ticks == 3
+    assert batch.overridden(sc, {"ticks": 3}) is batch.overridden(sc, {"ticks": 3})
+    assert batch.overridden(sc, {"ticks": 3}).ticks == 3
     with pytest.raises(ScenarioError):  # 3.0 == 3, but a float is no tick count: not the cached int's scenario
-        runner.overridden(sc, {"ticks": 3.0})
-    assert runner.overridden(sc, {"governance": "iks"}) == sc.with_overrides({"governance": "iks"})
+        batch.overridden(sc, {"ticks": 3.0})
+    assert batch.overridden(sc, {"governance": "iks"}) == sc.with_overrides({"governance": "iks"})
     for t in range(1, 200):
-        runner.overridden(sc, {"ticks": t})
-    assert len(runner._OVERRIDDEN) <= runner._OVERRIDDEN_MAX
+        batch.overridden(sc, {"ticks": t})
+    assert len(batch._OVERRIDDEN) <= batch._OVERRIDDEN_MAX
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,14 +497,14 @@ def test_an_interrupted_sweep_writes_pending_parts_and_resumes(tmp_path, monkeyp
         time.sleep(0.05)
         return real(*args, **kwargs)
 
-    class Interrupted(runner.CollaborationModel):
+    class Interrupted(batch.CollaborationModel):
         def run(self, *args, **kwargs):
             if self.seed == stop_seed:
                 raise KeyboardInterrupt
             return super().run(*args, **kwargs)
 
     monkeypatch.setattr(store.pq, "write_table", slow)
-    monkeypatch.setattr(runner, "CollaborationModel", Interrupted)
+    monkeypatch.setattr(batch, "CollaborationModel", Interrupted)
     folder = tmp_path / "res"
     with pytest.raises(KeyboardInterrupt):  # serial batches of 2: runs 0-7 handed over, 8 lost with 9
         execute(exp, folder, workers=1, progress=False, flush_every=2, background=background)
@@ -504,7 +514,103 @@ def test_an_interrupted_sweep_writes_pending_parts_and_resumes(tmp_path, monkeyp
     manifest = ResultStore(folder).manifest()
     assert (manifest["runs_finished"], manifest["complete"]) == (8, False)
     assert not list(folder.glob(".tmp-*"))
-    monkeypatch.setattr(runner, "CollaborationModel", Interrupted.__base__)
+    monkeypatch.setattr(batch, "CollaborationModel", Interrupted.__base__)
     assert execute(exp, folder, workers=1, progress=False, resume=True)["runs_finished"] == 16
     execute(exp, tmp_path / "whole", workers=1, progress=False)
     pd.testing.assert_frame_equal(table(folder), table(tmp_path / "whole"))
+
+
+# ---------------------------------------------------------------------------------------------
+# the results folder: --out, runs/ as plain Parquet, load_results, older layouts
+
+
+def test_sweep_out_is_the_results_folder_and_runs_read_as_plain_parquet(tmp_path, capsys):
+    from simulation import load_results, load_series
+
+    exp = write(tmp_path, TINY.replace("ticks = 4", "ticks = 3\nseries = true"))
+    out = tmp_path / "mine"
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(out), "-q"]) == 0
+    assert {p.name for p in out.iterdir()} == {"manifest.json", "plan.parquet", "runs", "series"}
+    runs = load_results(out)
+    plain = pd.read_parquet(out / "runs").sort_values("run_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(plain, runs)
+    assert len(runs) == 16 and (runs.status == "ok").all()
+    series = load_series(out)
+    assert len(series) == 16 * 4 and list(series.columns[:2]) == ["run_id", "tick"]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "series").sort_values(["run_id", "tick"])
+                                  .reset_index(drop=True), series)
+    # a second sweep into it asks for --resume or --force; --force starts again and keeps foreign files
+    (out / "notes.txt").write_text("mine")
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(out), "-q"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(out), "--max-runs", "3", "--force", "-q"]) == 1
+    assert len(load_results(out)) == 3 and (out / "notes.txt").read_text() == "mine"
+    # a folder with other files only is refused too, unless --force
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("x")
+    assert main(["sweep", str(exp), "-j", "1", "--out", str(other), "-q"]) == 2
+    # the old --results PARENT still works (hidden): the results go to PARENT/NAME
+    assert main(["sweep", str(exp), "-j", "1", "--results", str(tmp_path / "parent"), "--max-runs", "2", "-q"]) == 1
+    assert len(load_results(tmp_path / "parent" / "tiny")) == 2
+
+
+def test_failed_runs_keep_every_outcome_column(tmp_path, monkeypatch):
+    """Every part has the same columns, so the runs read as one table whichever part comes first."""
+    exp = load_experiment(write(tmp_path, TINY))
+
+    class Broken(batch.CollaborationModel):
+        def run(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(batch, "CollaborationModel", Broken)
+    execute(exp, tmp_path / "res", workers=1, progress=False, max_runs=2, flush_every=1)
+    monkeypatch.setattr(batch, "CollaborationModel", Broken.__base__)
+    execute(exp, tmp_path / "res", workers=1, progress=False, resume=True)
+    plain = pd.read_parquet(tmp_path / "res" / "runs")
+    from simulation.outcomes import OUTCOMES
+
+    assert set(OUTCOMES) <= set(plain.columns)
+    assert plain.set_index("run_id").member_share.isna().sum() == 2
+
+
+def test_results_of_the_older_layout_load_and_resume(tmp_path):
+    """Folders written before runs/ existed (parts and series-NNNNN beside the manifest)."""
+    from simulation import load_results, load_series
+
+    exp_path = write(tmp_path, TINY.replace("ticks = 4", "ticks = 3\nseries = true"))
+    exp = load_experiment(exp_path)
+    old = tmp_path / "old"
+    execute(exp, old, workers=1, progress=False, max_runs=6, flush_every=3)
+    for part in sorted((old / "runs").iterdir()):
+        part.rename(old / part.name)
+    for part in sorted((old / "series").iterdir()):
+        part.rename(old / part.name.replace("part-", "series-"))
+    (old / "runs").rmdir()
+    (old / "series").rmdir()
+    assert len(load_results(old)) == 6 and len(load_series(old)) == 6 * 4
+    execute(exp, old, workers=1, progress=False, resume=True)
+    assert not (old / "runs").exists()  # resumed in its own layout
+    execute(exp, tmp_path / "whole", workers=1, progress=False)
+    pd.testing.assert_frame_equal(table(old), table(tmp_path / "whole"))
+    pd.testing.assert_frame_equal(load_series(old), load_series(tmp_path / "whole"))
+
+
+def test_load_results_reads_one_run_too(tmp_path):
+    from simulation import load_results, load_series
+
+    assert main(["run", "two_hubs", "--ticks", "2", "--no-plots", "--out", str(tmp_path / "r"), "-q"]) == 0
+    runs = load_results(tmp_path / "r")
+    assert len(runs) == 1 and runs.scenario[0] == "two_hubs" and runs.ticks[0] == 2
+    assert len(load_series(tmp_path / "r")) == 3
+    with pytest.raises(FileNotFoundError):
+        load_results(tmp_path / "nothing")
+
+
+def test_checking_an_experiment_file_runs_no_simulation(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a simulation ran while checking an experiment file")
+
+    monkeypatch.setattr(batch.CollaborationModel, "run", refuse)
+    exp = load_experiment(write(tmp_path, TINY.replace("seed = 11", 'seed = 11\noutputs = ["member_share"]')))
+    assert exp.outputs == ("member_share",)

@@ -237,8 +237,8 @@ def test_failed_run_keeps_earlier_outputs(tmp_path, capsys, monkeypatch):
         (folder / "membership.png").write_bytes(b"half a plot")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("simulation.commands.run.write_plots", broken)
-    code, err = run_cli(capsys, "run", "hedmark", "--ticks", "5", "--seed", "2", "--out", str(out))
+    monkeypatch.setattr("simulation.runs.write_plots", broken)
+    code, err = run_cli(capsys, "run", "hedmark", "--ticks", "5", "--seed", "2", "--out", str(out), "--force")
     assert_refused(code, err, "No space left on device")
     assert snapshot(out) == before  # nothing replaced, nothing half-written, nothing deleted
     assert [p.name for p in tmp_path.iterdir()] == ["results"]  # no staging folder left behind
@@ -248,7 +248,7 @@ def test_successful_run_replaces_outputs_as_a_whole(tmp_path, capsys):
     out = tmp_path / "results"
     out.mkdir()
     (out / "notes.txt").write_text("mine")
-    assert run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(out), "--no-plots")[0] == 0
+    assert run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(out), "--no-plots", "--force")[0] == 0
     assert (out / "notes.txt").read_text() == "mine"  # unrelated files are kept
     assert '"ticks": 2' in (out / "summary.json").read_text()
 

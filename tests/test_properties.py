@@ -270,7 +270,7 @@ def test_cli_exit_codes_for_generated_files(tmp_path, capsys, case, valid):
     for data, ok in ((bad, False), (valid, True)):
         path = tmp_path / "generated.toml"
         path.write_text(to_toml(data), encoding="utf-8")
-        code = cli.main(["run", str(path), "--out", str(tmp_path / "out"), "--no-plots", "--seed", "3"])
+        code = cli.main(["run", str(path), "--out", str(tmp_path / "out"), "--no-plots", "--seed", "3", "--force"])
         err = capsys.readouterr().err
         if ok:
             assert code == 0, err
@@ -320,7 +320,7 @@ def test_parameter_overrides_match_the_oracle(key, value):
 @given(key=override_keys, value=st.floats(-1e9, 1e9) | st.integers(-5, 10**6) | st.sampled_from(["lots", "true"]))
 def test_set_on_the_command_line(tmp_path, capsys, key, value):
     code = cli.main(["run", "two_hubs", "--ticks", "2", "--set", f"{key}={value}", "--out", str(tmp_path / "o"),
-                     "--no-plots"])
+                     "--no-plots", "--force"])  # hypothesis reuses tmp_path between examples
     err = capsys.readouterr().err
     parsed = {"true": True}.get(value, value) if isinstance(value, str) else value
     assert code == (0 if expected_valid(key, parsed) else 2), err

@@ -147,3 +147,12 @@ def test_calibration_parameters_reach_the_scenario():
     assert sc.parameters.review_rate == 0.2
     small = with_params("national", {"generator.regions": 40})
     assert len({m.region for m in small.municipalities}) == 40
+
+
+def test_validation_table_is_the_same_on_worker_processes():
+    """validate runs its seeds on the experiment engine; the table must not depend on the workers."""
+    serial = validate("hedmark", range(1, 4), workers=1)
+    parallel = validate("hedmark", range(1, 4), workers=2)
+    assert [(r.pattern.name, r.n, r.passed) for r in serial] == [(r.pattern.name, r.n, r.passed) for r in parallel]
+    np.testing.assert_array_equal([[r.value, r.low, r.high] for r in serial],
+                                  [[r.value, r.low, r.high] for r in parallel])

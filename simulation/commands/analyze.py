@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from .options import add_out, add_quiet, check_out
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Analyse the results folder of imcsim sweep according to its design: Sobol first-order and "
                     "total indices with 95% CIs (sobol), Morris mu*/sigma (morris), the distribution of outcomes "
                     "across seeds (ensemble), means with CIs per level (full_factorial) or rank correlations "
-                    "(latin_hypercube). Tables (CSV) and plots (PNG) go to RESULTS/analysis/.",
+                    "(latin_hypercube). Tables (CSV) and plots (PNG) go to --out (default RESULTS/analysis/).",
         epilog="Example: imcsim analyze results/attrition_sobol --discover",
     )
     p.add_argument("results", type=Path, help="results folder written by imcsim sweep")
@@ -26,23 +32,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dominant-above", type=float, help="consolidation: largest collaboration's share at least this (default 0.6)")
     p.add_argument("--max-depth", type=int, help="depth of the discovery tree (default 3)")
     p.add_argument("--top", type=int, default=6, help="outcomes printed and plotted (default 6)")
+    add_out(p, "RESULTS/analysis")
+    add_quiet(p, "tables on the screen (only the line naming the output folder)")
     p.set_defaults(handler=analyze)
 
 
 def _print(df: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.float_format", "{:.3f}".format):
         print(df.to_string(index=False))
 
 
 def analyze(args: argparse.Namespace) -> int:
+    out = args.out or args.results / "analysis"
+    with contextlib.redirect_stdout(io.StringIO()) if args.quiet else contextlib.nullcontext():
+        figures = _analyze(args, out)
+    print(f"\ntables and plots: {out}/ ({', '.join(sorted(figures))})")
+    return 0
+
+
+def _analyze(args: argparse.Namespace, out: Path) -> list[str]:
+    """Print and write the analysis; return the names of the figures written."""
     import matplotlib.pyplot as plt
 
     from ..experiments import analysis
 
-    store, manifest, results = analysis.load(args.results)
+    store, manifest, results = analysis.load(args.results)  # first: refuse a folder that is no sweep
+    check_out(out, args.force)
     spec = manifest["spec"]
-    out = args.results / "analysis"
-    out.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     wanted = [o.strip() for o in args.outcomes.split(",")] if args.outcomes else None
     outcomes = analysis.outcome_columns(manifest, results, wanted)
     shown = outcomes[: args.top] if not wanted else outcomes
@@ -95,8 +114,7 @@ def analyze(args: argparse.Namespace) -> int:
     for name, fig in figures.items():
         fig.savefig(out / name, dpi=110)
         plt.close(fig)
-    print(f"\ntables and plots: {out}/ ({', '.join(sorted(figures))})")
-    return 0
+    return list(figures)
 
 
 def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: Path, title: str) -> dict:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..scenario import load_scenario, resolve_path
+from .options import add_quiet
 
 DEFAULT_PORT = 8765
 
@@ -27,11 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example: imcsim app two_hubs --port 8765   then open http://localhost:8765/",
     )
     p.add_argument("scenario", nargs="?", default="two_hubs",
-                   help="scenario name (see 'imcsim info') or path to a TOML file [two_hubs]")
+                   help="scenario name (see 'imcsim scenarios') or path to a TOML file [two_hubs]")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"port to listen on; 0 picks a free one [{DEFAULT_PORT}]")
     p.add_argument("--host", default="localhost", help="host to listen on [localhost]")
     p.add_argument("--open", action="store_true", help="also open the page in the default browser")
+    add_quiet(p, "notes (the address is still printed)")
     p.set_defaults(handler=handle)
 
 
@@ -65,14 +67,14 @@ def handle(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ValueError(f"--port: expected 0-65535, got {args.port}")
     if importlib.util.find_spec("solara") is None:
-        raise ValueError("the app needs Solara: pip install -e '.[app]'")
+        raise ValueError("the app needs Solara: pip install 'imcsim[app]' (in a checkout: pip install -e '.[app]')")
     path = resolve_path(args.scenario)
     scenario = load_scenario(path)  # fail here, with a one-line error, not in the browser
     port = free_port(args.host) if args.port == 0 else args.port
     check_port(args.host, port)
     env = dict(os.environ, IMCSIM_APP_SCENARIO=str(path.resolve()))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no usage reports from a classroom
-    if not (Path(sys.prefix) / "share" / "solara" / "cdn" / "requirejs@2.3.6").exists():
+    if not args.quiet and not (Path(sys.prefix) / "share" / "solara" / "cdn" / "requirejs@2.3.6").exists():
         print("imcsim app: note: Solara's browser assets are not cached locally; without access to its CDN "
               "the page stays blank: run scripts/install_app_assets.sh once", file=sys.stderr)
     url = f"http://{args.host}:{port}/"

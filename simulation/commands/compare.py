@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ..scenario import parse_overrides
+from .options import FORCE_RESULTS, add_out, add_quiet, check_sweep_out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,15 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1, help="experiment seed from which the run seeds are drawn (default 1)")
     p.add_argument("--set", dest="overrides", action="append", metavar="KEY=VALUE",
                    help="override a parameter for every run (repeatable)")
-    p.add_argument("--out", type=Path, help="output folder (default: results/compare-SCENARIO-MODELS)")
+    add_out(p, "results/compare-SCENARIO-MODELS", FORCE_RESULTS)
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted comparison in --out: reuse the runs already there")
     p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1, help="local worker processes")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    add_quiet(p)
     p.set_defaults(handler=compare)
 
 
 def compare(args: argparse.Namespace) -> int:
-    from ..experiments import execute
+    from ..experiments import execute, load_results
     from ..experiments.compare import (
         comparison_experiment,
         markdown_table,
@@ -49,12 +52,14 @@ def compare(args: argparse.Namespace) -> int:
     exp = comparison_experiment(args.scenario, governance, args.replications, args.ticks, args.seed,
                                 parse_overrides(args.overrides))
     folder = args.out or Path("results") / exp.name
+    if not args.resume:
+        check_sweep_out(folder, args.force)
     print(f"{exp.name}: {len(governance)} governance models x {args.replications} seeds -> {folder}")
-    # rerunning the same comparison reuses finished runs; a different one refuses to mix results
-    execute(exp, folder, workers=args.workers, scheduler=args.scheduler, resume=True, progress=not args.quiet)
+    # --resume reuses finished runs of the same comparison; a different one refuses to mix results
+    execute(exp, folder, workers=args.workers, scheduler=args.scheduler, resume=args.resume, replace=args.force,
+            progress=not args.quiet)
     report = write_report(folder, exp, governance)
-    from ..experiments.store import ResultStore
-
-    print(markdown_table(outcome_table(ResultStore(folder).results(), governance), governance))
+    print(markdown_table(outcome_table(load_results(folder), governance), governance))
     print(f"report: {report}")
     return 0
+

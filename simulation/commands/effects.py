@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
+
+from .options import add_out, add_quiet, check_out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,9 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ticks", type=int, help="years to simulate (default: each region's own)")
     p.add_argument("--seed", type=int, default=1, help="experiment seed from which the run seeds are drawn (default 1)")
     p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1, help="local worker processes")
-    p.add_argument("--out", type=Path, default=Path("results") / "effects",
-                   help="output folder for effects.csv and effects.md (default: results/effects)")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no table on the terminal")
+    add_out(p, "results/effects")
+    add_quiet(p, "progress output and no table")
     p.set_defaults(handler=effects)
 
 
@@ -46,10 +46,12 @@ def effects(args: argparse.Namespace) -> int:
     levers = fx.pick(fx.LEVERS, _names(args.levers), "levers")
     outcomes = fx.pick(fx.OUTCOMES, _names(args.outcomes), "outcomes")
     regions = args.regions or fx.default_regions()
+    args.out = args.out if args.out is not None else Path("results") / "effects"
+    check_out(args.out, args.force)
     if not args.quiet:
         print(f"imcsim effects: {len(regions)} regions x {len(levers)} levers x {args.seeds} paired seeds -> {args.out}")
     table = fx.estimate(regions, levers, outcomes, args.seeds, args.ticks, args.seed, args.workers,
-                        progress=not args.quiet and sys.stderr.isatty())
+                        progress=not args.quiet)
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "effects.csv", index=False)
     (args.out / "effects.md").write_text(

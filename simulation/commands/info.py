@@ -28,10 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def scenarios(args: argparse.Namespace) -> int:
-    for name, path in available_scenarios().items():
+    found = available_scenarios()
+    width = max(map(len, found), default=0)
+    for name, path in found.items():
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         n = len(data.get("municipalities", [])) or data.get("generator", {}).get("n", "?")
-        print(f"  {name:<12} {n:>4} municipalities  {data.get('description', '')}")
+        print(f"  {name:<{width}}  {n:>4} municipalities  {data.get('description', '')}")
     return 0
 
 

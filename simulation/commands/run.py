@@ -7,8 +7,8 @@ import importlib.util
 import time
 from pathlib import Path
 
-from ..runs import simulate, staged_output, write_plots, write_tables
 from ..scenario import MAX_TICKS, load_scenario, parse_overrides
+from .options import add_out, add_quiet, check_out
 
 SUMMARY_ROWS = [
     ("member_share", "members at the end (share of municipalities)", "{:.0%}"),
@@ -50,9 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="override a parameter (see 'imcsim params'), e.g. fixed_cost=1e7, "
                         "perspectives=instrumental,myth, governance=as, governance.iks.exit_notice=2, "
                         "municipalities.Grue.w_myth=2 (one municipality's own value); repeatable")
-    p.add_argument("--out", type=Path, default=None, help="output folder [results/SCENARIO-seedN]")
+    add_out(p, "results/SCENARIO-seedN")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format [csv]")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    add_quiet(p, "summary table (only the line naming the output folder)")
     p.set_defaults(handler=handle)
 
 
@@ -67,17 +68,20 @@ def handle(args: argparse.Namespace) -> int:
     if args.ticks is not None:
         scenario = scenario.with_overrides({"ticks": args.ticks})  # checks the upper bound too
     out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {out}: exists and is not a folder")
-    started = time.perf_counter()
-    model = simulate(scenario, seed=args.seed)
-    elapsed = time.perf_counter() - started
-    with staged_output(out) as staging:  # earlier outputs in `out` survive a failure
-        written = write_tables(model, staging, args.format)
-        if not args.no_plots:
-            written += write_plots(model, staging)
+    check_out(out, args.force)
+    from .. import runs
     from ..metrics import summary
 
+    started = time.perf_counter()
+    model = runs.simulate(scenario, seed=args.seed)
+    elapsed = time.perf_counter() - started
+    with runs.staged_output(out) as staging:  # with --force, earlier outputs in `out` survive a failure
+        written = runs.write_tables(model, staging, args.format)
+        if not args.no_plots:
+            written += runs.write_plots(model, staging)
+    if args.quiet:
+        print(f"wrote {len(written)} files to {out}/")
+        return 0
     s = summary(model)
     first, last = scenario.start_year, model.year
     print(f"imcsim run {scenario.name}: {len(model.municipalities)} municipalities, "

@@ -10,19 +10,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
+from pathlib import Path
 
 from ..scenario import PERSPECTIVES, load_scenario, parse_overrides
-from ..validation.patterns import patterns_for
-from ..validation.runner import LEVEL, validate
+from .options import add_out, add_quiet, check_out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "validate", help="check the model against the sources' patterns over many seeds",
         description="Run the pattern-oriented validation (MODEL.md s8; stylized facts in the source notes) "
-                    "over R seeds and print pattern, source line, measure, target, observed value with a "
-                    f"{LEVEL:.0%} interval and pass/fail. Shares of seeds use a Wilson interval, means a "
-                    "bootstrap interval.",
+                    "over R seeds and print pattern, source line, measure, target, observed value with an "
+                    "interval (its level is printed) and pass/fail. Shares of seeds use a Wilson interval, "
+                    "means a bootstrap interval.",
         epilog="examples: imcsim validate hedmark --replications 50;  "
                "imcsim validate hedmark --perspectives instrumental,myth;  imcsim validate hedmark --ablation",
     )
@@ -34,8 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="run every single perspective, pair and all three; print the pattern-by-set matrix")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a parameter, as in 'imcsim run'; repeatable")
+    p.add_argument("--workers", "-j", type=int, default=1,
+                   help="local worker processes for the seeds (same table for any number) [1]")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown (for docs)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_out(p, "none: print only; with DIR, also write validation.md and validation.csv there")
+    add_quiet(p)
     p.set_defaults(handler=handle)
 
 
@@ -57,28 +60,45 @@ def _table(rows: list[list[str]], header: list[str], markdown: bool) -> str:
     return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths)), *(fmt.format(*r) for r in rows)])
 
 
+def _write(out: Path | None, rows: list[list[str]], header: list[str]) -> None:
+    """With --out: the table as Markdown and as CSV."""
+    if out is None:
+        return
+    import csv
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "validation.md").write_text(_table(rows, header, True) + "\n", encoding="utf-8")
+    with open(out / "validation.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, *rows])
+
+
 def handle(args: argparse.Namespace) -> int:
     if args.replications < 1:
         raise ValueError(f"--replications: expected a positive integer, got {args.replications}")
+    if args.workers < 1:
+        raise ValueError(f"--workers: expected >= 1, got {args.workers}")
+    if args.out is not None:
+        check_out(args.out, args.force)
+    from ..progress import Progress
+    from ..validation.patterns import patterns_for
+    from ..validation.runner import LEVEL, validate
+
     overrides = parse_overrides(args.overrides)
     scenario = load_scenario(args.scenario, overrides)
     if not patterns_for(scenario.name):
         raise ValueError(f"no validation patterns apply to scenario {scenario.name!r}")
     seeds = range(1, args.replications + 1)
-    progress = None
-    if not args.no_progress:
-        from tqdm import tqdm
 
-        def progress(xs):
-            return tqdm(xs, desc="seeds", leave=False)
+    def run(scenario, overrides=None):
+        with Progress(len(seeds), "seeds", unit="seed", enabled=not args.quiet) as bar:
+            return validate(scenario, seeds, overrides, progress=bar.update, workers=args.workers)
 
     started = time.perf_counter()
     if args.ablation:
         sets = [c for n in (1, 2, 3) for c in itertools.combinations(PERSPECTIVES, n)]
         columns = {}
         for s in sets:
-            columns["+".join(x[0].upper() for x in s)] = validate(
-                scenario, seeds, {"perspectives": s}, progress=progress)
+            columns["+".join(x[0].upper() for x in s)] = run(scenario, {"perspectives": s})
         names = [r.pattern.name for r in next(iter(columns.values()))]
         rows = []
         for i, name in enumerate(names):
@@ -91,17 +111,20 @@ def handle(args: argparse.Namespace) -> int:
         print(f"imcsim validate {scenario.name} --ablation: {args.replications} seeds per set, "
               f"I = instrumental, C = cultural, M = myth ({time.perf_counter() - started:.1f} s)")
         print(_table(rows, ["pattern", *columns], args.markdown))
+        _write(args.out, rows, ["pattern", *columns])
         return 0
 
     if args.perspectives:
         overrides = {**overrides, "perspectives": _perspectives(args.perspectives)}
         scenario = scenario.with_overrides({"perspectives": overrides["perspectives"]})
-    results = validate(scenario, seeds, progress=progress)
+    results = run(scenario)
     rows = [[r.pattern.name, r.pattern.source, r.pattern.measure_text, r.pattern.target_text,
              r.observed() + (f" (n={r.n})" if r.n != args.replications else ""), "PASS" if r.passed else "fail"]
             for r in results]
     print(f"imcsim validate {scenario.name}: {args.replications} seeds, perspectives "
           f"{'+'.join(scenario.perspectives)}, {LEVEL:.0%} intervals ({time.perf_counter() - started:.1f} s)")
-    print(_table(rows, ["pattern", "source", "measure", "target", "observed", "result"], args.markdown))
+    header = ["pattern", "source", "measure", "target", "observed", "result"]
+    print(_table(rows, header, args.markdown))
     print(f"{sum(r.passed for r in results)}/{len(results)} patterns pass")
+    _write(args.out, rows, header)
     return 0

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from .designs import Factor, salib_problem
+from .results import load_results
 from .store import ResultStore
 
 KEY_OUTCOMES = ("member_share", "retained_share", "largest_share", "collaborations", "exits",
@@ -22,9 +23,10 @@ KEY_OUTCOMES = ("member_share", "retained_share", "largest_share", "collaboratio
 
 
 def load(folder) -> tuple[ResultStore, dict[str, Any], pd.DataFrame]:
+    """A sweep's store, its manifest (the experiment as run) and its runs (:func:`load_results`)."""
     store = ResultStore(folder)
-    manifest = store.manifest()
-    return store, manifest, store.results()
+    manifest = store.manifest()  # first: a folder of one imcsim run is no sweep to analyse
+    return store, manifest, load_results(folder)
 
 
 def factors_of(manifest: dict[str, Any]) -> list[Factor]:

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .analysis import mean_ci
+from .results import load_results, load_series
 from .spec import Experiment, experiment_from_dict
-from .store import ResultStore
 
 REPORT_OUTCOMES = {
     "retained_share": "Membership retained (end / peak member share)",
@@ -127,8 +127,7 @@ def write_report(folder: Path, exp: Experiment, governance: list[str], out: Path
     """Write ``report.md`` with the outcome table and figures into ``out`` (default: the results folder)."""
     from ..governance import GOVERNANCE_MODELS
 
-    store = ResultStore(folder)
-    results = store.results()
+    results = load_results(folder)
     out = out or folder
     out.mkdir(parents=True, exist_ok=True)
     scenario = exp.load_scenario()
@@ -136,7 +135,7 @@ def write_report(folder: Path, exp: Experiment, governance: list[str], out: Path
     table.to_csv(out / "outcomes.csv", index=False)
     title = f"{scenario.name}: governance comparison ({exp.replications} seeds, {scenario.ticks} years)"
     figures = {"outcomes.png": plot_outcomes(table, governance, title)}
-    series = store.series()
+    series = load_series(folder)
     if len(series):
         figures["trajectories.png"] = plot_trajectories(series, results, governance, scenario.start_year, title)
     for fname, fig in figures.items():
@@ -170,7 +169,7 @@ Mean over seeds with a 5-95% band.
 
 ## Notes
 
-- Runs: {len(results)} ({len(failed)} failed). Raw results: `{folder}` (one Parquet row per run); table: `outcomes.csv`.
+- Runs: {len(results)} ({len(failed)} failed). Raw results: `{folder}/runs/` (one Parquet row per run; `simulation.load_results`); table: `outcomes.csv`.
 - Membership retained = member share at the end / peak member share. Inequality = mean net gain per inhabitant
   of large members minus that of small members (n/a when a class has no members).
 """

@@ -16,8 +16,6 @@ of worker processes and any order of completion.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -30,8 +28,10 @@ from .. import metrics
 from ..governance import GOVERNANCE_FIELDS
 from ..model import CollaborationModel
 from ..parameters import PARAMETER_NAMES
+from ..progress import Progress
 from ..scenario import Scenario, available_scenarios, load_scenario
-from .runner import run_seeds
+from .engines import worker_context
+from .plan import run_seeds
 
 LEVEL = 0.95
 BOOTSTRAP_SEED = 20261130  # fixed and non-zero (a zero seed means "unseeded" to some libraries)
@@ -429,27 +429,18 @@ def run_job(scenario: Scenario, overrides: tuple, seeds: list[int],
     return out
 
 
-def _worker_context():
-    """Fork on Linux, as the sweep engine does (runner._worker_context): workers start without
-    re-importing the model's libraries. Results do not depend on it: seeds are per run."""
-    return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-
-
 def run_design(design: Design, workers: int = 1, progress: bool = False) -> dict[tuple[str, tuple], list[dict]]:
     """Every job's per-seed outcomes, keyed by (region, overrides)."""
     jobs = design.jobs()
     names = [o.name for o in design.outcomes]
     results: dict[tuple[str, tuple], list[dict]] = {}
-    from tqdm import tqdm
-
-    with tqdm(total=len(jobs) * len(design.seeds), unit="run", desc="effects", disable=not progress,
-              dynamic_ncols=True) as bar:
+    with Progress(total=len(jobs) * len(design.seeds), desc="effects", enabled=progress) as bar:
         if workers <= 1:
             for region, overrides in jobs:
                 results[(region, overrides)] = run_job(design.scenarios[region], overrides, design.seeds, names)
                 bar.update(len(design.seeds))
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
                 futures = {pool.submit(run_job, design.scenarios[region], overrides, design.seeds, names): (region, overrides)
                            for region, overrides in jobs}
                 for fut in as_completed(futures):

@@ -8,14 +8,16 @@ as one line naming the file and the key, so ``imcsim sweep`` can fail fast befor
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import registry
+from ..outcomes import OUTCOMES, SERIES, SERIES_DEFAULT
 from ..scenario import Scenario, ScenarioError, load_scenario, resolve_path
+from ..suggest import did_you_mean
 from . import designs
 from .designs import DESIGNS, Factor
 
@@ -25,7 +27,6 @@ TOP_KEYS = {
     "parameters", "discovery",
 }
 DISCOVERY_KEYS = {"collapse_below", "dominant_above", "max_depth", "min_leaf"}
-SERIES_DEFAULT = ("member_share", "collaborations", "largest_share", "exits", "mergers")
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,8 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
 
 
 def _check_against_model(exp: Experiment) -> None:
-    """Build the scenario with the fixed values and every factor's extremes, and check outputs."""
+    """Build the scenario with the fixed values and every factor's extremes, and check the outputs
+    and series against the declared ones (simulation/outcomes.py; no simulation is run)."""
     origin = exp.origin
     try:
         scenario = exp.load_scenario()
@@ -236,16 +238,26 @@ def _check_against_model(exp: Experiment) -> None:
                 scenario.with_overrides({f.name: value})
             except ScenarioError as exc:
                 raise ScenarioError(f"{origin}: {_as_key(exc, 'parameters')}") from None
-    from .runner import outcome_names, series_names
+    bad = [o for o in exp.outputs if o not in OUTCOMES]
+    if bad:
+        raise ScenarioError(f"{origin}: outputs: unknown outcome(s) {', '.join(bad)}{did_you_mean(bad[0], OUTCOMES)}; "
+                            f"known: {', '.join(OUTCOMES)}")
+    bad = [o for o in exp.series if o not in SERIES]
+    if bad:
+        raise ScenarioError(f"{origin}: series: unknown column(s) {', '.join(bad)}{did_you_mean(bad[0], SERIES)}; "
+                            f"known: {', '.join(SERIES)}")
 
-    known = outcome_names()
-    bad = [o for o in exp.outputs if o not in known]
-    if bad:
-        raise ScenarioError(f"{origin}: outputs: unknown outcome(s) {', '.join(bad)}; known: {', '.join(known)}")
-    known_series = series_names()
-    bad = [o for o in exp.series if o not in known_series]
-    if bad:
-        raise ScenarioError(f"{origin}: series: unknown column(s) {', '.join(bad)}; known: {', '.join(known_series)}")
+
+def spec_record(exp: Experiment) -> dict[str, Any]:
+    """What the analysis needs to know about the experiment, as plain JSON (kept in the manifest)."""
+    return {
+        "name": exp.name, "scenario": exp.scenario, "design": exp.design, "samples": exp.samples,
+        "replications": exp.replications, "ticks": exp.ticks, "seed": exp.seed,
+        "common_seeds": exp.common_seeds, "calc_second_order": exp.calc_second_order,
+        "num_levels": exp.num_levels, "outputs": list(exp.outputs), "series": list(exp.series),
+        "fixed": exp.fixed, "factors": [asdict(f) for f in exp.factors],
+        "discovery": asdict(exp.discovery), "description": exp.description,
+    }
 
 
 def _as_key(exc: ScenarioError, table: str) -> str:

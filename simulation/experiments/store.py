@@ -1,13 +1,17 @@
 """The results folder of a sweep: plan, Parquet parts and manifest, written atomically.
 
-``results/NAME/`` holds ``plan.parquet`` (every planned run: id, sample, replication, seed,
-parameters), ``part-NNNNN.parquet`` files with finished runs (one row per run), optional
-``series-NNNNN.parquet`` files with per-tick columns, and ``manifest.json``. Every file is written
-to a temporary name and renamed into place, so a failed or interrupted command (an exception,
-Ctrl-C, SIGKILL, a full disk) leaves only whole files behind and ``--resume`` can trust what it
-finds. That needs no fsync: a killed process's writes are in the page cache. Surviving a power
-failure or an OS crash as well needs ``durable=True`` (or ``IMCSIM_FSYNC=1``), which flushes every
-file and the folder to disk (about 1-3 ms a file).
+A results folder holds ``manifest.json`` (the experiment, package versions, sessions),
+``plan.parquet`` (every planned run: id, sample, replication, seed, parameters), ``runs/`` with
+``part-NNNNN.parquet`` files of finished runs (one row per run, the same columns in every part, so
+``pd.read_parquet(folder / "runs")`` reads them all) and, if the experiment keeps per-tick series,
+``series/`` with a ``part-NNNNN.parquet`` beside each run part. Folders written before runs/ existed
+(parts and ``series-NNNNN.parquet`` beside the manifest) are read and resumed in their own layout.
+
+Every file is written to a temporary name and renamed into place, so a failed or interrupted
+command (an exception, Ctrl-C, SIGKILL, a full disk) leaves only whole files behind and
+``--resume`` can trust what it finds. That needs no fsync: a killed process's writes are in the
+page cache. Surviving a power failure or an OS crash as well needs ``durable=True`` (or
+``IMCSIM_FSYNC=1``), which flushes every file and the folder to disk (about 1-3 ms a file).
 
 With ``background=True`` the caller still turns rows into Arrow tables and JSON (Python work, which
 a thread could not overlap with the model's), and one thread writes them, in order, while the next
@@ -35,6 +39,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 PART = re.compile(r"^part-(\d{5})\.parquet$")
+RUNS, SERIES = "runs", "series"  # the subfolders of run parts and series parts
 
 
 def fsync_default() -> bool:
@@ -173,6 +178,7 @@ class ResultStore:
         self.background = background
         self._writer: Writer | None = None  # started by the first background write
         self._next_part: int | None = None
+        self._legacy: bool | None = None  # decided on first use (see ``legacy``)
 
     # -- paths --------------------------------------------------------------------------------
     @property
@@ -183,13 +189,31 @@ class ResultStore:
     def plan_path(self) -> Path:
         return self.folder / "plan.parquet"
 
+    @property
+    def legacy(self) -> bool:
+        """Whether the folder has the layout of before runs/: parts beside the manifest."""
+        if self._legacy is None:
+            self._legacy = (not (self.folder / RUNS).is_dir() and self.folder.is_dir()
+                            and any(PART.match(p.name) for p in self.folder.iterdir()))
+        return self._legacy
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.folder if self.legacy else self.folder / RUNS
+
+    def series_path(self, part: Path) -> Path:
+        """The per-tick series file that belongs to a run part."""
+        if self.legacy:
+            return part.with_name(part.name.replace("part-", "series-"))
+        return self.folder / SERIES / part.name
+
     def exists(self) -> bool:
         return self.manifest_path.exists() or self.plan_path.exists()
 
     def parts(self) -> list[Path]:
-        if not self.folder.exists():
+        if not self.runs_dir.is_dir():
             return []
-        return sorted(p for p in self.folder.iterdir() if PART.match(p.name))
+        return sorted(p for p in self.runs_dir.iterdir() if PART.match(p.name))
 
     # -- writing ------------------------------------------------------------------------------
     def _write(self, write: Callable[[], None]) -> None:
@@ -218,7 +242,8 @@ class ResultStore:
 
     def create(self, plan: pd.DataFrame | list[dict[str, Any]], manifest: dict[str, Any]) -> None:
         """Start a results folder: the plan (a table or its rows), then the manifest."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / RUNS).mkdir(parents=True, exist_ok=True)
+        self._legacy = False
         self.clean_temporaries()
         if isinstance(plan, pd.DataFrame):
             self._write_table(self.plan_path, frame_table(plan))
@@ -228,8 +253,25 @@ class ResultStore:
 
     def clean_temporaries(self) -> None:
         """Remove half-written files a killed process left behind."""
-        for p in self.folder.glob(".tmp-*"):
+        for folder in (self.folder, self.folder / RUNS, self.folder / SERIES):
+            for p in folder.glob(".tmp-*"):
+                p.unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        """Remove this store's files (manifest, plan, run and series parts, either layout) and
+        nothing else: starting again with --force leaves a user's own files alone."""
+        self.wait()
+        for p in [self.manifest_path, self.plan_path, *self.parts(), *(self.series_path(p) for p in self.parts())]:
             p.unlink(missing_ok=True)
+        for sub in (RUNS, SERIES):
+            folder = self.folder / sub
+            if folder.is_dir():
+                for p in folder.glob("*.parquet"):
+                    p.unlink()
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+        self.clean_temporaries()
+        self._legacy, self._next_part = None, None
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write the manifest as it is now (encoded at once: the caller may change it afterwards)."""
@@ -244,10 +286,10 @@ class ResultStore:
         if self._next_part is None:  # list the folder once; this store names the parts after that
             self._next_part = max((int(PART.match(p.name).group(1)) for p in self.parts()), default=-1) + 1
         index = self._next_part
+        path = self.runs_dir / f"part-{index:05d}.parquet"
         if series:
-            self._write_table(self.folder / f"series-{index:05d}.parquet",
-                              frame_table(pd.concat(series, ignore_index=True)))
-        path = self.folder / f"part-{index:05d}.parquet"
+            self.series_path(path).parent.mkdir(exist_ok=True)
+            self._write_table(self.series_path(path), frame_table(pd.concat(series, ignore_index=True)))
         self._write_table(path, rows_table(rows), **ROWS_OPTIONS)
         self._next_part = index + 1
         return path
@@ -285,10 +327,9 @@ class ResultStore:
     def series(self) -> pd.DataFrame:
         """Per-tick series of the finished runs (empty if the experiment kept none)."""
         self.wait()
-        files = sorted(self.folder.glob("series-*.parquet"))
         # only series whose part made it to disk count: the part is renamed last
-        done = {p.name.replace("part-", "series-") for p in self.parts()}
-        frames = [pd.read_parquet(f) for f in files if f.name in done]
+        files = [self.series_path(p) for p in self.parts()]
+        frames = [pd.read_parquet(f) for f in files if f.exists()]
         if not frames:
             return pd.DataFrame()
         df = pd.concat(frames, ignore_index=True)

@@ -1,20 +1,24 @@
 """Run the patterns over many seeds and aggregate them with intervals.
 
 Shares of seeds get a Wilson score interval, means a percentile bootstrap interval (seeded, so
-the table is reproducible). All models of one seed are shared between patterns (``Runs``).
+the table is reproducible). All models of one seed are shared between patterns (``Runs``). The
+seeds run on the experiment engine (serially, or on local worker processes); each seed's values
+depend only on the seed, so the table is the same for any number of workers.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import norm
 
+from ..experiments.engines import run_tasks
 from ..scenario import Scenario, load_scenario
-from .patterns import Pattern, Runs, patterns_for
+from .patterns import PATTERNS, Pattern, Runs, patterns_for
 
 LEVEL = 0.90
 
@@ -83,9 +87,10 @@ def horizon_ticks(scenario: Scenario, patterns: list[Pattern]) -> int:
 
 def validate(scenario: str | Scenario, seeds: Iterable[int] = range(1, 21), overrides: dict | None = None,
              patterns: list[Pattern] | None = None, ticks: int | None = None,
-             progress=None) -> list[PatternResult]:
-    """Measure each pattern on each seed and aggregate. ``progress`` wraps the seed iterator
-    (e.g. tqdm). Returns one result per pattern, in the patterns' order."""
+             progress: Callable[[int], None] | None = None, workers: int = 1) -> list[PatternResult]:
+    """Measure each pattern on each seed and aggregate. ``progress(n)`` is called as ``n`` more
+    seeds are done; ``workers`` > 1 runs the seeds on that many processes (patterns of
+    ``PATTERNS`` only; others run serially). Returns one result per pattern, in their order."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if overrides:
@@ -95,9 +100,34 @@ def validate(scenario: str | Scenario, seeds: Iterable[int] = range(1, 21), over
         raise ValueError(f"no validation patterns apply to scenario {scenario.name!r}")
     ticks = ticks if ticks is not None else horizon_ticks(scenario, patterns)
     seeds = list(seeds)
-    values: dict[str, list[float]] = {p.name: [] for p in patterns}
-    for seed in (progress(seeds) if progress else seeds):
+    shipped = all(any(p is q for q in PATTERNS) for p in patterns)
+    if workers > 1 and shipped:  # a process gets the patterns' names (their functions do not pickle)
+        task = functools.partial(measure_named, names=tuple(p.name for p in patterns), ticks=ticks)
+    else:
+        task, workers = functools.partial(measure_seeds, patterns=tuple(patterns), ticks=ticks), 1
+    by_seed: dict[int, list[float]] = {}
+
+    def collect(results: list[tuple[int, list[float]]]) -> None:
+        by_seed.update(results)
+        if progress:
+            progress(len(results))
+
+    run_tasks(task, scenario, seeds, collect, workers=workers)
+    return [aggregate(p, [by_seed[seed][i] for seed in seeds]) for i, p in enumerate(patterns)]
+
+
+def measure_seeds(scenario: Scenario, seeds: list[int], patterns: tuple[Pattern, ...],
+                  ticks: int) -> list[tuple[int, list[float]]]:
+    """Each pattern's value on each seed (one batch of the engine)."""
+    out = []
+    for seed in seeds:
         runs = Runs(scenario, seed, ticks)
-        for p in patterns:
-            values[p.name].append(float(p.measure(runs)))
-    return [aggregate(p, values[p.name]) for p in patterns]
+        out.append((seed, [float(p.measure(runs)) for p in patterns]))
+    return out
+
+
+def measure_named(scenario: Scenario, seeds: list[int], names: tuple[str, ...],
+                  ticks: int) -> list[tuple[int, list[float]]]:
+    """:func:`measure_seeds` for shipped patterns given by name (what a worker process receives)."""
+    by_name = {p.name: p for p in PATTERNS}
+    return measure_seeds(scenario, seeds, tuple(by_name[n] for n in names), ticks)

@@ -1,0 +1,40 @@
+"""Options every command spells the same way: ``--out DIR`` (with ``--force``) and ``--quiet``.
+
+``--out`` is always the folder this command writes to (not a parent of it). A folder that
+already holds files is refused unless ``--force``: an earlier run is never replaced by accident.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+FORCE = "write into --out even if it already holds files (same-named files are replaced)"
+FORCE_RESULTS = "start again in --out: remove the results there (other files are kept)"
+
+
+def add_out(p: argparse.ArgumentParser, default: str, force: str = FORCE) -> None:
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help=f"output folder [{default}]")
+    p.add_argument("--force", action="store_true", help=force)
+
+
+def add_quiet(p: argparse.ArgumentParser, what: str = "progress output") -> None:
+    p.add_argument("--quiet", "-q", action="store_true", help=f"no {what} (on stderr)")
+    p.add_argument("--no-progress", dest="quiet", action="store_true", help=argparse.SUPPRESS)  # old name
+
+
+def check_out(out: Path, force: bool) -> None:
+    """Refuse ``out`` if it is a file, or a folder with files in it and ``force`` is not given."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a folder")
+    if not force and out.is_dir() and any(out.iterdir()):
+        raise ValueError(f"--out {out}: already holds files; add --force to replace them, or choose another folder")
+
+
+def check_sweep_out(out: Path, force: bool) -> None:
+    """As :func:`check_out`, except for a folder with a sweep's results: running into it again is
+    ``execute``'s to refuse (it asks for --resume or --force, and checks the plan and model)."""
+    from ..experiments.store import ResultStore
+
+    if not ResultStore(out).exists():
+        check_out(out, force)
