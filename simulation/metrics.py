@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .agents import Collaboration, Municipality
+from .perspectives.choice import Decision
+
 if TYPE_CHECKING:
     from .model import CollaborationModel
 
@@ -135,9 +138,9 @@ def _tipped(perspective: str):
     def reporter(model) -> int:
         n = 0
         for d in reversed(model.decisions):  # this tick's decisions are the last ones recorded
-            if d[0] != model.steps:
+            if d.tick != model.steps:
                 break
-            n += d[5] == perspective and d[3] != "stay"
+            n += d.tipped_by == perspective and d.choice != "stay"
         return n
     reporter.__name__ = f"tipped_{perspective}"
     return reporter
@@ -206,21 +209,17 @@ def series(model) -> pd.DataFrame:
 
 
 def municipality_series(model) -> pd.DataFrame:
-    from .agents import Municipality
-
     df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
     return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
 
 
 def collaboration_series(model) -> pd.DataFrame:
-    from .agents import Collaboration
-
     df = model.datacollector.get_agenttype_vars_dataframe(Collaboration).reset_index()
     return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
 
 
 def decisions(model) -> pd.DataFrame:
-    return pd.DataFrame(model.decisions, columns=["tick", "year", "municipality", "choice", "target", "tipped_by", "bloc"])
+    return pd.DataFrame(model.decisions, columns=list(Decision._fields))
 
 
 def summary(model) -> dict[str, float]:

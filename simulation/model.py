@@ -16,16 +16,17 @@ import itertools
 import weakref
 from collections import Counter
 from pathlib import Path
-from typing import NamedTuple
 
 import mesa
 import networkx as nx
 import numpy as np
 
-from . import metrics
+from . import collective, metrics
 from .agents import Collaboration, Municipality
 from .environment import Environment
-from .perspectives import choice, cultural, instrumental, myth
+from .perspectives import choice, cultural, instrumental
+from .perspectives.appraise import Conditions
+from .perspectives.choice import Decision, Option, Weights
 from .scenario import PERSPECTIVES, Scenario, load_scenario
 
 COUNTERS = ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks",
@@ -48,16 +49,6 @@ class _AgentIdCounters(weakref.WeakKeyDictionary):
 
 if not isinstance(mesa.Agent._ids, _AgentIdCounters):
     mesa.Agent._ids = _AgentIdCounters()
-
-
-class AdmissionCase(NamedTuple):
-    """A case put to a vote: the collaboration's standing now, its pool and standing with the
-    applicants, and the applicants' indices (``CollaborationModel.admission_case``)."""
-
-    before: instrumental.Standing
-    grown: instrumental.Pool
-    after: instrumental.Standing
-    applicants: np.ndarray
 
 
 class CollaborationModel(mesa.Model):
@@ -109,16 +100,14 @@ class CollaborationModel(mesa.Model):
 
         self.collaborations: list[Collaboration] = []
         self.history: list[Collaboration] = []
-        self.decisions: list[tuple] = []
+        self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
         self._exit_terms: list[tuple[Municipality, float]] = []  # (leaver, NOK per inhabitant) this year
         self._founded = 0
         for spec in scenario.collaborations:
             members = [self.municipalities[index[n]] for n in spec.members]
-            k = self._create(members, self.governance[spec.governance], spec.name, spec.family)
+            k = self.create(members, self.governance[spec.governance], spec.name, spec.family)
             k.founded = spec.founded if spec.founded is not None else scenario.start_year
-        for mm in self.municipalities:
-            mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
         self._settle(produce=True)
         for mm in self.municipalities:
             mm.aspiration = mm.outcome
@@ -130,9 +119,9 @@ class CollaborationModel(mesa.Model):
         self.datacollector.collect(self)
 
     # ---- set-up helpers --------------------------------------------------------------------
-    def weights_of(self, weights: tuple[float, float, float]) -> tuple[float, float, float]:
+    def weights_of(self, weights: tuple[float, float, float]) -> Weights:
         """Perspective weights with the perspectives switched off (``perspectives``) at zero."""
-        return tuple(w if on else 0.0 for w, on in zip(weights, self.perspectives_on, strict=True))
+        return Weights(*(w if on else 0.0 for w, on in zip(weights, self.perspectives_on, strict=True)))
 
     def family_index(self, family: str) -> int:
         if family not in self._families:
@@ -155,25 +144,25 @@ class CollaborationModel(mesa.Model):
 
     # ---- the schedule ----------------------------------------------------------------------
     def step(self) -> None:
-        p = self.params
         self.counts = Counter()
         self.year = self.scenario.start_year + self.steps - 1
         # 1. environment
         self.env.update(self.year, self.rng)
         self.cloud = self.env.cloud_factor(self.year)
         # 2. production and cost settlement
-        for mm in self.municipalities:
-            mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
         self._settle(produce=True)
-        # 3. municipalities decide, in random order
+        # 3. municipalities decide, in random order; what needs others' consent goes to them
         for i in self.rng.permutation(len(self.municipalities)):
-            self.municipalities[i].step()
+            mm = self.municipalities[i]
+            option = mm.decide()
+            if option is not None:
+                collective.carry_out(self, mm, option)
         # 4. collective decisions
         for k in list(self.collaborations):
-            k.decide_applications()
+            collective.decide_applications(self, k)
             k.set_standard()
             k.consider_reform()
-        self._mergers()
+        collective.mergers(self)
         # 5. exits after notice, dissolution
         self._exits()
         # 6. dynamics and data
@@ -186,7 +175,11 @@ class CollaborationModel(mesa.Model):
 
     def _settle(self, produce: bool = False) -> None:
         """Costs and outcomes of everyone; ``produce`` also runs the year's production, once a tick
-        (step 2), so the onboarding backlog is worked off once a year."""
+        (step 2), so the onboarding backlog is worked off once a year, after each municipality's
+        outcome alone is reckoned for the year's risk."""
+        if produce:
+            for mm in self.municipalities:
+                mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, self.params)
         for k in self.collaborations:
             if produce:
                 k.produce()
@@ -212,7 +205,7 @@ class CollaborationModel(mesa.Model):
                     destination.applications.append(mm)
         for k in list(self.collaborations):
             if len(k.members) < 2:
-                self._dissolve(k)
+                self.dissolve(k)
 
     def _charge_exit_terms(self) -> None:
         """Departing members pay their exit terms in the year they leave (MODEL.md s3, step 5): a
@@ -243,12 +236,26 @@ class CollaborationModel(mesa.Model):
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
 
+    @property
+    def conditions(self) -> Conditions:
+        """The year's environment as the perspectives see it."""
+        return Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open)
+
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
         """Collaborations within sight: one of their members is a neighbour or in the region."""
         region, index, own = mm.region, mm.index, mm.collaboration
         return [k for k in self.collaborations
                 if k is not own and k.alive and (region in (sight := k.sight())[0] or index in sight[1])]
+
+    def prospective_bloc(self, mm: Municipality) -> np.ndarray:
+        """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
+        p = self.params
+        trust = self.trust[mm.index]
+        mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
+                 if x is not mm and x.collaboration is None and x.notice_until is None
+                 and trust[x.index] >= p.bloc_trust]
+        return np.array(mates, dtype=int)
 
     def peer_share(self, mm: Municipality, k: Collaboration) -> float:
         peers = self.neighbours[mm.index]
@@ -262,51 +269,10 @@ class CollaborationModel(mesa.Model):
             return 0.0
         return sum(self.municipalities[j].collaboration is not None for j in peers) / len(peers)
 
-    # ---- collective processes --------------------------------------------------------------
-    def regional_bloc(self, applicant: Municipality, k: Collaboration) -> None:
-        """Trusted outside region-mates consider applying together (004 L301: regional blocs)."""
-        p = self.params
-        for j in self.prospective_bloc(applicant):
-            mate = self.municipalities[j]
-            if mate in k.applications:
-                continue
-            options = [mate.stay_alone_option(self.env.juncture_open), mate.join_option(k)]
-            chosen = choice.logit_choice(options, mate.weights, p.temperature, self.rng)
-            if chosen == 1:
-                mate.last_choice = choice.JOIN
-                mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
-                self.record_decision(mate, options[1], bloc=True)
-                k.applications.append(mate)
-                mate.bloc_lead = applicant  # one case with the applicant (Collaboration.decide_applications)
-
-    def prospective_bloc(self, mm: Municipality) -> np.ndarray:
-        """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
-        p = self.params
-        trust = self.trust[mm.index]
-        mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
-                 if x is not mm and x.collaboration is None and x.notice_until is None
-                 and trust[x.index] >= p.bloc_trust]
-        return np.array(mates, dtype=int)
-
-    def found(self, founder: Municipality, partners: tuple[int, ...]) -> None:
-        """Partners accept when founding beats standing alone for them."""
-        accepted = []
-        for j in partners:
-            mate = self.municipalities[j]
-            if mate.collaboration is not None:
-                continue
-            others = tuple(x for x in (founder.index, *partners) if x != j)
-            u_found = choice.combined(mate.founding_utilities(others), mate.weights)
-            u_stay = choice.combined(mate.stay_alone_option(self.env.juncture_open).utilities, mate.weights)
-            if u_found > u_stay:
-                accepted.append(mate)
-        if accepted:
-            members = [founder, *accepted]
-            self._create(members, self.governance[self.default_governance])
-            self.counts["foundings"] += 1
-            self.counts["joins"] += len(members)
-
-    def _create(self, members: list[Municipality], gov, name: str | None = None, family: str | None = None) -> Collaboration:
+    # ---- the world's operations (collective.py decides when) ---------------------------------
+    def create(self, members: list[Municipality], gov, name: str | None = None,
+               family: str | None = None) -> Collaboration:
+        """A new collaboration of ``members`` under ``gov`` (named after its largest member)."""
         self._founded += 1
         if name is None:
             largest = max(members, key=lambda mm: mm.population)
@@ -318,7 +284,8 @@ class CollaborationModel(mesa.Model):
         self.history.append(k)
         return k
 
-    def _dissolve(self, k: Collaboration) -> None:
+    def dissolve(self, k: Collaboration) -> None:
+        """Release every member of ``k`` and remove it (fewer than two members left)."""
         for mm in list(k.members):
             k.release(mm)
         k.alive = False
@@ -326,83 +293,8 @@ class CollaborationModel(mesa.Model):
         k.remove()
         self.counts["dissolutions"] += 1
 
-    def admission_case(self, k: Collaboration, case: list[Municipality]) -> AdmissionCase:
-        """What the members of ``k`` judge when voting on a case (one applicant, or a regional bloc
-        as a whole): the pool and standing before and after admitting it, and who applies."""
-        p = self.params
-        grown, work = k.pool, 0.0
-        for a in case:
-            grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
-            work += instrumental.onboarding_work(a.population, p)
-        return AdmissionCase(k.standing(), grown, k.prospective_standing(grown, work),
-                             np.array([a.index for a in case]))
-
-    def admission_utility(self, member: Municipality, k: Collaboration, case: AdmissionCase,
-                          now: dict | None = None) -> float:
-        """A member's view of admitting a case: its cost share and delay change (instrumental),
-        trust and region (cultural), growth as legitimacy (myth). ``now`` memoises the members'
-        net benefit as things stand, the same for every case of one year's applications."""
-        p = self.params
-        e = member.effective_share(k)
-        before_net = now.get(member) if now is not None else None
-        if before_net is None:
-            before_net, _ = instrumental.member_net_benefit(
-                member.population, member.competence, member.ambition, e, k.pool, k.governance,
-                case.before, self.env.risk, self.cloud, p)
-            if now is not None:
-                now[member] = before_net
-        after_net, _ = instrumental.member_net_benefit(
-            member.population, member.competence, member.ambition, e, case.grown, k.governance,
-            case.after, self.env.risk, self.cloud, p)
-        u_i = (after_net - before_net) / p.utility_scale
-        idx = case.applicants
-        same_region = np.count_nonzero(self.region_code[idx] == self.region_code[member.index]) / idx.size
-        u_c = p.trust_weight * (self.trust[member.index, idx].sum() / idx.size - cultural.NEUTRAL_TRUST) \
-            + p.region_weight * (same_region - cultural.NEUTRAL_REGION_SHARE)
-        u_m = myth.consolidation(self.env.legitimacy, member.receptivity, p)
-        return choice.combined((u_i, u_c, u_m), member.weights)
-
-    def _mergers(self) -> None:
-        """Neighbouring collaborations consider merging; the larger absorbs the smaller when both
-        agree by their own decision rules (Setesdal IKT into IKT Agder, 002 L145-147)."""
-        p = self.params
-        rate = min(1.0, p.merger_review_rate * (p.juncture_merger_boost if self.env.juncture_open else 1.0))
-        alive = sorted(self.collaborations, key=lambda k: k.unique_id)
-        for a_pos, a in enumerate(alive):
-            for b in alive[a_pos + 1:]:
-                draw = self.rng.random()
-                if not (a.alive and b.alive) or draw >= rate or not self._adjacent(a, b):
-                    continue
-                big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)
-                merged = big.pool.merged(small.pool)
-                if self._both_agree(big, small, merged):
-                    self._merge(big, small)
-
-    def _both_agree(self, big: Collaboration, small: Collaboration, merged) -> bool:
-        return (big.vote(lambda mm: self.merger_utility(mm, big, small, merged))
-                and small.vote(lambda mm: self.merger_utility(mm, small, big, merged)))
-
-    def _adjacent(self, a: Collaboration, b: Collaboration) -> bool:
-        return not a.sight()[1].isdisjoint(mm.index for mm in b.members)
-
-    def merger_utility(self, mm: Municipality, own: Collaboration, other: Collaboration, merged) -> float:
-        p = self.params
-        absorbing = own if own.pool.sum_pop >= other.pool.sum_pop else other
-        e = mm.effective_share(own)
-        now, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, own.pool,
-                                                 own.governance, own.standing(), self.env.risk, self.cloud, p)
-        absorbed = other if absorbing is own else own
-        work = sum(instrumental.onboarding_work(x.population, p) for x in absorbed.members)
-        then, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, merged,
-                                                  absorbing.governance, absorbing.prospective_standing(merged, work),
-                                                  self.env.risk, self.cloud, p)
-        u_i = (then - now) / p.utility_scale
-        everyone = np.concatenate([own.member_indices(exclude=mm.index), other.member_indices()])
-        u_c = mm.fit(everyone) - mm.fit(own.member_indices(exclude=mm.index))
-        u_m = myth.consolidation(self.env.legitimacy, mm.receptivity, p)
-        return choice.combined((u_i, u_c, u_m), mm.weights)
-
-    def _merge(self, big: Collaboration, small: Collaboration) -> None:
+    def merge(self, big: Collaboration, small: Collaboration) -> None:
+        """``big`` absorbs the members of ``small``, which ends."""
         for mm in list(small.members):
             small.release(mm)
             big.admit(mm)
@@ -412,9 +304,9 @@ class CollaborationModel(mesa.Model):
         big.refresh()
         self.counts["mergers"] += 1
 
-    def record_decision(self, mm: Municipality, option: choice.Option, bloc: bool = False) -> None:
+    def record_decision(self, mm: Municipality, option: Option, bloc: bool = False) -> None:
         target = getattr(option.target, "name", "") if option.target is not None else ""
-        self.decisions.append((self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
+        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
 
     # ---- convenience -----------------------------------------------------------------------
     def run(self, ticks: int | None = None) -> CollaborationModel:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 from . import __version__, metrics
+from .perspectives.choice import Decision
 
 if TYPE_CHECKING:
     from .agents import Collaboration, Municipality
@@ -168,10 +169,10 @@ def force_join(model: CollaborationModel, municipality_name: str, collaboration_
         old.release(mm)
         old.refresh()
         if len(old.members) < 2:
-            model._dissolve(old)
+            model.dissolve(old)
     if target is not None:
         target.admit(mm)
         target.refresh()
-    model.decisions.append((model.steps, model.year, mm.name, "forced",
-                            target.name if target is not None else "", "", False))
+    model.decisions.append(Decision(model.steps, model.year, mm.name, "forced",
+                                    target.name if target is not None else "", "", False))
     return model

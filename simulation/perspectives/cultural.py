@@ -16,12 +16,6 @@ import numpy as np
 
 from ..parameters import Parameters
 
-# Neutral points: a partner group this similar/compatible/trusted is culturally indifferent.
-NEUTRAL_SIMILARITY = 0.5
-NEUTRAL_REGION_SHARE = 0.5
-NEUTRAL_TRUST = 0.3
-NEUTRAL_FAMILY_SHARE = 0.5
-
 
 def habit(tenure: float, juncture_open: bool, p: Parameters) -> float:
     """Status-quo bonus: grows with tenure in the current arrangement; relaxed at junctures."""
@@ -31,11 +25,18 @@ def habit(tenure: float, juncture_open: bool, p: Parameters) -> float:
 
 def identity_fit(similarity: float, region_share: float, trust: float, family_share: float,
                  p: Parameters) -> float:
-    """How appropriate it feels to be with a group of partners."""
-    return (p.identity_weight * (similarity - NEUTRAL_SIMILARITY)
-            + p.region_weight * (region_share - NEUTRAL_REGION_SHARE)
-            + p.trust_weight * (trust - NEUTRAL_TRUST)
-            + p.family_weight * (family_share - NEUTRAL_FAMILY_SHARE))
+    """How appropriate it feels to be with a group of partners: each term is zero at its neutral
+    point (``Parameters.neutral_*``), where a group is neither attractive nor repellent."""
+    return (p.identity_weight * (similarity - p.neutral_similarity)
+            + p.region_weight * (region_share - p.neutral_region_share)
+            + p.trust_weight * (trust - p.neutral_trust)
+            + p.family_weight * (family_share - p.neutral_family_share))
+
+
+def applicant_fit(region_share: float, trust: float, p: Parameters) -> float:
+    """How appropriate newcomers feel to a member voting on their admission: trust in them and
+    their region; culture and system family are not judged (they are neutral points)."""
+    return identity_fit(p.neutral_similarity, region_share, trust, p.neutral_family_share, p)
 
 
 def autonomy_cost(autonomy: float, pooled_share: float, p: Parameters) -> float:
@@ -49,11 +50,14 @@ def voice(mean_trust: float, tenure: float, p: Parameters) -> float:
 
 
 def group_profile(i: int, members: np.ndarray, culture: np.ndarray, region: np.ndarray,
-                  family: np.ndarray, trust: np.ndarray) -> tuple[float, float, float, float]:
-    """(similarity, same-region share, mean trust, same-family share) of i towards a group."""
+                  family: np.ndarray, trust: np.ndarray,
+                  p: Parameters | None = None) -> tuple[float, float, float, float]:
+    """(similarity, same-region share, mean trust, same-family share) of i towards a group; an
+    empty group sits at the neutral points (of ``p``, or the default parameters)."""
     n = members.size
     if n == 0:
-        return NEUTRAL_SIMILARITY, NEUTRAL_REGION_SHARE, NEUTRAL_TRUST, NEUTRAL_FAMILY_SHARE
+        p = p or Parameters()
+        return p.neutral_similarity, p.neutral_region_share, p.neutral_trust, p.neutral_family_share
     # shares as count / n and sums / n: the same numbers as .mean(), at a fraction of the overhead
     similarity = np.count_nonzero(culture[members] == culture[i]) / (n * culture.shape[1])
     return (similarity, np.count_nonzero(region[members] == region[i]) / n,
