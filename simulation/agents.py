@@ -1,10 +1,12 @@
 """Agents: municipalities that choose their arrangement, collaborations that decide together.
 
-A Municipality searches only when dissatisfied (or at a juncture, or on review), builds its
-options (stay, join, found, raise or lower coordination, buy on its own, voice, exit, switch),
-scores each under the three perspectives and picks one by a logit. A Collaboration produces
-(operations, development net of onboarding), settles costs by its cost key, and decides on
-applications, its common standard and reforms by its governance model's decision rule.
+A Municipality holds its traits and arrangement. It searches only when dissatisfied (or at a
+juncture, or on review), gathers the options within sight (stay, join, found, raise or lower
+coordination, buy on its own, voice, exit, switch), has each valued under the three perspectives
+(``perspectives.appraise``), picks one by a logit and returns it; what it can do alone it does
+in ``act``, what needs others' consent the model takes to them (``collective``). A Collaboration
+produces (operations, development net of onboarding), settles costs by its cost key, votes by its
+governance model's decision rule, sets its common standard and reforms after voice.
 """
 
 from __future__ import annotations
@@ -366,8 +368,8 @@ class Collaboration(mesa.Agent):
         if self.governance.admission_rule != "screening":
             return 0.0
         e0 = applicant.entry_coordination(applicant.cap(self), self.floor)
-        share = instrumental.cost_share(self.governance, applicant.population, e0, self.pool.plus(applicant.population, e0))
-        return share * instrumental.pooled_cost(self.pool, self.governance, self.model.params, self.model.cloud) / applicant.population
+        return instrumental.entry_fee(self.governance, applicant.population, e0, self.pool, self.model.cloud,
+                                      self.model.params)
 
     # ---- membership --------------------------------------------------------------------------
     def admit(self, mm: Municipality, onboarding: bool = True) -> None:

@@ -167,6 +167,14 @@ def utility(net_benefit: float, one_off: float, p: Parameters) -> float:
     return (net_benefit - amortised(one_off, p)) / p.utility_scale
 
 
+def entry_fee(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+              p: Parameters) -> float:
+    """A year of the applicant's expected cost share, per inhabitant: what free-rider screening
+    charges a late applicant (004 L880). ``pool`` is the collaboration before it joins."""
+    share = cost_share(gov, population, effective, pool.plus(population, effective))
+    return share * pooled_cost(pool, gov, p, cloud) / population
+
+
 def exit_terms(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
                juncture_open: bool, p: Parameters) -> float:
     """Exit terms per inhabitant: ``gov.exit_cost`` years of the member's share of the pooled
