@@ -60,6 +60,7 @@ class Municipality(mesa.Agent):
         self.last_choice = choice.STAY
         self.tipped_by = ""
         self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
+        self._traits: appraise.Traits | None = None  # cached by traits()
 
     # ---- derived state ---------------------------------------------------------------------
     def size_class(self) -> str:
@@ -102,7 +103,12 @@ class Municipality(mesa.Agent):
         return min(c, self.cap(collab)) * (1.0 - leak)
 
     def traits(self) -> appraise.Traits:
-        return appraise.Traits(self.population, self.competence, self.ambition, self.autonomy, self.receptivity)
+        """What the perspectives see of it (rebuilt when its population has changed)."""
+        t = self._traits
+        if t is None or t.population != self.population:
+            t = self._traits = appraise.Traits(self.population, self.competence, self.ambition, self.autonomy,
+                                               self.receptivity)
+        return t
 
     # ---- deciding (step 3) -------------------------------------------------------------------
     def decide(self) -> Option | None:
@@ -385,18 +391,22 @@ class Collaboration(mesa.Agent):
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
-        self._sight = self._indices = None
+        self._membership_changed()
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)
 
     def release(self, mm: Municipality) -> None:
         self.members.remove(mm)
-        self._sight = self._indices = None
+        self._membership_changed()
         mm.collaboration = None
         mm.coordination = 0.0
         mm.leakage = 0.0
         mm.tenure = 0
         mm.notice_until = None
+
+    def _membership_changed(self) -> None:
+        self._sight = self._indices = None
+        self.model.sight_index = None  # who sees which collaboration (CollaborationModel.reachable)
 
     # ---- step 2: production and cost settlement ----------------------------------------------
     def produce(self) -> None:
@@ -426,7 +436,7 @@ class Collaboration(mesa.Agent):
                 standing, m.env.risk, m.cloud, p)
             gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
         if update_reputation:
-            performance = float(np.mean(gains)) if gains else 0.0
+            performance = float(np.add.reduce(np.asarray(gains)) / len(gains)) if gains else 0.0  # = np.mean
             self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
 
     def cost_shares(self) -> list[float]:

@@ -8,8 +8,10 @@ which perspective tipped the decisions. Per run: a one-row summary used by the C
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -20,6 +22,11 @@ if TYPE_CHECKING:
     from .model import CollaborationModel
 
 SIZE_CLASSES = ("small", "medium", "large")
+
+
+def _mean(values: list) -> float:
+    """np.mean's own sum and division, without its dispatch (reporters run every tick)."""
+    return float(np.add.reduce(np.asarray(values, dtype=float)) / len(values))
 
 
 def _members(model: CollaborationModel) -> list:
@@ -57,18 +64,18 @@ def concentration(model) -> float:
 
 def mean_coordination(model) -> float:
     members = _members(model)
-    return float(np.mean([mm.coordination for mm in members])) if members else 0.0
+    return _mean([mm.coordination for mm in members]) if members else 0.0
 
 
 def mean_leakage(model) -> float:
     members = _members(model)
-    return float(np.mean([mm.leakage for mm in members])) if members else 0.0
+    return _mean([mm.leakage for mm in members]) if members else 0.0
 
 
 def _cost_of(size_class: str):
     def reporter(model) -> float:
         costs = [mm.cost for mm in model.municipalities if mm.size_class() == size_class]
-        return float(np.mean(costs)) if costs else float("nan")
+        return _mean(costs) if costs else float("nan")
     reporter.__name__ = f"cost_{size_class}"
     return reporter
 
@@ -83,7 +90,7 @@ def onboarding_backlog(model) -> float:
 
 def _gain(model, size_class: str) -> float:
     gains = [mm.outcome - mm.alone_outcome for mm in _members(model) if mm.size_class() == size_class]
-    return float(np.mean(gains)) if gains else float("nan")
+    return _mean(gains) if gains else float("nan")
 
 
 def gain_small(model) -> float:
@@ -103,7 +110,7 @@ def lock_in_share(model) -> float:
 def family_camps(model) -> float:
     """Mean number of system families among each collaboration's members (camps, 004 L860)."""
     camps = [len({mm.family for mm in k.members}) for k in model.collaborations]
-    return float(np.mean(camps)) if camps else 0.0
+    return _mean(camps) if camps else 0.0
 
 
 def legitimacy(model) -> float:
@@ -196,6 +203,25 @@ COLLABORATION_REPORTERS = {
     "standard": "standard",
     "reputation": "reputation",
 }
+
+
+class Collector(mesa.DataCollector):
+    """Mesa's DataCollector with the same records, collected faster: the model reporters return
+    plain scalars, so they need no deep copy, and each agent type's attribute reporters are read
+    by one ``operator.attrgetter``."""
+
+    def __init__(self, model_reporters: dict, agenttype_reporters: dict) -> None:
+        super().__init__(model_reporters=model_reporters, agenttype_reporters=agenttype_reporters)
+        self._read = {t: operator.attrgetter(*names.values()) for t, names in agenttype_reporters.items()}
+
+    def collect(self, model) -> None:
+        for var, reporter in self.model_reporters.items():
+            self.model_vars[var].append(reporter(model))
+        steps = model.steps
+        records = self._agenttype_records[steps] = {}
+        for agent_type, read in self._read.items():
+            agents = model.agents_by_type.get(agent_type, ())
+            records[agent_type] = [(steps, a.unique_id, *read(a)) for a in agents]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,8 +73,7 @@ class CollaborationModel(mesa.Model):
         self.perspectives_on = tuple(name in scenario.perspectives for name in PERSPECTIVES)
         self.weights = self.weights_of((p.w_instrumental, p.w_cultural, p.w_myth))  # the scenario's default
         self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
-        self.env.update(self.year)  # the initial state: no shock draw
-        self.cloud = self.env.cloud_factor(self.year)
+        self._update_environment(self.year)  # the initial state: no shock draw
 
         # municipalities and their arrays (culture, region, family, trust) for fast lookups
         self.municipalities = [Municipality(self, spec, i) for i, spec in enumerate(scenario.municipalities)]
@@ -99,6 +98,7 @@ class CollaborationModel(mesa.Model):
         self.trust = self.trust_baseline.copy()
 
         self.collaborations: list[Collaboration] = []
+        self.sight_index: tuple[dict, dict, dict] | None = None  # built by reachable()
         self.history: list[Collaboration] = []
         self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
@@ -111,7 +111,7 @@ class CollaborationModel(mesa.Model):
         self._settle(produce=True)
         for mm in self.municipalities:
             mm.aspiration = mm.outcome
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = metrics.Collector(
             model_reporters=metrics.MODEL_REPORTERS,
             agenttype_reporters={Municipality: metrics.MUNICIPALITY_REPORTERS,
                                  Collaboration: metrics.COLLABORATION_REPORTERS},
@@ -147,8 +147,7 @@ class CollaborationModel(mesa.Model):
         self.counts = Counter()
         self.year = self.scenario.start_year + self.steps - 1
         # 1. environment
-        self.env.update(self.year, self.rng)
-        self.cloud = self.env.cloud_factor(self.year)
+        self._update_environment(self.year, self.rng)
         # 2. production and cost settlement
         self._settle(produce=True)
         # 3. municipalities decide, in random order; what needs others' consent goes to them
@@ -236,17 +235,40 @@ class CollaborationModel(mesa.Model):
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
 
-    @property
-    def conditions(self) -> Conditions:
-        """The year's environment as the perspectives see it."""
-        return Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open)
+    def _update_environment(self, year: int, rng=None) -> None:
+        """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""
+        self.env.update(year, rng)
+        self.cloud = self.env.cloud_factor(year)
+        self.conditions = Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open)
 
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
-        """Collaborations within sight: one of their members is a neighbour or in the region."""
-        region, index, own = mm.region, mm.index, mm.collaboration
-        return [k for k in self.collaborations
-                if k is not own and k.alive and (region in (sight := k.sight())[0] or index in sight[1])]
+        """Collaborations within sight: one of their members is a neighbour or in the region (in
+        the order of ``collaborations``)."""
+        if self.sight_index is None:
+            self.sight_index = self._index_sight()
+        by_region, by_neighbour, position = self.sight_index
+        seen = set(by_region.get(mm.region, ()))
+        seen.update(by_neighbour.get(mm.index, ()))
+        seen.discard(mm.collaboration)
+        return sorted(seen, key=position.__getitem__)
+
+    def _index_sight(self) -> tuple[dict, dict, dict]:
+        """Who sees which collaboration: by region, by municipality index, and each one's place in
+        ``collaborations``. Rebuilt after any change of membership (``Collaboration`` drops it)."""
+        by_region: dict[str, list[Collaboration]] = {}
+        by_neighbour: dict[int, list[Collaboration]] = {}
+        position = {}
+        for place, k in enumerate(self.collaborations):
+            if not k.alive:
+                continue
+            position[k] = place
+            regions, neighbours = k.sight()
+            for region in regions:
+                by_region.setdefault(region, []).append(k)
+            for j in neighbours:
+                by_neighbour.setdefault(j, []).append(k)
+        return by_region, by_neighbour, position
 
     def prospective_bloc(self, mm: Municipality) -> np.ndarray:
         """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
@@ -282,6 +304,7 @@ class CollaborationModel(mesa.Model):
         k = Collaboration(self, name, gov, members, family)
         self.collaborations.append(k)
         self.history.append(k)
+        self.sight_index = None
         return k
 
     def dissolve(self, k: Collaboration) -> None:
@@ -290,6 +313,7 @@ class CollaborationModel(mesa.Model):
             k.release(mm)
         k.alive = False
         self.collaborations.remove(k)
+        self.sight_index = None
         k.remove()
         self.counts["dissolutions"] += 1
 
@@ -300,6 +324,7 @@ class CollaborationModel(mesa.Model):
             big.admit(mm)
         small.alive = False
         self.collaborations.remove(small)
+        self.sight_index = None
         small.remove()
         big.refresh()
         self.counts["mergers"] += 1

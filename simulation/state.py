@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from .model import CollaborationModel
 
 FORMAT = "imcsim-state"
-VERSION = 2  # 2: municipalities carry their own perspective weights and Parameters has more fields
+VERSION = 3  # 2: municipalities carry their own perspective weights and Parameters has more fields;
+# 3: named theory constants in Parameters, decisions as Decision tuples, a faster DataCollector
 
 
 def _reporter(name: str):
