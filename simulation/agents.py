@@ -406,7 +406,7 @@ class Collaboration(mesa.Agent):
 
     def _membership_changed(self) -> None:
         self._sight = self._indices = None
-        self.model.sight_index = None  # who sees which collaboration (CollaborationModel.reachable)
+        self.model.membership_changed()  # what municipalities see (CollaborationModel.reachable)
 
     # ---- step 2: production and cost settlement ----------------------------------------------
     def produce(self) -> None:

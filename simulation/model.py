@@ -98,7 +98,10 @@ class CollaborationModel(mesa.Model):
         self.trust = self.trust_baseline.copy()
 
         self.collaborations: list[Collaboration] = []
-        self.sight_index: tuple[dict, dict, dict] | None = None  # built by reachable()
+        # what municipalities see, cached until membership (or trust) changes: membership_changed()
+        self._sight_index: tuple[dict, dict, dict] | None = None  # built by reachable()
+        self._blocs: dict[int, np.ndarray] = {}  # by prospective_bloc()
+        self._neighbour_counts: dict[int, Counter] = {}  # by peer_share(), collaborating_share()
         self.history: list[Collaboration] = []
         self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
@@ -223,6 +226,7 @@ class CollaborationModel(mesa.Model):
         groups = [k.member_indices() for k in self.collaborations]
         cultural.update_trust(self.trust, self.trust_baseline, groups, p)
         np.fill_diagonal(self.trust, 1.0)
+        self._blocs.clear()  # blocs follow trust
         cultural.converge(self.culture, groups, self.rng, p)
         neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
         for mm in self.municipalities:
@@ -245,9 +249,9 @@ class CollaborationModel(mesa.Model):
     def reachable(self, mm: Municipality) -> list[Collaboration]:
         """Collaborations within sight: one of their members is a neighbour or in the region (in
         the order of ``collaborations``)."""
-        if self.sight_index is None:
-            self.sight_index = self._index_sight()
-        by_region, by_neighbour, position = self.sight_index
+        if self._sight_index is None:
+            self._sight_index = self._index_sight()
+        by_region, by_neighbour, position = self._sight_index
         seen = set(by_region.get(mm.region, ()))
         seen.update(by_neighbour.get(mm.index, ()))
         seen.discard(mm.collaboration)
@@ -256,46 +260,68 @@ class CollaborationModel(mesa.Model):
     def _index_sight(self) -> tuple[dict, dict, dict]:
         """Who sees which collaboration: by region, by municipality index, and each one's place in
         ``collaborations``. Rebuilt after any change of membership (``Collaboration`` drops it)."""
-        by_region: dict[str, list[Collaboration]] = {}
-        by_neighbour: dict[int, list[Collaboration]] = {}
-        position = {}
+        index: tuple[dict, dict, dict] = ({}, {}, {})
         for place, k in enumerate(self.collaborations):
-            if not k.alive:
-                continue
-            position[k] = place
-            regions, neighbours = k.sight()
-            for region in regions:
-                by_region.setdefault(region, []).append(k)
-            for j in neighbours:
-                by_neighbour.setdefault(j, []).append(k)
-        return by_region, by_neighbour, position
+            if k.alive:
+                self._add_to_sight(index, k, place)
+        return index
+
+    @staticmethod
+    def _add_to_sight(index: tuple[dict, dict, dict], k: Collaboration, place: int) -> None:
+        by_region, by_neighbour, position = index
+        position[k] = place
+        regions, neighbours = k.sight()
+        for region in regions:
+            by_region.setdefault(region, []).append(k)
+        for j in neighbours:
+            by_neighbour.setdefault(j, []).append(k)
+
+    def membership_changed(self) -> None:
+        """Forget what municipalities saw: someone joined or left a collaboration."""
+        self._sight_index = None
+        self._blocs.clear()
+        self._neighbour_counts.clear()
 
     def prospective_bloc(self, mm: Municipality) -> np.ndarray:
         """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
-        p = self.params
-        trust = self.trust[mm.index]
-        mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
-                 if x is not mm and x.collaboration is None and x.notice_until is None
-                 and trust[x.index] >= p.bloc_trust]
-        return np.array(mates, dtype=int)
+        bloc = self._blocs.get(mm.index)
+        if bloc is None:
+            p = self.params
+            trust = self.trust[mm.index]
+            mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
+                     if x is not mm and x.collaboration is None and x.notice_until is None
+                     and trust[x.index] >= p.bloc_trust]
+            bloc = self._blocs[mm.index] = np.array(mates, dtype=int)
+        return bloc
+
+    def _neighbours_in(self, mm: Municipality) -> Counter:
+        """How many of ``mm``'s neighbours are in each collaboration (None: outside)."""
+        counts = self._neighbour_counts.get(mm.index)
+        if counts is None:
+            counts = self._neighbour_counts[mm.index] = Counter(
+                self.municipalities[j].collaboration for j in self.neighbours[mm.index])
+        return counts
 
     def peer_share(self, mm: Municipality, k: Collaboration) -> float:
+        """Share of ``mm``'s neighbours in ``k`` (mimetic isomorphism)."""
         peers = self.neighbours[mm.index]
         if not peers:
             return 0.0
-        return sum(self.municipalities[j].collaboration is k for j in peers) / len(peers)
+        return self._neighbours_in(mm)[k] / len(peers)
 
     def collaborating_share(self, mm: Municipality) -> float:
+        """Share of ``mm``'s neighbours in any collaboration."""
         peers = self.neighbours[mm.index]
         if not peers:
             return 0.0
-        return sum(self.municipalities[j].collaboration is not None for j in peers) / len(peers)
+        return (len(peers) - self._neighbours_in(mm)[None]) / len(peers)
 
     # ---- the world's operations (collective.py decides when) ---------------------------------
     def create(self, members: list[Municipality], gov, name: str | None = None,
                family: str | None = None) -> Collaboration:
         """A new collaboration of ``members`` under ``gov`` (named after its largest member)."""
         self._founded += 1
+        sight = self._sight_index  # founders came from outside: no other collaboration's sight changes
         if name is None:
             largest = max(members, key=lambda mm: mm.population)
             name = f"{largest.name} IKT"
@@ -304,7 +330,10 @@ class CollaborationModel(mesa.Model):
         k = Collaboration(self, name, gov, members, family)
         self.collaborations.append(k)
         self.history.append(k)
-        self.sight_index = None
+        self.membership_changed()
+        if sight is not None:
+            self._add_to_sight(sight, k, len(self.collaborations) - 1)
+            self._sight_index = sight
         return k
 
     def dissolve(self, k: Collaboration) -> None:
@@ -313,7 +342,7 @@ class CollaborationModel(mesa.Model):
             k.release(mm)
         k.alive = False
         self.collaborations.remove(k)
-        self.sight_index = None
+        self.membership_changed()
         k.remove()
         self.counts["dissolutions"] += 1
 
@@ -324,7 +353,7 @@ class CollaborationModel(mesa.Model):
             big.admit(mm)
         small.alive = False
         self.collaborations.remove(small)
-        self.sight_index = None
+        self.membership_changed()
         small.remove()
         big.refresh()
         self.counts["mergers"] += 1
