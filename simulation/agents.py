@@ -213,9 +213,10 @@ class Municipality(mesa.Agent):
         belonging = appraise.belonging(me, k.governance.legitimacy, m.peer_share(self, k), k.reputation, world, p)
         habit = cultural.habit(self.tenure, juncture, p)
         without_me = k.pool.minus(self.population, self.effective_share())
+        cap = self.cap(k)
 
         def at(c: float, leak: float) -> Utilities:
-            e = self.effective_share(k, c, leak)
+            e = min(c, cap) * (1.0 - leak)  # = effective_share(k, c, leak)
             prospect = appraise.Prospect(k.governance, without_me.plus(self.population, e), standing)
             return appraise.member(me, e, prospect, fit, belonging, world, p)
 
@@ -223,7 +224,7 @@ class Municipality(mesa.Agent):
         opts = [Option(choice.STAY, target=k, utilities=appraise.stay_member(now, habit),
                        switching=appraise.habit_part(habit, self.weights))]
         step = p.coordination_step
-        if self.coordination + 1e-9 < self.cap(k):
+        if self.coordination + 1e-9 < cap:
             raised = at(min(1.0, self.coordination + step), self.leakage)
             opts.append(Option(choice.RAISE, target=k, utilities=appraise.raise_coordination(me, raised, step, world, p)))
         if self.coordination - step >= k.floor - 1e-9 and self.coordination - step > 0:

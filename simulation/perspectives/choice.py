@@ -11,7 +11,7 @@ kept, the best alternative).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -59,14 +59,15 @@ VOICE = "voice"
 SWITCH = "switch"
 
 
-@dataclass
+@dataclass(slots=True)
 class Option:
+    """An option in sight: its kind, target, utilities, and the part that is switching cost."""
+
     kind: str
     target: object = None  # a Collaboration for join/switch
     partners: tuple[int, ...] = ()  # municipality indices for found
     utilities: Utilities = NO_UTILITIES
     switching: float = 0.0  # part of the utility that is switching cost or habit (for lock-in)
-    detail: dict = field(default_factory=dict)
 
 
 def combined(u: Utilities, weights: Weights) -> float:

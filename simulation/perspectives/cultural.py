@@ -88,8 +88,8 @@ def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Gener
             if i == j:
                 continue
             same = culture[i] == culture[j]
-            similarity = same.mean()
-            if u < p.convergence_rate * (0.5 + similarity) and not same.all():
+            equal = np.count_nonzero(same)
+            if u < p.convergence_rate * (0.5 + equal / same.size) and equal < same.size:  # similarity: = same.mean()
                 differing = np.flatnonzero(~same)
                 f = differing[rng.integers(differing.size)]
                 culture[i, f] = culture[j, f]
