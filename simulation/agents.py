@@ -255,7 +255,11 @@ class Municipality(mesa.Agent):
     def fit(self, members: np.ndarray) -> float:
         """Cultural identity fit with a group of municipalities (by index)."""
         m = self.model
-        profile = cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust, m.params)
+        if members.size == 0:
+            profile = cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust,
+                                             m.params)
+        else:
+            profile = cultural.coded_profile(self.index, members, m.sameness(), m.trust)
         return cultural.identity_fit(*profile, m.params)
 
     # ---- acting on its own -------------------------------------------------------------------
@@ -387,6 +391,7 @@ class Collaboration(mesa.Agent):
         if self.mandatory and mm.family != self.family:
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
             self.model.family_code[mm.index] = self.model.family_index(self.family)
+            self.model.identity_changed()
         mm.leakage = 0.0
         mm.tenure = 0
         mm.notice_until = None

@@ -102,6 +102,7 @@ class CollaborationModel(mesa.Model):
         self._sight_index: tuple[dict, dict, dict] | None = None  # built by reachable()
         self._blocs: dict[int, np.ndarray] = {}  # by prospective_bloc()
         self._neighbour_counts: dict[int, Counter] = {}  # by peer_share(), collaborating_share()
+        self._sameness: cultural.Sameness | None = None  # by sameness()
         self.history: list[Collaboration] = []
         self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
@@ -228,6 +229,7 @@ class CollaborationModel(mesa.Model):
         np.fill_diagonal(self.trust, 1.0)
         self._blocs.clear()  # blocs follow trust
         cultural.converge(self.culture, groups, self.rng, p)
+        self.identity_changed()
         neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
         for mm in self.municipalities:
             mm.tenure += 1
@@ -275,6 +277,16 @@ class CollaborationModel(mesa.Model):
             by_region.setdefault(region, []).append(k)
         for j in neighbours:
             by_neighbour.setdefault(j, []).append(k)
+
+    def sameness(self) -> cultural.Sameness:
+        """How alike each pair is (culture, region, family), until culture or a family changes."""
+        if self._sameness is None:
+            self._sameness = cultural.sameness(self.culture, self.region_code, self.family_code)
+        return self._sameness
+
+    def identity_changed(self) -> None:
+        """Forget how alike municipalities were: culture converged or a family changed."""
+        self._sameness = None
 
     def membership_changed(self) -> None:
         """Forget what municipalities saw: someone joined or left a collaboration."""

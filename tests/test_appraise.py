@@ -114,3 +114,18 @@ def test_the_theory_rooms_import_each_other_without_cycles_or_hidden_imports():
                 for name in names:
                     graph.add_edge(room, "/".join(base + name.split(".")))
     assert not list(nx.simple_cycles(graph))
+
+
+def test_packed_pair_counts_give_the_same_group_profile():
+    """cultural.coded_profile (the model's fast path) = cultural.group_profile, number for number."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 40
+    culture, region, family = rng.integers(0, 5, (n, 4)), rng.integers(0, 6, n), rng.integers(0, 3, n)
+    trust = rng.random((n, n))
+    alike = cultural.sameness(culture, region, family)
+    for i in range(n):
+        members = rng.choice(n, size=rng.integers(1, n), replace=False)
+        assert cultural.coded_profile(i, members, alike, trust) == cultural.group_profile(i, members, culture, region,
+                                                                                          family, trust)

@@ -11,6 +11,7 @@ Co-members grow trust and converge culturally (Axelrod), which makes lock-in sel
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -62,6 +63,34 @@ def group_profile(i: int, members: np.ndarray, culture: np.ndarray, region: np.n
     similarity = np.count_nonzero(culture[members] == culture[i]) / (n * culture.shape[1])
     return (similarity, np.count_nonzero(region[members] == region[i]) / n,
             float(trust[i, members].sum() / n), np.count_nonzero(family[members] == family[i]) / n)
+
+
+class Sameness(NamedTuple):
+    """Per pair (i, j), how alike they are, packed in one integer: equal culture traits
+    + ``region`` x same region + ``family`` x same family. A group's three counts then come from
+    one sum (``coded_profile``), exactly as ``group_profile`` counts them."""
+
+    codes: np.ndarray  # n x n integers
+    width: int  # culture traits per municipality
+    region: int  # > n * width: the most equal traits in any group
+    family: int  # > region * n: the most of both in any group
+
+
+def sameness(culture: np.ndarray, region: np.ndarray, family: np.ndarray) -> Sameness:
+    n, width = culture.shape
+    b_region = n * width + 1
+    b_family = b_region * (n + 1)
+    codes = (np.count_nonzero(culture[:, None, :] == culture[None, :, :], axis=2)
+             + b_region * (region[:, None] == region[None, :]) + b_family * (family[:, None] == family[None, :]))
+    return Sameness(codes.astype(np.int64), width, b_region, b_family)
+
+
+def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarray) -> tuple[float, float, float, float]:
+    """``group_profile`` of a non-empty group from the packed pair counts: the same numbers."""
+    n = members.size
+    same_family, rest = divmod(int(alike.codes[i].take(members).sum()), alike.family)
+    same_region, equal_traits = divmod(rest, alike.region)
+    return (equal_traits / (n * alike.width), same_region / n, float(trust[i, members].sum() / n), same_family / n)
 
 
 def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarray], p: Parameters) -> None:
