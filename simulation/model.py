@@ -103,6 +103,8 @@ class CollaborationModel(mesa.Model):
         self._blocs: dict[int, np.ndarray] = {}  # by prospective_bloc()
         self._neighbour_counts: dict[int, Counter] = {}  # by peer_share(), collaborating_share()
         self._sameness: cultural.Sameness | None = None  # by sameness()
+        self._sameness_of: tuple[np.ndarray, np.ndarray] | None = None  # the culture and families it counted
+        self._identity_changed = False
         self.history: list[Collaboration] = []
         self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
@@ -279,14 +281,23 @@ class CollaborationModel(mesa.Model):
             by_neighbour.setdefault(j, []).append(k)
 
     def sameness(self) -> cultural.Sameness:
-        """How alike each pair is (culture, region, family), until culture or a family changes."""
+        """How alike each pair is (culture, region, family); after culture converged or a family
+        changed, the pairs of those that changed are recounted."""
         if self._sameness is None:
             self._sameness = cultural.sameness(self.culture, self.region_code, self.family_code)
+            self._sameness_of = (self.culture.copy(), self.family_code.copy())
+        elif self._identity_changed:
+            culture, family = self._sameness_of
+            changed = np.flatnonzero((self.culture != culture).any(axis=1) | (self.family_code != family))
+            cultural.update_sameness(self._sameness, changed, self.culture, self.region_code, self.family_code)
+            culture[changed] = self.culture[changed]
+            family[changed] = self.family_code[changed]
+        self._identity_changed = False
         return self._sameness
 
     def identity_changed(self) -> None:
-        """Forget how alike municipalities were: culture converged or a family changed."""
-        self._sameness = None
+        """Culture converged or a family changed: sameness() recounts those pairs when next asked."""
+        self._identity_changed = True
 
     def membership_changed(self) -> None:
         """Forget what municipalities saw: someone joined or left a collaboration."""

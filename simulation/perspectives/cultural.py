@@ -79,10 +79,18 @@ class Sameness(NamedTuple):
 def sameness(culture: np.ndarray, region: np.ndarray, family: np.ndarray) -> Sameness:
     n, width = culture.shape
     b_region = n * width + 1
-    b_family = b_region * (n + 1)
-    codes = (np.count_nonzero(culture[:, None, :] == culture[None, :, :], axis=2)
-             + b_region * (region[:, None] == region[None, :]) + b_family * (family[:, None] == family[None, :]))
-    return Sameness(codes.astype(np.int64), width, b_region, b_family)
+    alike = Sameness(np.zeros((n, n), dtype=np.int64), width, b_region, b_region * (n + 1))
+    update_sameness(alike, range(n), culture, region, family)
+    return alike
+
+
+def update_sameness(alike: Sameness, changed, culture: np.ndarray, region: np.ndarray, family: np.ndarray) -> None:
+    """Recount the pairs of the municipalities ``changed`` (culture or family), in place."""
+    for c in changed:
+        row = (np.count_nonzero(culture == culture[c], axis=1) + alike.region * (region == region[c])
+               + alike.family * (family == family[c]))
+        alike.codes[c, :] = row
+        alike.codes[:, c] = row
 
 
 def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarray) -> tuple[float, float, float, float]:
