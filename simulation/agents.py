@@ -208,7 +208,8 @@ class Municipality(mesa.Agent):
         assert k is not None
         me, world = self.traits(), m.conditions
         others = k.member_indices(exclude=self.index)
-        fit = self.fit(others)
+        profile = self.profile(others)
+        fit = cultural.identity_fit(*profile, p)
         standing = k.standing()
         belonging = appraise.belonging(me, k.governance.legitimacy, m.peer_share(self, k), k.reputation, world, p)
         habit = cultural.habit(self.tenure, juncture, p)
@@ -234,7 +235,7 @@ class Municipality(mesa.Agent):
             leaked = at(self.coordination, self.leakage + p.leakage_step)
             opts.append(Option(choice.LEAK, target=k, utilities=appraise.leak(leaked)))
         if self.tenure >= 1:
-            mean_trust = m.trust[self.index, others].sum() / others.size
+            mean_trust = profile[2] if others.size else m.trust[self.index, others].sum() / others.size
             opts.append(Option(choice.VOICE, target=k, utilities=appraise.voice(
                 me, now, self.effective_share(), standing, mean_trust, self.tenure, p)))
         terms = self.exit_cost()
@@ -254,13 +255,14 @@ class Municipality(mesa.Agent):
 
     def fit(self, members: np.ndarray) -> float:
         """Cultural identity fit with a group of municipalities (by index)."""
+        return cultural.identity_fit(*self.profile(members), self.model.params)
+
+    def profile(self, members: np.ndarray) -> tuple[float, float, float, float]:
+        """(similarity, same-region share, mean trust, same-family share) towards a group."""
         m = self.model
         if members.size == 0:
-            profile = cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust,
-                                             m.params)
-        else:
-            profile = cultural.coded_profile(self.index, members, m.sameness(), m.trust)
-        return cultural.identity_fit(*profile, m.params)
+            return cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust, m.params)
+        return cultural.coded_profile(self.index, members, m.sameness(), m.trust)
 
     # ---- acting on its own -------------------------------------------------------------------
     def act(self, option: Option) -> None:

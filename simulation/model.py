@@ -82,6 +82,7 @@ class CollaborationModel(mesa.Model):
         self.graph.add_nodes_from(range(len(self.municipalities)))
         self.graph.add_edges_from((index[a], index[b]) for a, b in scenario.edges)
         self.neighbours = [sorted(self.graph.neighbors(i)) for i in range(len(self.municipalities))]
+        self._neighbour_arrays = [np.array(peers, dtype=int) for peers in self.neighbours]
         regions = sorted({mm.region for mm in self.municipalities})
         self.region_code = np.array([regions.index(mm.region) for mm in self.municipalities])
         self.region_mates = [[mm for mm in self.municipalities if mm.region == region] for region in regions]
@@ -238,8 +239,8 @@ class CollaborationModel(mesa.Model):
             mm.population *= 1.0 + mm.growth
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
-            peers = self.neighbours[mm.index]
-            peer = neighbour_outcomes[peers].sum() / len(peers) if peers else mm.outcome  # = mean(), faster
+            peers = self._neighbour_arrays[mm.index]
+            peer = neighbour_outcomes.take(peers).sum() / peers.size if peers.size else mm.outcome  # = mean(), faster
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
 

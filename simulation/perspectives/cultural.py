@@ -98,7 +98,7 @@ def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarra
     n = members.size
     same_family, rest = divmod(int(alike.codes[i].take(members).sum()), alike.family)
     same_region, equal_traits = divmod(rest, alike.region)
-    return (equal_traits / (n * alike.width), same_region / n, float(trust[i, members].sum() / n), same_family / n)
+    return (equal_traits / (n * alike.width), same_region / n, float(trust[i].take(members).sum() / n), same_family / n)
 
 
 def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarray], p: Parameters) -> None:
