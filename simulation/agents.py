@@ -399,22 +399,22 @@ class Collaboration(mesa.Agent):
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
-        self._membership_changed()
+        self._membership_changed(mm)
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)
 
     def release(self, mm: Municipality) -> None:
         self.members.remove(mm)
-        self._membership_changed()
+        self._membership_changed(mm)
         mm.collaboration = None
         mm.coordination = 0.0
         mm.leakage = 0.0
         mm.tenure = 0
         mm.notice_until = None
 
-    def _membership_changed(self) -> None:
+    def _membership_changed(self, mm: Municipality) -> None:
         self._sight = self._indices = None
-        self.model.membership_changed()  # what municipalities see (CollaborationModel.reachable)
+        self.model.membership_changed(mm)  # what municipalities see (CollaborationModel.reachable)
 
     # ---- step 2: production and cost settlement ----------------------------------------------
     def produce(self) -> None:

@@ -300,11 +300,14 @@ class CollaborationModel(mesa.Model):
         """Culture converged or a family changed: sameness() recounts those pairs when next asked."""
         self._identity_changed = True
 
-    def membership_changed(self) -> None:
-        """Forget what municipalities saw: someone joined or left a collaboration."""
+    def membership_changed(self, mm: Municipality) -> None:
+        """Forget what ``mm``'s joining or leaving changes: which collaborations are in sight, its
+        neighbours' counts of neighbours in each collaboration, its region-mates' blocs."""
         self._sight_index = None
-        self._blocs.clear()
-        self._neighbour_counts.clear()
+        for j in self.neighbours[mm.index]:
+            self._neighbour_counts.pop(j, None)
+        for x in self.region_mates[self.region_code[mm.index]]:
+            self._blocs.pop(x.index, None)
 
     def prospective_bloc(self, mm: Municipality) -> np.ndarray:
         """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
@@ -354,7 +357,6 @@ class CollaborationModel(mesa.Model):
         k = Collaboration(self, name, gov, members, family)
         self.collaborations.append(k)
         self.history.append(k)
-        self.membership_changed()
         if sight is not None:
             self._add_to_sight(sight, k, len(self.collaborations) - 1)
             self._sight_index = sight
@@ -366,7 +368,7 @@ class CollaborationModel(mesa.Model):
             k.release(mm)
         k.alive = False
         self.collaborations.remove(k)
-        self.membership_changed()
+        self._sight_index = None
         k.remove()
         self.counts["dissolutions"] += 1
 
@@ -377,7 +379,7 @@ class CollaborationModel(mesa.Model):
             big.admit(mm)
         small.alive = False
         self.collaborations.remove(small)
-        self.membership_changed()
+        self._sight_index = None
         small.remove()
         big.refresh()
         self.counts["mergers"] += 1
