@@ -1,10 +1,12 @@
 """Agents: municipalities that choose their arrangement, collaborations that decide together.
 
-A Municipality searches only when dissatisfied (or at a juncture, or on review), builds its
-options (stay, join, found, raise or lower coordination, buy on its own, voice, exit, switch),
-scores each under the three perspectives and picks one by a logit. A Collaboration produces
-(operations, development net of onboarding), settles costs by its cost key, and decides on
-applications, its common standard and reforms by its governance model's decision rule.
+A Municipality holds its traits and arrangement. It searches only when dissatisfied (or at a
+juncture, or on review), gathers the options within sight (stay, join, found, raise or lower
+coordination, buy on its own, voice, exit, switch), has each valued under the three perspectives
+(``perspectives.appraise``), picks one by a logit and returns it; what it can do alone it does
+in ``act``, what needs others' consent the model takes to them (``collective``). A Collaboration
+produces (operations, development net of onboarding), settles costs by its cost key, votes by its
+governance model's decision rule, sets its common standard and reforms after voice.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .governance import Ballots, GovernanceModel, collective_decision, collective_level
-from .perspectives import choice, cultural, instrumental, myth
-from .perspectives.choice import Option
+from .governance import Ballots, GovernanceModel, collective_decision
+from .perspectives import appraise, choice, cultural, instrumental
+from .perspectives.choice import Option, Utilities
 
 if TYPE_CHECKING:
     from .model import CollaborationModel
@@ -58,6 +60,7 @@ class Municipality(mesa.Agent):
         self.last_choice = choice.STAY
         self.tipped_by = ""
         self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
+        self._traits: appraise.Traits | None = None  # cached by traits()
 
     # ---- derived state ---------------------------------------------------------------------
     def size_class(self) -> str:
@@ -99,9 +102,18 @@ class Municipality(mesa.Agent):
         leak = self.leakage if leakage is None else leakage
         return min(c, self.cap(collab)) * (1.0 - leak)
 
-    # ---- step ------------------------------------------------------------------------------
-    def step(self) -> None:
-        """Step 3 of the schedule: search if dissatisfied, otherwise keep the habit."""
+    def traits(self) -> appraise.Traits:
+        """What the perspectives see of it (rebuilt when its population has changed)."""
+        t = self._traits
+        if t is None or t.population != self.population:
+            t = self._traits = appraise.Traits(self.population, self.competence, self.ambition, self.autonomy,
+                                               self.receptivity)
+        return t
+
+    # ---- deciding (step 3) -------------------------------------------------------------------
+    def decide(self) -> Option | None:
+        """Step 3 of the schedule: search if dissatisfied, otherwise keep the habit. Returns the
+        option chosen in search (the model carries it out), or None when it did not search."""
         m = self.model
         turnover = m.rng.random() < m.params.director_turnover  # drawn always: stable random stream
         juncture = m.env.juncture_open or turnover
@@ -109,11 +121,13 @@ class Municipality(mesa.Agent):
                                         m.params.review_rate, juncture, m.rng)
         if not searching or self.notice_until is not None:
             self.last_choice = choice.STAY
-            return
+            return None
         options = self.options(juncture)
         chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng)
         self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights)
-        self.act(options[chosen], options, chosen)
+        self.last_choice = options[chosen].kind
+        self.tipped_by = choice.tipped_by(options, chosen, self.weights)
+        return options[chosen]
 
     def options(self, juncture: bool) -> list[Option]:
         """The options within sight: status quo first, then alternatives (bounded rationality:
@@ -130,34 +144,28 @@ class Municipality(mesa.Agent):
 
     # ---- options of a municipality outside -------------------------------------------------
     def stay_alone_option(self, juncture: bool) -> Option:
-        p = self.model.params
-        habit = cultural.habit(self.tenure, juncture, p)
-        u = (instrumental.utility(self.alone_outcome, 0.0, p), habit, 0.0)
-        return Option(choice.STAY, utilities=u, switching=self.weights[1] * habit)
+        habit = cultural.habit(self.tenure, juncture, self.model.params)
+        return Option(choice.STAY, utilities=appraise.stay_alone(self.alone_outcome, habit, self.model.params),
+                      switching=appraise.habit_part(habit, self.weights))
 
     def join_option(self, collab: Collaboration, one_off_extra: float = 0.0, carried: float = 0.0,
                     bloc: np.ndarray | None = None) -> Option:
-        """Utility of applying to ``collab`` with the initial coordination level, or the level a
-        switching member brings along (``carried``); an outsider judges the group it would join
-        with its prospective regional ``bloc`` (computed if not given)."""
+        """Applying to ``collab`` with the initial coordination level, or the level a switching
+        member brings along (``carried``); an outsider judges the group it would join with its
+        prospective regional ``bloc`` (computed if not given)."""
         m, p = self.model, self.model.params
         e0 = self.entry_coordination(self.cap(collab), collab.floor, carried)
-        pool = collab.pool.plus(self.population, e0)
-        net, _ = instrumental.member_net_benefit(
-            self.population, self.competence, self.ambition, e0, pool, collab.governance,
-            collab.standing(), m.env.risk, m.cloud, p)
-        one_off = p.migration_cost + one_off_extra + collab.entry_fee(self)
-        if collab.mandatory and self.family != collab.family:
-            one_off += p.family_switch_cost
-        u_i = instrumental.utility(net, one_off, p)
+        prospect = appraise.Prospect(collab.governance, collab.pool.plus(self.population, e0), collab.standing())
+        family_switch = collab.mandatory and self.family != collab.family
+        one_off = appraise.joining_one_off(collab.entry_fee(self), family_switch, one_off_extra, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
             group = np.concatenate([group, m.prospective_bloc(self) if bloc is None else bloc])
-        u_c = self.fit(group) - cultural.autonomy_cost(self.autonomy, e0, p)
-        u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, collab.governance.legitimacy, p)
-               + myth.mimetic(m.peer_share(self, collab), collab.reputation, self.competence, p))
-        switching = -self.weights[0] * instrumental.amortised(one_off, p) / p.utility_scale
-        return Option(choice.JOIN, target=collab, utilities=(u_i, u_c, u_m), switching=switching)
+        appraise_as = appraise.join if self.collaboration is None else appraise.switch
+        u = appraise_as(self.traits(), e0, prospect, self.fit(group), m.peer_share(self, collab),
+                        collab.reputation, one_off, m.conditions, p)
+        kind = choice.JOIN if self.collaboration is None else choice.SWITCH
+        return Option(kind, target=collab, utilities=u, switching=appraise.switching_part(one_off, self.weights, p))
 
     def found_option(self) -> Option | None:
         """Found a collaboration with outside neighbours, most trusted first."""
@@ -172,11 +180,10 @@ class Municipality(mesa.Agent):
         if not trusted:
             return None
         partners = tuple(trusted[: p.found_max_partners])
-        u = self.founding_utilities(partners)
-        switching = -self.weights[0] * instrumental.amortised(p.migration_cost, p) / p.utility_scale
-        return Option(choice.FOUND, partners=partners, utilities=u, switching=switching)
+        return Option(choice.FOUND, partners=partners, utilities=self.founding_utilities(partners),
+                      switching=appraise.switching_part(p.migration_cost, self.weights, p))
 
-    def founding_utilities(self, partners: tuple[int, ...]) -> tuple[float, float, float]:
+    def founding_utilities(self, partners: tuple[int, ...]) -> Utilities:
         """Utilities of founding a new collaboration (default governance) with ``partners``."""
         m, p = self.model, self.model.params
         gov = m.governance[m.default_governance]
@@ -188,115 +195,92 @@ class Municipality(mesa.Agent):
         pool = instrumental.EMPTY_POOL
         for mm, e in zip(group, shares, strict=True):
             pool = pool.plus(mm.population, e)
-        e0 = shares[0]
-        standing = instrumental.Standing(
-            development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
-            delay=p.founding_delay,  # building the joint platform
-            standard=collective_level(gov.decision_rule, [mm.ambition for mm in group],
-                                      [mm.population for mm in group], 0),
-            mandatory=mandatory)
-        net, _ = instrumental.member_net_benefit(
-            self.population, self.competence, self.ambition, e0, pool, gov, standing, m.env.risk, m.cloud, p)
-        u_i = instrumental.utility(net, p.migration_cost, p)
-        u_c = self.fit(np.array(partners)) - cultural.autonomy_cost(self.autonomy, e0, p)
-        u_m = (myth.legitimacy(m.env.legitimacy, self.receptivity, gov.legitimacy, p)
-               + myth.mimetic(m.collaborating_share(self), 0.0, self.competence, p))
-        return (u_i, u_c, u_m)
+        standard = appraise.standard(gov.decision_rule, [mm.ambition for mm in group],
+                                     [mm.population for mm in group], 0)
+        prospect = appraise.Prospect(gov, pool, appraise.founding_standing(pool, standard, mandatory, p))
+        return appraise.found(self.traits(), shares[0], prospect, self.fit(np.array(partners)),
+                              m.collaborating_share(self), m.conditions, p)
 
     # ---- options of a member ---------------------------------------------------------------
     def member_options(self, juncture: bool) -> list[Option]:
         m, p = self.model, self.model.params
         k = self.collaboration
         assert k is not None
+        me, world = self.traits(), m.conditions
         others = k.member_indices(exclude=self.index)
-        fit = self.fit(others)
+        profile = self.profile(others)
+        fit = cultural.identity_fit(*profile, p)
         standing = k.standing()
-        belonging = (myth.legitimacy(m.env.legitimacy, self.receptivity, k.governance.legitimacy, p)
-                     + myth.mimetic(m.peer_share(self, k), k.reputation, self.competence, p))
+        belonging = appraise.belonging(me, k.governance.legitimacy, m.peer_share(self, k), k.reputation, world, p)
         habit = cultural.habit(self.tenure, juncture, p)
+        without_me = k.pool.minus(self.population, self.effective_share())
+        cap = self.cap(k)
 
-        def as_member(c: float, leak: float) -> tuple[float, float]:
-            e = self.effective_share(k, c, leak)
-            pool = k.pool.minus(self.population, self.effective_share()).plus(self.population, e)
-            net, _ = instrumental.member_net_benefit(
-                self.population, self.competence, self.ambition, e, pool, k.governance,
-                standing, m.env.risk, m.cloud, p)
-            return instrumental.utility(net, 0.0, p), fit - cultural.autonomy_cost(self.autonomy, e, p)
+        def at(c: float, leak: float) -> Utilities:
+            e = min(c, cap) * (1.0 - leak)  # = effective_share(k, c, leak)
+            prospect = appraise.Prospect(k.governance, without_me.plus(self.population, e), standing)
+            return appraise.member(me, e, prospect, fit, belonging, world, p)
 
-        u_i, u_c = as_member(self.coordination, self.leakage)
-        opts = [Option(choice.STAY, target=k, utilities=(u_i, u_c + habit, belonging),
-                       switching=self.weights[1] * habit)]
+        now = at(self.coordination, self.leakage)
+        opts = [Option(choice.STAY, target=k, utilities=appraise.stay_member(now, habit),
+                       switching=appraise.habit_part(habit, self.weights))]
         step = p.coordination_step
-        standardise = myth.standardisation(m.env.legitimacy, self.receptivity, step, p)
-        if self.coordination + 1e-9 < self.cap(k):
-            ri, rc = as_member(min(1.0, self.coordination + step), self.leakage)
-            opts.append(Option(choice.RAISE, target=k, utilities=(ri, rc, belonging + standardise)))
+        if self.coordination + 1e-9 < cap:
+            raised = at(min(1.0, self.coordination + step), self.leakage)
+            opts.append(Option(choice.RAISE, target=k, utilities=appraise.raise_coordination(me, raised, step, world, p)))
         if self.coordination - step >= k.floor - 1e-9 and self.coordination - step > 0:
-            li, lc = as_member(self.coordination - step, self.leakage)
-            opts.append(Option(choice.LOWER, target=k, utilities=(li, lc, belonging - standardise)))
+            lowered = at(self.coordination - step, self.leakage)
+            opts.append(Option(choice.LOWER, target=k, utilities=appraise.lower_coordination(me, lowered, step, world, p)))
         if not k.mandatory and self.leakage + p.leakage_step <= p.leakage_cap:
-            # buying on its own keeps formal membership: the myth does not see it (decoupling)
-            ki, kc = as_member(self.coordination, self.leakage + p.leakage_step)
-            opts.append(Option(choice.LEAK, target=k, utilities=(ki, kc, belonging)))
+            leaked = at(self.coordination, self.leakage + p.leakage_step)
+            opts.append(Option(choice.LEAK, target=k, utilities=appraise.leak(leaked)))
         if self.tenure >= 1:
-            e = self.effective_share()
-            reform_gain = p.reform_gain * e * (p.misfit_cost * instrumental.misfit(self.ambition, standing, p)
-                                     + p.delay_cost * standing.delay) / p.utility_scale
-            opts.append(Option(choice.VOICE, target=k, utilities=(
-                u_i + reform_gain, u_c + cultural.voice(m.trust[self.index, others].sum() / others.size, self.tenure, p),
-                belonging)))
-        exit_one_off = self.exit_cost()
-        u_exit = instrumental.utility(self.alone_outcome, exit_one_off, p)
-        opts.append(Option(choice.EXIT, target=k, utilities=(u_exit, 0.0, 0.0),
-                           switching=-self.weights[0] * instrumental.amortised(exit_one_off, p) / p.utility_scale))
+            mean_trust = profile[2] if others.size else m.trust[self.index, others].sum() / others.size
+            opts.append(Option(choice.VOICE, target=k, utilities=appraise.voice(
+                me, now, self.effective_share(), standing, mean_trust, self.tenure, p)))
+        terms = self.exit_cost()
+        opts.append(Option(choice.EXIT, target=k, utilities=appraise.exit(self.alone_outcome, terms, p),
+                           switching=appraise.switching_part(terms, self.weights, p)))
         for other in m.reachable(self):
-            join = self.join_option(other, one_off_extra=exit_one_off, carried=self.coordination)
-            opts.append(Option(choice.SWITCH, target=other, utilities=join.utilities, switching=join.switching))
+            opts.append(self.join_option(other, one_off_extra=terms, carried=self.coordination))
         return opts
 
     def exit_cost(self) -> float:
-        """Exit terms per inhabitant: years of the member's pooled cost share (section 5). While a
-        critical juncture is open (a legal-form conversion makes every member re-commit, 004 L1032;
-        002 L413-425) the terms are relaxed like habit."""
+        """Exit terms per inhabitant as the member's share stands (``instrumental.exit_terms``)."""
         k = self.collaboration
         if k is None:
             return 0.0
-        share = instrumental.cost_share(k.governance, self.population, self.effective_share(), k.pool)
-        yearly = share * instrumental.pooled_cost(k.pool, k.governance, self.model.params, self.model.cloud)
-        terms = k.governance.exit_cost * yearly / self.population
-        return terms * (1.0 - self.model.params.juncture_relief) if self.model.env.juncture_open else terms
+        return instrumental.exit_terms(k.governance, self.population, self.effective_share(), k.pool,
+                                       self.model.cloud, self.model.env.juncture_open, self.model.params)
 
     def fit(self, members: np.ndarray) -> float:
-        m = self.model
-        profile = cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust)
-        return cultural.identity_fit(*profile, m.params)
+        """Cultural identity fit with a group of municipalities (by index)."""
+        return cultural.identity_fit(*self.profile(members), self.model.params)
 
-    # ---- acting ----------------------------------------------------------------------------
-    def act(self, option: Option, options: list[Option], chosen: int) -> None:
-        m, p = self.model, self.model.params
-        self.last_choice = option.kind
-        self.tipped_by = choice.tipped_by(options, chosen, self.weights)
-        m.record_decision(self, option)
+    def profile(self, members: np.ndarray) -> tuple[float, float, float, float]:
+        """(similarity, same-region share, mean trust, same-family share) towards a group."""
+        m = self.model
+        if members.size == 0:
+            return cultural.group_profile(self.index, members, m.culture, m.region_code, m.family_code, m.trust, m.params)
+        return cultural.coded_profile(self.index, members, m.sameness(), m.trust)
+
+    # ---- acting on its own -------------------------------------------------------------------
+    def act(self, option: Option) -> None:
+        """Carry out a choice that is the municipality's alone: coordination, leakage, voice, or
+        notice of exit. Joining and founding need others' consent (``collective``)."""
+        p = self.model.params
         k = self.collaboration
-        if option.kind == choice.JOIN:
-            option.target.applications.append(self)
-            m.regional_bloc(self, option.target)
-        elif option.kind == choice.FOUND:
-            m.found(self, option.partners)
-        elif option.kind == choice.RAISE:
+        if option.kind == choice.RAISE:
             self.coordination = min(self.cap(k), self.coordination + p.coordination_step)
         elif option.kind == choice.LOWER:
             self.coordination = max(k.floor, self.coordination - p.coordination_step)
         elif option.kind == choice.LEAK:
             self.leakage = min(p.leakage_cap, self.leakage + p.leakage_step)
-            m.counts["leaks"] += 1
         elif option.kind == choice.VOICE:
             k.voice += 1.0
-            m.counts["voice"] += 1
         elif option.kind in (choice.EXIT, choice.SWITCH):
-            self.notice_until = m.steps + k.governance.exit_notice
+            self.notice_until = self.model.steps + k.governance.exit_notice
             self.destination = option.target if option.kind == choice.SWITCH else None
-            m.counts["notices"] += 1
         if option.kind in (choice.RAISE, choice.LOWER, choice.LEAK):
             k.refresh()
 
@@ -397,8 +381,8 @@ class Collaboration(mesa.Agent):
         if self.governance.admission_rule != "screening":
             return 0.0
         e0 = applicant.entry_coordination(applicant.cap(self), self.floor)
-        share = instrumental.cost_share(self.governance, applicant.population, e0, self.pool.plus(applicant.population, e0))
-        return share * instrumental.pooled_cost(self.pool, self.governance, self.model.params, self.model.cloud) / applicant.population
+        return instrumental.entry_fee(self.governance, applicant.population, e0, self.pool, self.model.cloud,
+                                      self.model.params)
 
     # ---- membership --------------------------------------------------------------------------
     def admit(self, mm: Municipality, onboarding: bool = True) -> None:
@@ -409,23 +393,28 @@ class Collaboration(mesa.Agent):
         if self.mandatory and mm.family != self.family:
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
             self.model.family_code[mm.index] = self.model.family_index(self.family)
+            self.model.identity_changed()
         mm.leakage = 0.0
         mm.tenure = 0
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
-        self._sight = self._indices = None
+        self._membership_changed(mm)
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)
 
     def release(self, mm: Municipality) -> None:
         self.members.remove(mm)
-        self._sight = self._indices = None
+        self._membership_changed(mm)
         mm.collaboration = None
         mm.coordination = 0.0
         mm.leakage = 0.0
         mm.tenure = 0
         mm.notice_until = None
+
+    def _membership_changed(self, mm: Municipality) -> None:
+        self._sight = self._indices = None
+        self.model.membership_changed(mm)  # what municipalities see (CollaborationModel.reachable)
 
     # ---- step 2: production and cost settlement ----------------------------------------------
     def produce(self) -> None:
@@ -455,7 +444,7 @@ class Collaboration(mesa.Agent):
                 standing, m.env.risk, m.cloud, p)
             gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
         if update_reputation:
-            performance = float(np.mean(gains)) if gains else 0.0
+            performance = float(np.add.reduce(np.asarray(gains)) / len(gains)) if gains else 0.0  # = np.mean
             self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
 
     def cost_shares(self) -> list[float]:
@@ -470,36 +459,6 @@ class Collaboration(mesa.Agent):
         weights = [mm.population for mm in self.members]
         return collective_decision(self.governance.decision_rule, votes, weights, self.chair())
 
-    def decide_applications(self) -> None:
-        """Admit applicants by the admission rule; all admitted this year onboard together. A
-        regional bloc applies as one case, admitted or refused as a whole: the Kongsvinger three
-        joined HIKT together in 2011 (004 L301) and coordinate ownership (004 L862)."""
-        if not self.applications:
-            return
-        m = self.model
-        applicants, self.applications = self.applications, []
-        cases: dict[Municipality, list[Municipality]] = {}
-        now: dict[Municipality, float] = {}  # members' net benefit before any admission this year
-        for a in dict.fromkeys(applicants):  # once each, in order of application
-            lead, a.bloc_lead = a.bloc_lead, None
-            cases.setdefault(lead if lead in applicants else a, []).append(a)
-        for case in cases.values():
-            case = [a for a in case if a.collaboration is None]  # not admitted elsewhere meanwhile
-            if not case or not self.alive:
-                continue
-            if self.governance.admission_rule == "open":
-                admitted = True
-            else:
-                proposal = m.admission_case(self, case)
-                admitted = self.vote(lambda mm, proposal=proposal: m.admission_utility(mm, self, proposal, now))
-            for a in case:
-                if admitted:
-                    self.admit(a)
-                    m.counts["joins"] += 1
-                else:
-                    m.counts["rejections"] += 1
-        self.refresh()
-
     def set_standard(self) -> None:
         """The common ambition level, by the decision rule (004 L750: 'good enough' minimum)."""
         if not self.members:
@@ -509,7 +468,7 @@ class Collaboration(mesa.Agent):
             self.standard = min(values)
             return
         weights = [mm.population for mm in self.members]
-        self.standard = collective_level(self.governance.decision_rule, values, weights, self.chair())
+        self.standard = appraise.standard(self.governance.decision_rule, values, weights, self.chair())
 
     def consider_reform(self) -> None:
         """Voice before exit: accumulated proposals lead to a differentiation reform (002 L2512-2520):

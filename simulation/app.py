@@ -177,11 +177,11 @@ def Events(model: CollaborationModel):
                  f"{p.w_instrumental:.1f}/{p.w_cultural:.1f}/{p.w_myth:.1f}, habit {p.habit_strength:.1f}, "
                  f"juncture relief {p.juncture_relief:.2f}, legitimacy weight {p.legitimacy_weight:.1f}, "
                  f"temperature {p.temperature:.2f} (sliders apply on Reset).")
-    changes = [d for d in model.decisions if d[0] == model.steps and d[3] != "stay"][-12:]
+    changes = [d for d in model.decisions if d.tick == model.steps and d.choice != "stay"][-12:]
     if changes:
         lines.append("**This year:**\n")
-        lines.append("\n".join(f"- {d[2]}: {d[3]} {d[4]}" + (f" (tipped by {d[5]})" if d[5] else "")
-                               for d in changes))
+        lines.append("\n".join(f"- {d.municipality}: {d.choice} {d.target}"
+                               + (f" (tipped by {d.tipped_by})" if d.tipped_by else "") for d in changes))
     elif model.steps:
         lines.append("Nothing changed this year (habit, satisficing).")
     rows = []

@@ -16,16 +16,17 @@ import itertools
 import weakref
 from collections import Counter
 from pathlib import Path
-from typing import NamedTuple
 
 import mesa
 import networkx as nx
 import numpy as np
 
-from . import metrics
+from . import collective, metrics
 from .agents import Collaboration, Municipality
 from .environment import Environment
-from .perspectives import choice, cultural, instrumental, myth
+from .perspectives import choice, cultural, instrumental
+from .perspectives.appraise import Conditions
+from .perspectives.choice import Decision, Option, Weights
 from .scenario import PERSPECTIVES, Scenario, load_scenario
 
 COUNTERS = ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks",
@@ -50,16 +51,6 @@ if not isinstance(mesa.Agent._ids, _AgentIdCounters):
     mesa.Agent._ids = _AgentIdCounters()
 
 
-class AdmissionCase(NamedTuple):
-    """A case put to a vote: the collaboration's standing now, its pool and standing with the
-    applicants, and the applicants' indices (``CollaborationModel.admission_case``)."""
-
-    before: instrumental.Standing
-    grown: instrumental.Pool
-    after: instrumental.Standing
-    applicants: np.ndarray
-
-
 class CollaborationModel(mesa.Model):
     """Inter-municipal ICT collaboration under instrumental, cultural and myth rules."""
 
@@ -82,8 +73,7 @@ class CollaborationModel(mesa.Model):
         self.perspectives_on = tuple(name in scenario.perspectives for name in PERSPECTIVES)
         self.weights = self.weights_of((p.w_instrumental, p.w_cultural, p.w_myth))  # the scenario's default
         self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
-        self.env.update(self.year)  # the initial state: no shock draw
-        self.cloud = self.env.cloud_factor(self.year)
+        self._update_environment(self.year)  # the initial state: no shock draw
 
         # municipalities and their arrays (culture, region, family, trust) for fast lookups
         self.municipalities = [Municipality(self, spec, i) for i, spec in enumerate(scenario.municipalities)]
@@ -92,6 +82,7 @@ class CollaborationModel(mesa.Model):
         self.graph.add_nodes_from(range(len(self.municipalities)))
         self.graph.add_edges_from((index[a], index[b]) for a, b in scenario.edges)
         self.neighbours = [sorted(self.graph.neighbors(i)) for i in range(len(self.municipalities))]
+        self._neighbour_arrays = [np.array(peers, dtype=int) for peers in self.neighbours]
         regions = sorted({mm.region for mm in self.municipalities})
         self.region_code = np.array([regions.index(mm.region) for mm in self.municipalities])
         self.region_mates = [[mm for mm in self.municipalities if mm.region == region] for region in regions]
@@ -108,21 +99,26 @@ class CollaborationModel(mesa.Model):
         self.trust = self.trust_baseline.copy()
 
         self.collaborations: list[Collaboration] = []
+        # what municipalities see, cached until membership (or trust) changes: membership_changed()
+        self._sight_index: tuple[dict, dict, dict] | None = None  # built by reachable()
+        self._blocs: dict[int, np.ndarray] = {}  # by prospective_bloc()
+        self._neighbour_counts: dict[int, Counter] = {}  # by peer_share(), collaborating_share()
+        self._sameness: cultural.Sameness | None = None  # by sameness()
+        self._sameness_of: tuple[np.ndarray, np.ndarray] | None = None  # the culture and families it counted
+        self._identity_changed = False
         self.history: list[Collaboration] = []
-        self.decisions: list[tuple] = []
+        self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
         self._exit_terms: list[tuple[Municipality, float]] = []  # (leaver, NOK per inhabitant) this year
         self._founded = 0
         for spec in scenario.collaborations:
             members = [self.municipalities[index[n]] for n in spec.members]
-            k = self._create(members, self.governance[spec.governance], spec.name, spec.family)
+            k = self.create(members, self.governance[spec.governance], spec.name, spec.family)
             k.founded = spec.founded if spec.founded is not None else scenario.start_year
-        for mm in self.municipalities:
-            mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
         self._settle(produce=True)
         for mm in self.municipalities:
             mm.aspiration = mm.outcome
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = metrics.Collector(
             model_reporters=metrics.MODEL_REPORTERS,
             agenttype_reporters={Municipality: metrics.MUNICIPALITY_REPORTERS,
                                  Collaboration: metrics.COLLABORATION_REPORTERS},
@@ -130,9 +126,9 @@ class CollaborationModel(mesa.Model):
         self.datacollector.collect(self)
 
     # ---- set-up helpers --------------------------------------------------------------------
-    def weights_of(self, weights: tuple[float, float, float]) -> tuple[float, float, float]:
+    def weights_of(self, weights: tuple[float, float, float]) -> Weights:
         """Perspective weights with the perspectives switched off (``perspectives``) at zero."""
-        return tuple(w if on else 0.0 for w, on in zip(weights, self.perspectives_on, strict=True))
+        return Weights(*(w if on else 0.0 for w, on in zip(weights, self.perspectives_on, strict=True)))
 
     def family_index(self, family: str) -> int:
         if family not in self._families:
@@ -155,25 +151,24 @@ class CollaborationModel(mesa.Model):
 
     # ---- the schedule ----------------------------------------------------------------------
     def step(self) -> None:
-        p = self.params
         self.counts = Counter()
         self.year = self.scenario.start_year + self.steps - 1
         # 1. environment
-        self.env.update(self.year, self.rng)
-        self.cloud = self.env.cloud_factor(self.year)
+        self._update_environment(self.year, self.rng)
         # 2. production and cost settlement
-        for mm in self.municipalities:
-            mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, p)
         self._settle(produce=True)
-        # 3. municipalities decide, in random order
+        # 3. municipalities decide, in random order; what needs others' consent goes to them
         for i in self.rng.permutation(len(self.municipalities)):
-            self.municipalities[i].step()
+            mm = self.municipalities[i]
+            option = mm.decide()
+            if option is not None:
+                collective.carry_out(self, mm, option)
         # 4. collective decisions
         for k in list(self.collaborations):
-            k.decide_applications()
+            collective.decide_applications(self, k)
             k.set_standard()
             k.consider_reform()
-        self._mergers()
+        collective.mergers(self)
         # 5. exits after notice, dissolution
         self._exits()
         # 6. dynamics and data
@@ -186,7 +181,11 @@ class CollaborationModel(mesa.Model):
 
     def _settle(self, produce: bool = False) -> None:
         """Costs and outcomes of everyone; ``produce`` also runs the year's production, once a tick
-        (step 2), so the onboarding backlog is worked off once a year."""
+        (step 2), so the onboarding backlog is worked off once a year, after each municipality's
+        outcome alone is reckoned for the year's risk."""
+        if produce:
+            for mm in self.municipalities:
+                mm.alone_outcome = instrumental.alone_net_benefit(mm.population, mm.competence, self.env.risk, self.params)
         for k in self.collaborations:
             if produce:
                 k.produce()
@@ -212,7 +211,7 @@ class CollaborationModel(mesa.Model):
                     destination.applications.append(mm)
         for k in list(self.collaborations):
             if len(k.members) < 2:
-                self._dissolve(k)
+                self.dissolve(k)
 
     def _charge_exit_terms(self) -> None:
         """Departing members pay their exit terms in the year they leave (MODEL.md s3, step 5): a
@@ -231,83 +230,125 @@ class CollaborationModel(mesa.Model):
         groups = [k.member_indices() for k in self.collaborations]
         cultural.update_trust(self.trust, self.trust_baseline, groups, p)
         np.fill_diagonal(self.trust, 1.0)
+        self._blocs.clear()  # blocs follow trust
         cultural.converge(self.culture, groups, self.rng, p)
+        self.identity_changed()
         neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
         for mm in self.municipalities:
             mm.tenure += 1
             mm.population *= 1.0 + mm.growth
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
-            peers = self.neighbours[mm.index]
-            peer = neighbour_outcomes[peers].sum() / len(peers) if peers else mm.outcome  # = mean(), faster
+            peers = self._neighbour_arrays[mm.index]
+            peer = neighbour_outcomes.take(peers).sum() / peers.size if peers.size else mm.outcome  # = mean(), faster
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
 
+    def _update_environment(self, year: int, rng=None) -> None:
+        """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""
+        self.env.update(year, rng)
+        self.cloud = self.env.cloud_factor(year)
+        self.conditions = Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open)
+
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
-        """Collaborations within sight: one of their members is a neighbour or in the region."""
-        region, index, own = mm.region, mm.index, mm.collaboration
-        return [k for k in self.collaborations
-                if k is not own and k.alive and (region in (sight := k.sight())[0] or index in sight[1])]
+        """Collaborations within sight: one of their members is a neighbour or in the region (in
+        the order of ``collaborations``)."""
+        if self._sight_index is None:
+            self._sight_index = self._index_sight()
+        by_region, by_neighbour, position = self._sight_index
+        seen = set(by_region.get(mm.region, ()))
+        seen.update(by_neighbour.get(mm.index, ()))
+        seen.discard(mm.collaboration)
+        return sorted(seen, key=position.__getitem__)
 
-    def peer_share(self, mm: Municipality, k: Collaboration) -> float:
-        peers = self.neighbours[mm.index]
-        if not peers:
-            return 0.0
-        return sum(self.municipalities[j].collaboration is k for j in peers) / len(peers)
+    def _index_sight(self) -> tuple[dict, dict, dict]:
+        """Who sees which collaboration: by region, by municipality index, and each one's place in
+        ``collaborations``. Rebuilt after any change of membership (``Collaboration`` drops it)."""
+        index: tuple[dict, dict, dict] = ({}, {}, {})
+        for place, k in enumerate(self.collaborations):
+            if k.alive:
+                self._add_to_sight(index, k, place)
+        return index
 
-    def collaborating_share(self, mm: Municipality) -> float:
-        peers = self.neighbours[mm.index]
-        if not peers:
-            return 0.0
-        return sum(self.municipalities[j].collaboration is not None for j in peers) / len(peers)
+    @staticmethod
+    def _add_to_sight(index: tuple[dict, dict, dict], k: Collaboration, place: int) -> None:
+        by_region, by_neighbour, position = index
+        position[k] = place
+        regions, neighbours = k.sight()
+        for region in regions:
+            by_region.setdefault(region, []).append(k)
+        for j in neighbours:
+            by_neighbour.setdefault(j, []).append(k)
 
-    # ---- collective processes --------------------------------------------------------------
-    def regional_bloc(self, applicant: Municipality, k: Collaboration) -> None:
-        """Trusted outside region-mates consider applying together (004 L301: regional blocs)."""
-        p = self.params
-        for j in self.prospective_bloc(applicant):
-            mate = self.municipalities[j]
-            if mate in k.applications:
-                continue
-            options = [mate.stay_alone_option(self.env.juncture_open), mate.join_option(k)]
-            chosen = choice.logit_choice(options, mate.weights, p.temperature, self.rng)
-            if chosen == 1:
-                mate.last_choice = choice.JOIN
-                mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
-                self.record_decision(mate, options[1], bloc=True)
-                k.applications.append(mate)
-                mate.bloc_lead = applicant  # one case with the applicant (Collaboration.decide_applications)
+    def sameness(self) -> cultural.Sameness:
+        """How alike each pair is (culture, region, family); after culture converged or a family
+        changed, the pairs of those that changed are recounted."""
+        if self._sameness is None:
+            self._sameness = cultural.sameness(self.culture, self.region_code, self.family_code)
+            self._sameness_of = (self.culture.copy(), self.family_code.copy())
+        elif self._identity_changed:
+            culture, family = self._sameness_of
+            changed = np.flatnonzero((self.culture != culture).any(axis=1) | (self.family_code != family))
+            cultural.update_sameness(self._sameness, changed, self.culture, self.region_code, self.family_code)
+            culture[changed] = self.culture[changed]
+            family[changed] = self.family_code[changed]
+        self._identity_changed = False
+        return self._sameness
+
+    def identity_changed(self) -> None:
+        """Culture converged or a family changed: sameness() recounts those pairs when next asked."""
+        self._identity_changed = True
+
+    def membership_changed(self, mm: Municipality) -> None:
+        """Forget what ``mm``'s joining or leaving changes: which collaborations are in sight, its
+        neighbours' counts of neighbours in each collaboration, its region-mates' blocs."""
+        self._sight_index = None
+        for j in self.neighbours[mm.index]:
+            self._neighbour_counts.pop(j, None)
+        for x in self.region_mates[self.region_code[mm.index]]:
+            self._blocs.pop(x.index, None)
 
     def prospective_bloc(self, mm: Municipality) -> np.ndarray:
         """Outside region-mates trusted enough to apply together with ``mm`` (004 L301)."""
-        p = self.params
-        trust = self.trust[mm.index]
-        mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
-                 if x is not mm and x.collaboration is None and x.notice_until is None
-                 and trust[x.index] >= p.bloc_trust]
-        return np.array(mates, dtype=int)
+        bloc = self._blocs.get(mm.index)
+        if bloc is None:
+            p = self.params
+            trust = self.trust[mm.index]
+            mates = [x.index for x in self.region_mates[self.region_code[mm.index]]
+                     if x is not mm and x.collaboration is None and x.notice_until is None
+                     and trust[x.index] >= p.bloc_trust]
+            bloc = self._blocs[mm.index] = np.array(mates, dtype=int)
+        return bloc
 
-    def found(self, founder: Municipality, partners: tuple[int, ...]) -> None:
-        """Partners accept when founding beats standing alone for them."""
-        accepted = []
-        for j in partners:
-            mate = self.municipalities[j]
-            if mate.collaboration is not None:
-                continue
-            others = tuple(x for x in (founder.index, *partners) if x != j)
-            u_found = choice.combined(mate.founding_utilities(others), mate.weights)
-            u_stay = choice.combined(mate.stay_alone_option(self.env.juncture_open).utilities, mate.weights)
-            if u_found > u_stay:
-                accepted.append(mate)
-        if accepted:
-            members = [founder, *accepted]
-            self._create(members, self.governance[self.default_governance])
-            self.counts["foundings"] += 1
-            self.counts["joins"] += len(members)
+    def _neighbours_in(self, mm: Municipality) -> Counter:
+        """How many of ``mm``'s neighbours are in each collaboration (None: outside)."""
+        counts = self._neighbour_counts.get(mm.index)
+        if counts is None:
+            counts = self._neighbour_counts[mm.index] = Counter(
+                self.municipalities[j].collaboration for j in self.neighbours[mm.index])
+        return counts
 
-    def _create(self, members: list[Municipality], gov, name: str | None = None, family: str | None = None) -> Collaboration:
+    def peer_share(self, mm: Municipality, k: Collaboration) -> float:
+        """Share of ``mm``'s neighbours in ``k`` (mimetic isomorphism)."""
+        peers = self.neighbours[mm.index]
+        if not peers:
+            return 0.0
+        return self._neighbours_in(mm)[k] / len(peers)
+
+    def collaborating_share(self, mm: Municipality) -> float:
+        """Share of ``mm``'s neighbours in any collaboration."""
+        peers = self.neighbours[mm.index]
+        if not peers:
+            return 0.0
+        return (len(peers) - self._neighbours_in(mm)[None]) / len(peers)
+
+    # ---- the world's operations (collective.py decides when) ---------------------------------
+    def create(self, members: list[Municipality], gov, name: str | None = None,
+               family: str | None = None) -> Collaboration:
+        """A new collaboration of ``members`` under ``gov`` (named after its largest member)."""
         self._founded += 1
+        sight = self._sight_index  # founders came from outside: no other collaboration's sight changes
         if name is None:
             largest = max(members, key=lambda mm: mm.population)
             name = f"{largest.name} IKT"
@@ -316,105 +357,36 @@ class CollaborationModel(mesa.Model):
         k = Collaboration(self, name, gov, members, family)
         self.collaborations.append(k)
         self.history.append(k)
+        if sight is not None:
+            self._add_to_sight(sight, k, len(self.collaborations) - 1)
+            self._sight_index = sight
         return k
 
-    def _dissolve(self, k: Collaboration) -> None:
+    def dissolve(self, k: Collaboration) -> None:
+        """Release every member of ``k`` and remove it (fewer than two members left)."""
         for mm in list(k.members):
             k.release(mm)
         k.alive = False
         self.collaborations.remove(k)
+        self._sight_index = None
         k.remove()
         self.counts["dissolutions"] += 1
 
-    def admission_case(self, k: Collaboration, case: list[Municipality]) -> AdmissionCase:
-        """What the members of ``k`` judge when voting on a case (one applicant, or a regional bloc
-        as a whole): the pool and standing before and after admitting it, and who applies."""
-        p = self.params
-        grown, work = k.pool, 0.0
-        for a in case:
-            grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
-            work += instrumental.onboarding_work(a.population, p)
-        return AdmissionCase(k.standing(), grown, k.prospective_standing(grown, work),
-                             np.array([a.index for a in case]))
-
-    def admission_utility(self, member: Municipality, k: Collaboration, case: AdmissionCase,
-                          now: dict | None = None) -> float:
-        """A member's view of admitting a case: its cost share and delay change (instrumental),
-        trust and region (cultural), growth as legitimacy (myth). ``now`` memoises the members'
-        net benefit as things stand, the same for every case of one year's applications."""
-        p = self.params
-        e = member.effective_share(k)
-        before_net = now.get(member) if now is not None else None
-        if before_net is None:
-            before_net, _ = instrumental.member_net_benefit(
-                member.population, member.competence, member.ambition, e, k.pool, k.governance,
-                case.before, self.env.risk, self.cloud, p)
-            if now is not None:
-                now[member] = before_net
-        after_net, _ = instrumental.member_net_benefit(
-            member.population, member.competence, member.ambition, e, case.grown, k.governance,
-            case.after, self.env.risk, self.cloud, p)
-        u_i = (after_net - before_net) / p.utility_scale
-        idx = case.applicants
-        same_region = np.count_nonzero(self.region_code[idx] == self.region_code[member.index]) / idx.size
-        u_c = p.trust_weight * (self.trust[member.index, idx].sum() / idx.size - cultural.NEUTRAL_TRUST) \
-            + p.region_weight * (same_region - cultural.NEUTRAL_REGION_SHARE)
-        u_m = myth.consolidation(self.env.legitimacy, member.receptivity, p)
-        return choice.combined((u_i, u_c, u_m), member.weights)
-
-    def _mergers(self) -> None:
-        """Neighbouring collaborations consider merging; the larger absorbs the smaller when both
-        agree by their own decision rules (Setesdal IKT into IKT Agder, 002 L145-147)."""
-        p = self.params
-        rate = min(1.0, p.merger_review_rate * (p.juncture_merger_boost if self.env.juncture_open else 1.0))
-        alive = sorted(self.collaborations, key=lambda k: k.unique_id)
-        for a_pos, a in enumerate(alive):
-            for b in alive[a_pos + 1:]:
-                draw = self.rng.random()
-                if not (a.alive and b.alive) or draw >= rate or not self._adjacent(a, b):
-                    continue
-                big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)
-                merged = big.pool.merged(small.pool)
-                if self._both_agree(big, small, merged):
-                    self._merge(big, small)
-
-    def _both_agree(self, big: Collaboration, small: Collaboration, merged) -> bool:
-        return (big.vote(lambda mm: self.merger_utility(mm, big, small, merged))
-                and small.vote(lambda mm: self.merger_utility(mm, small, big, merged)))
-
-    def _adjacent(self, a: Collaboration, b: Collaboration) -> bool:
-        return not a.sight()[1].isdisjoint(mm.index for mm in b.members)
-
-    def merger_utility(self, mm: Municipality, own: Collaboration, other: Collaboration, merged) -> float:
-        p = self.params
-        absorbing = own if own.pool.sum_pop >= other.pool.sum_pop else other
-        e = mm.effective_share(own)
-        now, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, own.pool,
-                                                 own.governance, own.standing(), self.env.risk, self.cloud, p)
-        absorbed = other if absorbing is own else own
-        work = sum(instrumental.onboarding_work(x.population, p) for x in absorbed.members)
-        then, _ = instrumental.member_net_benefit(mm.population, mm.competence, mm.ambition, e, merged,
-                                                  absorbing.governance, absorbing.prospective_standing(merged, work),
-                                                  self.env.risk, self.cloud, p)
-        u_i = (then - now) / p.utility_scale
-        everyone = np.concatenate([own.member_indices(exclude=mm.index), other.member_indices()])
-        u_c = mm.fit(everyone) - mm.fit(own.member_indices(exclude=mm.index))
-        u_m = myth.consolidation(self.env.legitimacy, mm.receptivity, p)
-        return choice.combined((u_i, u_c, u_m), mm.weights)
-
-    def _merge(self, big: Collaboration, small: Collaboration) -> None:
+    def merge(self, big: Collaboration, small: Collaboration) -> None:
+        """``big`` absorbs the members of ``small``, which ends."""
         for mm in list(small.members):
             small.release(mm)
             big.admit(mm)
         small.alive = False
         self.collaborations.remove(small)
+        self._sight_index = None
         small.remove()
         big.refresh()
         self.counts["mergers"] += 1
 
-    def record_decision(self, mm: Municipality, option: choice.Option, bloc: bool = False) -> None:
+    def record_decision(self, mm: Municipality, option: Option, bloc: bool = False) -> None:
         target = getattr(option.target, "name", "") if option.target is not None else ""
-        self.decisions.append((self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
+        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
 
     # ---- convenience -----------------------------------------------------------------------
     def run(self, ticks: int | None = None) -> CollaborationModel:

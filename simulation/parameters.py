@@ -160,6 +160,19 @@ class Parameters:
     reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).", unit="share")
     director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930", unit="probability/year")
 
+    # --- theory constants (named, previously literals) --------------------------------------
+    neutral_similarity: float = _p(0.5, 0.0, 1.0, "Cultural similarity with a partner group at which that term of identity fit is zero: "
+                                   "more similar groups attract, less similar ones repel.")
+    neutral_region_share: float = _p(0.5, 0.0, 1.0, "Share of partners from the own region at which that term of identity fit is zero.",
+                                     "004 L862, L874 (regional trust, founder blocs)")
+    neutral_trust: float = _p(0.3, 0.0, 1.0, "Mean trust in partners at which that term of identity fit is zero: partners trusted "
+                              "more than this attract.")
+    neutral_family_share: float = _p(0.5, 0.0, 1.0, "Share of partners running the own system family at which that term of identity "
+                                     "fit is zero.", "001 L2471")
+    informal_form_legitimacy: float = _p(0.5, 0.0, 1.0, "Share of the legitimacy of collaborating that a form without legal sanction "
+                                         "(form legitimacy 0) still carries; a fully sanctioned form (1) carries all of it: "
+                                         "pressure x receptivity x (this + (1 - this) x form legitimacy).")
+
     def replace(self, **changes: Any) -> Parameters:
         return replace(self, **changes)
 

@@ -26,13 +26,15 @@ from typing import TYPE_CHECKING
 import mesa
 
 from . import __version__, metrics
+from .perspectives.choice import Decision
 
 if TYPE_CHECKING:
     from .agents import Collaboration, Municipality
     from .model import CollaborationModel
 
 FORMAT = "imcsim-state"
-VERSION = 2  # 2: municipalities carry their own perspective weights and Parameters has more fields
+VERSION = 3  # 2: municipalities carry their own perspective weights and Parameters has more fields;
+# 3: named theory constants in Parameters, decisions as Decision tuples, a faster DataCollector
 
 
 def _reporter(name: str):
@@ -168,10 +170,10 @@ def force_join(model: CollaborationModel, municipality_name: str, collaboration_
         old.release(mm)
         old.refresh()
         if len(old.members) < 2:
-            model._dissolve(old)
+            model.dissolve(old)
     if target is not None:
         target.admit(mm)
         target.refresh()
-    model.decisions.append((model.steps, model.year, mm.name, "forced",
-                            target.name if target is not None else "", "", False))
+    model.decisions.append(Decision(model.steps, model.year, mm.name, "forced",
+                                    target.name if target is not None else "", "", False))
     return model

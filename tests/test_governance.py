@@ -44,7 +44,7 @@ def test_exit_notice_is_honoured(name):
     leaver = min(k.members, key=lambda mm: mm.population)
     notice = m.governance[name].exit_notice
     assert notice >= 1
-    leaver.act(Option(choice.EXIT, target=k), [Option(choice.STAY), Option(choice.EXIT, target=k)], 1)
+    leaver.act(Option(choice.EXIT, target=k))
     for _ in range(notice - 1):
         m.step()
         assert leaver.collaboration is k, "left before the notice period was over"
@@ -61,7 +61,7 @@ def test_departing_members_pay_their_exit_terms(name):
     m = CollaborationModel("two_hubs", seed=1, overrides={"governance": name})
     k = m.collaborations[0]
     leaver = min(k.members, key=lambda mm: mm.population)
-    leaver.act(Option(choice.EXIT, target=k), [Option(choice.STAY), Option(choice.EXIT, target=k)], 1)
+    leaver.act(Option(choice.EXIT, target=k))
     for _ in range(m.governance[name].exit_notice - 1):
         m.step()
     m.step()  # the year it leaves: its terms are those of its share as it stood in that year

@@ -5,7 +5,7 @@ import pytest
 
 from simulation.parameters import Parameters
 from simulation.perspectives import choice, cultural, instrumental, myth
-from simulation.perspectives.choice import Option
+from simulation.perspectives.choice import Option, Utilities, Weights
 
 from .helpers import ensemble
 
@@ -95,27 +95,27 @@ def test_stronger_legitimacy_pressure_raises_membership():
 
 # ---- choice -------------------------------------------------------------------------------
 def test_logit_choice_is_greedy_when_cold_and_spread_when_hot():
-    options = [Option("stay", utilities=(0.0, 0.0, 0.0)), Option("join", utilities=(1.0, 0.0, 0.0))]
+    options = [Option("stay", utilities=Utilities(0.0, 0.0, 0.0)), Option("join", utilities=Utilities(1.0, 0.0, 0.0))]
     rng = np.random.default_rng(0)
-    cold = [choice.logit_choice(options, (1, 1, 1), 0.01, rng) for _ in range(200)]
-    hot = [choice.logit_choice(options, (1, 1, 1), 10.0, rng) for _ in range(2000)]
+    cold = [choice.logit_choice(options, Weights(1.0, 1.0, 1.0), 0.01, rng) for _ in range(200)]
+    hot = [choice.logit_choice(options, Weights(1.0, 1.0, 1.0), 10.0, rng) for _ in range(2000)]
     assert set(cold) == {1}
     assert 0.4 < np.mean(hot) < 0.6
 
 
 def test_tipping_perspective_is_the_one_that_contributed_most():
-    stay = Option("stay", utilities=(0.0, 0.5, 0.0))
-    join = Option("join", utilities=(0.2, 0.0, 0.9))
-    assert choice.tipped_by([stay, join], 1, (1.0, 1.0, 1.0)) == "myth"
-    assert choice.tipped_by([stay, join], 0, (1.0, 1.0, 1.0)) == "cultural"
-    assert choice.tipped_by([stay, join], 1, (1.0, 1.0, 0.0)) == "instrumental"
+    stay = Option("stay", utilities=Utilities(instrumental=0.0, cultural=0.5, myth=0.0))
+    join = Option("join", utilities=Utilities(instrumental=0.2, cultural=0.0, myth=0.9))
+    assert choice.tipped_by([stay, join], 1, Weights(1.0, 1.0, 1.0)) == "myth"
+    assert choice.tipped_by([stay, join], 0, Weights(1.0, 1.0, 1.0)) == "cultural"
+    assert choice.tipped_by([stay, join], 1, Weights(instrumental=1.0, cultural=1.0, myth=0.0)) == "instrumental"
 
 
 def test_switched_off_perspective_weighs_nothing():
     from simulation import CollaborationModel
 
     m = CollaborationModel("hedmark", seed=1, overrides={"perspectives": "instrumental,cultural"})
-    assert m.weights[2] == 0.0 and m.weights[0] > 0 and m.weights[1] > 0
+    assert m.weights.myth == 0.0 and m.weights.instrumental > 0 and m.weights.cultural > 0
 
 
 def test_a_municipality_can_have_weights_of_its_own():
@@ -127,12 +127,12 @@ def test_a_municipality_can_have_weights_of_its_own():
     own = {f"municipalities.Grue.{w}": v for w, v in (("w_instrumental", 2.0), ("w_cultural", 0.0), ("w_myth", 0.0))}
     m = CollaborationModel("hedmark", seed=1, overrides={**own, "municipalities.Hamar.w_myth": 3.0})
     by_name = {mm.name: mm for mm in m.municipalities}
-    assert by_name["Grue"].weights == (2.0, 0.0, 0.0)
-    assert by_name["Hamar"].weights == (m.weights[0], m.weights[1], 3.0)
+    assert by_name["Grue"].weights == Weights(instrumental=2.0, cultural=0.0, myth=0.0)
+    assert by_name["Hamar"].weights == m.weights._replace(myth=3.0)
     assert by_name["Stange"].weights == m.weights
     off = CollaborationModel("hedmark", seed=1, overrides={**own, "municipalities.Hamar.w_myth": 3.0,
                                                            "perspectives": "instrumental,cultural"})
-    assert {mm.name: mm.weights[2] for mm in off.municipalities}["Hamar"] == 0.0
+    assert {mm.name: mm.weights.myth for mm in off.municipalities}["Hamar"] == 0.0
 
     tipped: dict[bool, set[str]] = {True: set(), False: set()}
     for seed in range(1, 9):
@@ -146,9 +146,9 @@ def test_a_municipality_can_have_weights_of_its_own():
 
 
 def test_lock_in_needs_switching_costs_to_be_decisive():
-    stay = Option("stay", utilities=(0.0, 0.6, 0.0), switching=0.6)
-    leave = Option("exit", utilities=(0.3, 0.0, 0.0), switching=-0.1)
-    assert choice.locked_in([stay, leave], (1, 1, 1))
-    free = Option("exit", utilities=(0.3, 0.0, 0.0), switching=0.0)
-    assert not choice.locked_in([Option("stay", utilities=(0.5, 0.0, 0.0)), free], (1, 1, 1))
+    stay = Option("stay", utilities=Utilities(0.0, 0.6, 0.0), switching=0.6)
+    leave = Option("exit", utilities=Utilities(0.3, 0.0, 0.0), switching=-0.1)
+    assert choice.locked_in([stay, leave], Weights(1.0, 1.0, 1.0))
+    free = Option("exit", utilities=Utilities(0.3, 0.0, 0.0), switching=0.0)
+    assert not choice.locked_in([Option("stay", utilities=Utilities(0.5, 0.0, 0.0)), free], Weights(1.0, 1.0, 1.0))
 

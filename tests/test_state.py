@@ -65,7 +65,7 @@ def test_a_changed_decision_diverges():
     counterfactual = state.force_join(state.branch(original), mover.name, "East IKT")
     assert state.municipality(counterfactual, mover.name).collaboration_name == "East IKT"
     assert mover.collaboration_name == "West IKT"  # the original is untouched
-    assert ("forced", "East IKT") in {(d[3], d[4]) for d in counterfactual.decisions}
+    assert ("forced", "East IKT") in {(d.choice, d.target) for d in counterfactual.decisions}
     original.run()
     counterfactual.run()
     assert not metrics.series(original).equals(metrics.series(counterfactual))

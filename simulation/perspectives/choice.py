@@ -11,11 +11,42 @@ kept, the best alternative).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-PERSPECTIVES = ("instrumental", "cultural", "myth")
+
+class Utilities(NamedTuple):
+    """An option's value under each perspective (``perspectives.appraise`` computes them)."""
+
+    instrumental: float  # logic of consequence: net benefit, in utility units
+    cultural: float  # logic of appropriateness: identity fit, autonomy, habit
+    myth: float  # legitimacy and isomorphism
+
+
+class Weights(NamedTuple):
+    """How much a municipality weighs each perspective (w_I, w_C, w_M; MODEL.md s4)."""
+
+    instrumental: float
+    cultural: float
+    myth: float
+
+
+class Decision(NamedTuple):
+    """One entry of the decision log (``CollaborationModel.decisions``)."""
+
+    tick: int
+    year: int
+    municipality: str
+    choice: str  # an option kind (below), or "forced" for a counterfactual move
+    target: str  # the collaboration joined, switched to or acted in ('' if none)
+    tipped_by: str  # the perspective that tipped it, "chance", "habit", or ''
+    bloc: bool  # applied together with a region-mate (004 L301)
+
+
+PERSPECTIVES = Utilities._fields
+NO_UTILITIES = Utilities(0.0, 0.0, 0.0)
 
 STAY = "stay"
 JOIN = "join"
@@ -28,18 +59,22 @@ VOICE = "voice"
 SWITCH = "switch"
 
 
-@dataclass
+@dataclass(slots=True)
 class Option:
+    """An option in sight: its kind, target, utilities, and the part that is switching cost."""
+
     kind: str
     target: object = None  # a Collaboration for join/switch
     partners: tuple[int, ...] = ()  # municipality indices for found
-    utilities: tuple[float, float, float] = (0.0, 0.0, 0.0)  # instrumental, cultural, myth
+    utilities: Utilities = NO_UTILITIES
     switching: float = 0.0  # part of the utility that is switching cost or habit (for lock-in)
-    detail: dict = field(default_factory=dict)
 
 
-def combined(u: tuple[float, float, float], weights: tuple[float, float, float]) -> float:
-    return weights[0] * u[0] + weights[1] * u[1] + weights[2] * u[2]
+def combined(u: Utilities, weights: Weights) -> float:
+    """U = w_I*U_I + w_C*U_C + w_M*U_M."""
+    u_i, u_c, u_m = u
+    w_i, w_c, w_m = weights
+    return w_i * u_i + w_c * u_c + w_m * u_m
 
 
 def is_searching(outcome: float, aspiration: float, tolerance: float, review_rate: float,
@@ -49,7 +84,7 @@ def is_searching(outcome: float, aspiration: float, tolerance: float, review_rat
     return outcome < aspiration - tolerance or juncture_open or draw < review_rate
 
 
-def logit_choice(options: list[Option], weights: tuple[float, float, float], temperature: float,
+def logit_choice(options: list[Option], weights: Weights, temperature: float,
                  rng: np.random.Generator) -> int:
     """Draw an option with probability proportional to exp(U / temperature)."""
     u = [combined(o.utilities, weights) for o in options]
@@ -64,7 +99,7 @@ def logit_choice(options: list[Option], weights: tuple[float, float, float], tem
     return len(weight) - 1
 
 
-def tipped_by(options: list[Option], chosen: int, weights: tuple[float, float, float]) -> str:
+def tipped_by(options: list[Option], chosen: int, weights: Weights) -> str:
     """The perspective that contributed most to the chosen option's advantage over the reference.
 
     The reference is the status quo (options[0]) when something else was chosen, otherwise the
@@ -82,7 +117,7 @@ def tipped_by(options: list[Option], chosen: int, weights: tuple[float, float, f
     return PERSPECTIVES[best] if gains[best] > 0 else "chance"
 
 
-def locked_in(options: list[Option], weights: tuple[float, float, float]) -> bool:
+def locked_in(options: list[Option], weights: Weights) -> bool:
     """Would prefer to leave but for switching costs and habit: staying (options[0]) beats every
     exit or switch with them, and loses to one without them."""
     leaving = [o for o in options[1:] if o.kind in (EXIT, SWITCH)]

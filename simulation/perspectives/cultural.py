@@ -11,16 +11,11 @@ Co-members grow trust and converge culturally (Axelrod), which makes lock-in sel
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from ..parameters import Parameters
-
-# Neutral points: a partner group this similar/compatible/trusted is culturally indifferent.
-NEUTRAL_SIMILARITY = 0.5
-NEUTRAL_REGION_SHARE = 0.5
-NEUTRAL_TRUST = 0.3
-NEUTRAL_FAMILY_SHARE = 0.5
 
 
 def habit(tenure: float, juncture_open: bool, p: Parameters) -> float:
@@ -31,11 +26,18 @@ def habit(tenure: float, juncture_open: bool, p: Parameters) -> float:
 
 def identity_fit(similarity: float, region_share: float, trust: float, family_share: float,
                  p: Parameters) -> float:
-    """How appropriate it feels to be with a group of partners."""
-    return (p.identity_weight * (similarity - NEUTRAL_SIMILARITY)
-            + p.region_weight * (region_share - NEUTRAL_REGION_SHARE)
-            + p.trust_weight * (trust - NEUTRAL_TRUST)
-            + p.family_weight * (family_share - NEUTRAL_FAMILY_SHARE))
+    """How appropriate it feels to be with a group of partners: each term is zero at its neutral
+    point (``Parameters.neutral_*``), where a group is neither attractive nor repellent."""
+    return (p.identity_weight * (similarity - p.neutral_similarity)
+            + p.region_weight * (region_share - p.neutral_region_share)
+            + p.trust_weight * (trust - p.neutral_trust)
+            + p.family_weight * (family_share - p.neutral_family_share))
+
+
+def applicant_fit(region_share: float, trust: float, p: Parameters) -> float:
+    """How appropriate newcomers feel to a member voting on their admission: trust in them and
+    their region; culture and system family are not judged (they are neutral points)."""
+    return identity_fit(p.neutral_similarity, region_share, trust, p.neutral_family_share, p)
 
 
 def autonomy_cost(autonomy: float, pooled_share: float, p: Parameters) -> float:
@@ -49,15 +51,54 @@ def voice(mean_trust: float, tenure: float, p: Parameters) -> float:
 
 
 def group_profile(i: int, members: np.ndarray, culture: np.ndarray, region: np.ndarray,
-                  family: np.ndarray, trust: np.ndarray) -> tuple[float, float, float, float]:
-    """(similarity, same-region share, mean trust, same-family share) of i towards a group."""
+                  family: np.ndarray, trust: np.ndarray,
+                  p: Parameters | None = None) -> tuple[float, float, float, float]:
+    """(similarity, same-region share, mean trust, same-family share) of i towards a group; an
+    empty group sits at the neutral points (of ``p``, or the default parameters)."""
     n = members.size
     if n == 0:
-        return NEUTRAL_SIMILARITY, NEUTRAL_REGION_SHARE, NEUTRAL_TRUST, NEUTRAL_FAMILY_SHARE
+        p = p or Parameters()
+        return p.neutral_similarity, p.neutral_region_share, p.neutral_trust, p.neutral_family_share
     # shares as count / n and sums / n: the same numbers as .mean(), at a fraction of the overhead
     similarity = np.count_nonzero(culture[members] == culture[i]) / (n * culture.shape[1])
     return (similarity, np.count_nonzero(region[members] == region[i]) / n,
             float(trust[i, members].sum() / n), np.count_nonzero(family[members] == family[i]) / n)
+
+
+class Sameness(NamedTuple):
+    """Per pair (i, j), how alike they are, packed in one integer: equal culture traits
+    + ``region`` x same region + ``family`` x same family. A group's three counts then come from
+    one sum (``coded_profile``), exactly as ``group_profile`` counts them."""
+
+    codes: np.ndarray  # n x n integers
+    width: int  # culture traits per municipality
+    region: int  # > n * width: the most equal traits in any group
+    family: int  # > region * n: the most of both in any group
+
+
+def sameness(culture: np.ndarray, region: np.ndarray, family: np.ndarray) -> Sameness:
+    n, width = culture.shape
+    b_region = n * width + 1
+    alike = Sameness(np.zeros((n, n), dtype=np.int64), width, b_region, b_region * (n + 1))
+    update_sameness(alike, range(n), culture, region, family)
+    return alike
+
+
+def update_sameness(alike: Sameness, changed, culture: np.ndarray, region: np.ndarray, family: np.ndarray) -> None:
+    """Recount the pairs of the municipalities ``changed`` (culture or family), in place."""
+    for c in changed:
+        row = (np.count_nonzero(culture == culture[c], axis=1) + alike.region * (region == region[c])
+               + alike.family * (family == family[c]))
+        alike.codes[c, :] = row
+        alike.codes[:, c] = row
+
+
+def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarray) -> tuple[float, float, float, float]:
+    """``group_profile`` of a non-empty group from the packed pair counts: the same numbers."""
+    n = members.size
+    same_family, rest = divmod(int(alike.codes[i].take(members).sum()), alike.family)
+    same_region, equal_traits = divmod(rest, alike.region)
+    return (equal_traits / (n * alike.width), same_region / n, float(trust[i].take(members).sum() / n), same_family / n)
 
 
 def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarray], p: Parameters) -> None:
@@ -84,8 +125,8 @@ def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Gener
             if i == j:
                 continue
             same = culture[i] == culture[j]
-            similarity = same.mean()
-            if u < p.convergence_rate * (0.5 + similarity) and not same.all():
+            equal = np.count_nonzero(same)
+            if u < p.convergence_rate * (0.5 + equal / same.size) and equal < same.size:  # similarity: = same.mean()
                 differing = np.flatnonzero(~same)
                 f = differing[rng.integers(differing.size)]
                 culture[i, f] = culture[j, f]

@@ -165,3 +165,21 @@ def amortised(one_off_per_inhabitant: float, p: Parameters) -> float:
 def utility(net_benefit: float, one_off: float, p: Parameters) -> float:
     """Instrumental utility: net benefit minus amortised one-off costs, in utility units."""
     return (net_benefit - amortised(one_off, p)) / p.utility_scale
+
+
+def entry_fee(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+              p: Parameters) -> float:
+    """A year of the applicant's expected cost share, per inhabitant: what free-rider screening
+    charges a late applicant (004 L880). ``pool`` is the collaboration before it joins."""
+    share = cost_share(gov, population, effective, pool.plus(population, effective))
+    return share * pooled_cost(pool, gov, p, cloud) / population
+
+
+def exit_terms(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+               juncture_open: bool, p: Parameters) -> float:
+    """Exit terms per inhabitant: ``gov.exit_cost`` years of the member's share of the pooled
+    cost (section 5); relaxed like habit while a critical juncture is open (a legal-form
+    conversion makes every member re-commit, 004 L1032; 002 L413-425)."""
+    yearly = cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud)
+    terms = gov.exit_cost * yearly / population
+    return terms * (1.0 - p.juncture_relief) if juncture_open else terms

@@ -16,8 +16,10 @@ from ..parameters import Parameters
 
 
 def legitimacy(pressure: float, receptivity: float, form_legitimacy: float, p: Parameters) -> float:
-    """Legitimacy gained by belonging to a collaboration of a given (coercively sanctioned) form."""
-    return p.legitimacy_weight * pressure * receptivity * (0.5 + 0.5 * form_legitimacy)
+    """Legitimacy gained by belonging to a collaboration of a given (coercively sanctioned) form;
+    an informal form carries ``informal_form_legitimacy`` of it."""
+    base = p.informal_form_legitimacy
+    return p.legitimacy_weight * pressure * receptivity * (base + (1.0 - base) * form_legitimacy)
 
 
 def mimetic(peer_share: float, reputation: float, competence: float, p: Parameters) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -75,17 +76,20 @@ class Pattern:
 
 # ---- helpers over a finished model -------------------------------------------------------------
 
+# membership tables of finished models, kept only as long as the model is (patterns ask many times)
+_MEMBERSHIP: weakref.WeakKeyDictionary[CollaborationModel, pd.DataFrame] = weakref.WeakKeyDictionary()
+
+
 def membership(model: CollaborationModel) -> pd.DataFrame:
-    """Collaboration name per year (rows) and municipality (columns); '' = outside. Cached on
-    the finished model (patterns ask for it many times)."""
-    cached = getattr(model, "_validation_membership", None)
-    if cached is not None:
-        return cached
-    ms = metrics.municipality_series(model)
-    ms = ms.assign(year=ms.tick + model.scenario.start_year - 1,
-                   collaboration=ms.collaboration.fillna("").astype(str))
-    table = ms.pivot_table(index="year", columns="name", values="collaboration", aggfunc="first")
-    model._validation_membership = table
+    """Collaboration name per year (rows) and municipality (columns); '' = outside. Cached per
+    finished model, beside it rather than on it."""
+    table = _MEMBERSHIP.get(model)
+    if table is None:
+        ms = metrics.municipality_series(model)
+        ms = ms.assign(year=ms.tick + model.scenario.start_year - 1,
+                       collaboration=ms.collaboration.fillna("").astype(str))
+        table = _MEMBERSHIP[model] = ms.pivot_table(index="year", columns="name", values="collaboration",
+                                                    aggfunc="first")
     return table
 
 

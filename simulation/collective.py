@@ -1,0 +1,198 @@
+"""Choices that take more than one party: applications with regional blocs, foundings,
+admission votes and mergers (MODEL.md s3, steps 3 and 4).
+
+A municipality only says what it intends (``Municipality.decide``). What needs others' consent
+is orchestrated here, in one direction: the bloc mates, invited partners or voting members are
+asked what they make of it, each under the three perspectives (``perspectives.appraise``), and
+the world changes through the model's public operations (``create``, ``merge``,
+``record_decision``). Agents never call back into the model to ask a third party.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from .perspectives import appraise, choice, instrumental
+from .perspectives.choice import Option, Utilities
+
+if TYPE_CHECKING:
+    from .agents import Collaboration, Municipality
+    from .model import CollaborationModel
+
+# what a municipality's own choices count as in the year's counters
+_COUNTED = {choice.LEAK: "leaks", choice.VOICE: "voice", choice.EXIT: "notices", choice.SWITCH: "notices"}
+
+
+class AdmissionCase(NamedTuple):
+    """A case put to a vote: the collaboration's standing now, its pool and standing with the
+    applicants, and the applicants' indices (``admission_case``)."""
+
+    before: instrumental.Standing
+    grown: instrumental.Pool
+    after: instrumental.Standing
+    applicants: np.ndarray
+
+
+# ---- step 3: carrying out a municipality's choice ------------------------------------------------
+
+def carry_out(model: CollaborationModel, mm: Municipality, option: Option) -> None:
+    """Log the choice; an application or a founding goes to the others concerned, anything else
+    the municipality does on its own (``Municipality.act``)."""
+    model.record_decision(mm, option)
+    if option.kind == choice.JOIN:
+        option.target.applications.append(mm)
+        regional_bloc(model, mm, option.target)
+    elif option.kind == choice.FOUND:
+        found(model, mm, option.partners)
+    else:
+        mm.act(option)
+        if option.kind in _COUNTED:
+            model.counts[_COUNTED[option.kind]] += 1
+
+
+def regional_bloc(model: CollaborationModel, applicant: Municipality, k: Collaboration) -> None:
+    """Trusted outside region-mates consider applying together (004 L301: regional blocs): each
+    chooses, by the same logit, between standing alone and joining with the applicant."""
+    p = model.params
+    for j in model.prospective_bloc(applicant):
+        mate = model.municipalities[j]
+        if mate in k.applications:
+            continue
+        options = [mate.stay_alone_option(model.env.juncture_open), mate.join_option(k)]
+        chosen = choice.logit_choice(options, mate.weights, p.temperature, model.rng)
+        if chosen == 1:
+            mate.last_choice = choice.JOIN
+            mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
+            model.record_decision(mate, options[1], bloc=True)
+            k.applications.append(mate)
+            mate.bloc_lead = applicant  # one case with the applicant (decide_applications)
+
+
+def found(model: CollaborationModel, founder: Municipality, partners: tuple[int, ...]) -> None:
+    """Invited partners accept when founding beats standing alone for them; with at least one,
+    the collaboration is founded under the scenario's default governance model."""
+    accepted = []
+    for j in partners:
+        mate = model.municipalities[j]
+        if mate.collaboration is not None:
+            continue
+        others = tuple(x for x in (founder.index, *partners) if x != j)
+        u_found = choice.combined(mate.founding_utilities(others), mate.weights)
+        u_stay = choice.combined(mate.stay_alone_option(model.env.juncture_open).utilities, mate.weights)
+        if u_found > u_stay:
+            accepted.append(mate)
+    if accepted:
+        members = [founder, *accepted]
+        model.create(members, model.governance[model.default_governance])
+        model.counts["foundings"] += 1
+        model.counts["joins"] += len(members)
+
+
+# ---- step 4: admissions ---------------------------------------------------------------------------
+
+def decide_applications(model: CollaborationModel, k: Collaboration) -> None:
+    """Admit applicants by the admission rule; all admitted this year onboard together. A
+    regional bloc applies as one case, admitted or refused as a whole: the Kongsvinger three
+    joined HIKT together in 2011 (004 L301) and coordinate ownership (004 L862)."""
+    if not k.applications:
+        return
+    applicants, k.applications = k.applications, []
+    cases: dict[Municipality, list[Municipality]] = {}
+    now: dict[Municipality, float] = {}  # members' net benefit before any admission this year
+    for a in dict.fromkeys(applicants):  # once each, in order of application
+        lead, a.bloc_lead = a.bloc_lead, None
+        cases.setdefault(lead if lead in applicants else a, []).append(a)
+    for case in cases.values():
+        case = [a for a in case if a.collaboration is None]  # not admitted elsewhere meanwhile
+        if not case or not k.alive:
+            continue
+        if k.governance.admission_rule == "open":
+            admitted = True
+        else:
+            proposal = admission_case(model, k, case)
+            admitted = k.vote(lambda mm, proposal=proposal: choice.combined(
+                admission_view(model, mm, k, proposal, now), mm.weights))
+        for a in case:
+            if admitted:
+                k.admit(a)
+                model.counts["joins"] += 1
+            else:
+                model.counts["rejections"] += 1
+    k.refresh()
+
+
+def admission_case(model: CollaborationModel, k: Collaboration, case: list[Municipality]) -> AdmissionCase:
+    """What the members of ``k`` judge when voting on a case (one applicant, or a regional bloc
+    as a whole): the pool and standing before and after admitting it, and who applies."""
+    p = model.params
+    grown, work = k.pool, 0.0
+    for a in case:
+        grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
+        work += instrumental.onboarding_work(a.population, p)
+    return AdmissionCase(k.standing(), grown, k.prospective_standing(grown, work),
+                         np.array([a.index for a in case]))
+
+
+def admission_view(model: CollaborationModel, member: Municipality, k: Collaboration, case: AdmissionCase,
+                   now: dict[Municipality, float]) -> Utilities:
+    """A member's utilities of admitting ``case`` (``appraise.admit``). ``now`` memoises the
+    members' net benefit as things stand, the same for every case of one year's applications."""
+    p, world, me = model.params, model.conditions, member.traits()
+    e = member.effective_share(k)
+    net_now = now.get(member)
+    if net_now is None:
+        net_now = now[member] = appraise.net_benefit(me, e, appraise.Prospect(k.governance, k.pool, case.before),
+                                                     world, p)
+    idx = case.applicants
+    region_share = np.count_nonzero(model.region_code[idx] == model.region_code[member.index]) / idx.size
+    mean_trust = model.trust[member.index, idx].sum() / idx.size
+    grown = appraise.Prospect(k.governance, case.grown, case.after)
+    return appraise.admit(me, e, net_now, grown, region_share, mean_trust, world, p)
+
+
+# ---- step 4: mergers ------------------------------------------------------------------------------
+
+def mergers(model: CollaborationModel) -> None:
+    """Neighbouring collaborations consider merging; the larger absorbs the smaller when both
+    agree by their own decision rules (Setesdal IKT into IKT Agder, 002 L145-147)."""
+    p = model.params
+    rate = min(1.0, p.merger_review_rate * (p.juncture_merger_boost if model.env.juncture_open else 1.0))
+    alive = sorted(model.collaborations, key=lambda k: k.unique_id)
+    for a_pos, a in enumerate(alive):
+        for b in alive[a_pos + 1:]:
+            draw = model.rng.random()
+            if not (a.alive and b.alive) or draw >= rate or not adjacent(a, b):
+                continue
+            big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)
+            merged = big.pool.merged(small.pool)
+            if both_agree(model, big, small, merged):
+                model.merge(big, small)
+
+
+def adjacent(a: Collaboration, b: Collaboration) -> bool:
+    """A member of ``b`` neighbours a member of ``a``."""
+    return not a.sight()[1].isdisjoint(mm.index for mm in b.members)
+
+
+def both_agree(model: CollaborationModel, big: Collaboration, small: Collaboration,
+               merged: instrumental.Pool) -> bool:
+    return (big.vote(lambda mm: choice.combined(merger_view(model, mm, big, small, merged), mm.weights))
+            and small.vote(lambda mm: choice.combined(merger_view(model, mm, small, big, merged), mm.weights)))
+
+
+def merger_view(model: CollaborationModel, mm: Municipality, own: Collaboration, other: Collaboration,
+                merged: instrumental.Pool) -> Utilities:
+    """A member's utilities of merging ``own`` with ``other`` (``appraise.merge``): the larger
+    absorbs the smaller under its governance, onboarding the smaller one's members."""
+    p = model.params
+    absorbing = own if own.pool.sum_pop >= other.pool.sum_pop else other
+    absorbed = other if absorbing is own else own
+    work = sum(instrumental.onboarding_work(x.population, p) for x in absorbed.members)
+    now = appraise.Prospect(own.governance, own.pool, own.standing())
+    after = appraise.Prospect(absorbing.governance, merged, absorbing.prospective_standing(merged, work))
+    others_now = own.member_indices(exclude=mm.index)
+    everyone = np.concatenate([others_now, other.member_indices()])
+    return appraise.merge(mm.traits(), mm.effective_share(own), now, after, mm.fit(others_now), mm.fit(everyone),
+                          model.conditions, p)

@@ -1,0 +1,131 @@
+"""The theory room (perspectives.appraise): each option's utilities under the three perspectives,
+and the named theory constants that replaced literals."""
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from simulation.governance import GOVERNANCE_MODELS
+from simulation.parameters import Parameters
+from simulation.perspectives import appraise, cultural, instrumental, myth
+from simulation.perspectives.choice import Utilities
+
+P = Parameters()
+ME = appraise.Traits(population=4_000.0, competence=0.4, ambition=0.6, autonomy=0.5, receptivity=0.7)
+WORLD = appraise.Conditions(legitimacy=0.6, risk=0.3, cloud=0.0, juncture_open=False)
+GOV = GOVERNANCE_MODELS["iks"]
+STANDING = instrumental.Standing(development_quality=0.5, delay=0.5, standard=0.5, mandatory=False)
+
+
+def _prospect(share: float) -> appraise.Prospect:
+    pool = instrumental.EMPTY_POOL.plus(20_000.0, 0.6).plus(ME.population, share)
+    return appraise.Prospect(GOV, pool, STANDING)
+
+
+def test_every_option_returns_named_utilities():
+    joined = appraise.join(ME, 0.5, _prospect(0.5), 0.1, 0.5, 0.2, 400.0, WORLD, P)
+    assert isinstance(joined, Utilities)
+    assert joined.cultural == pytest.approx(0.1 - cultural.autonomy_cost(ME.autonomy, 0.5, P))
+    assert joined.myth == pytest.approx(myth.legitimacy(0.6, 0.7, GOV.legitimacy, P) + myth.mimetic(0.5, 0.2, 0.4, P))
+
+
+def test_one_off_costs_lower_only_the_instrumental_utility_of_joining():
+    cheap = appraise.join(ME, 0.5, _prospect(0.5), 0.1, 0.5, 0.2, 0.0, WORLD, P)
+    dear = appraise.join(ME, 0.5, _prospect(0.5), 0.1, 0.5, 0.2, 800.0, WORLD, P)
+    assert dear.instrumental == pytest.approx(cheap.instrumental - 800.0 / P.horizon / P.utility_scale)
+    assert (dear.cultural, dear.myth) == (cheap.cultural, cheap.myth)
+
+
+def test_the_myth_is_blind_to_leakage_but_not_to_declared_coordination():
+    belonging = appraise.belonging(ME, GOV.legitimacy, 0.5, 0.1, WORLD, P)
+    leaked = appraise.leak(appraise.member(ME, 0.4, _prospect(0.4), 0.0, belonging, WORLD, P))
+    raised = appraise.raise_coordination(ME, appraise.member(ME, 0.6, _prospect(0.6), 0.0, belonging, WORLD, P),
+                                         0.1, WORLD, P)
+    lowered = appraise.lower_coordination(ME, appraise.member(ME, 0.4, _prospect(0.4), 0.0, belonging, WORLD, P),
+                                          0.1, WORLD, P)
+    assert leaked.myth == belonging
+    assert raised.myth > belonging > lowered.myth
+
+
+def test_habit_and_voice_add_to_being_a_member():
+    now = appraise.member(ME, 0.5, _prospect(0.5), 0.2, 0.3, WORLD, P)
+    stay = appraise.stay_member(now, 0.4)
+    assert stay.cultural == pytest.approx(now.cultural + 0.4) and stay.instrumental == now.instrumental
+    voiced = appraise.voice(ME, now, 0.5, STANDING, 0.6, 2, P)
+    assert voiced.instrumental > now.instrumental and voiced.cultural == pytest.approx(now.cultural + P.voice_weight * 0.6)
+    assert appraise.voice(ME, now, 0.5, STANDING, 0.6, 0, P).cultural == float("-inf")
+
+
+def test_exit_is_standing_alone_less_the_terms():
+    alone = appraise.stay_alone(100.0, 0.0, P)
+    out = appraise.exit(100.0, 800.0, P)
+    assert out == Utilities(alone.instrumental - 800.0 / P.horizon / P.utility_scale, 0.0, 0.0)
+
+
+def test_admission_judges_applicants_by_identity_fit_at_neutral_culture_and_family():
+    u = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 1.0, 0.8, WORLD, P)
+    assert u.cultural == cultural.identity_fit(P.neutral_similarity, 1.0, 0.8, P.neutral_family_share, P)
+    assert u.cultural == pytest.approx(P.region_weight * (1.0 - P.neutral_region_share) + P.trust_weight * (0.8 - P.neutral_trust))
+    assert u.myth == myth.consolidation(WORLD.legitimacy, ME.receptivity, P) > 0
+
+
+def test_a_merger_is_judged_by_the_change_it_brings():
+    now = _prospect(0.5)
+    assert appraise.merge(ME, 0.5, now, now, 0.1, 0.1, WORLD, P)[:2] == (0.0, 0.0)
+
+
+# ---- named theory constants ------------------------------------------------------------------
+def test_identity_fit_is_zero_at_the_neutral_points_whatever_they_are():
+    for q in (P, P.replace(neutral_trust=0.6, neutral_similarity=0.2, neutral_region_share=0.9, neutral_family_share=0.1)):
+        assert cultural.identity_fit(q.neutral_similarity, q.neutral_region_share, q.neutral_trust,
+                                     q.neutral_family_share, q) == 0.0
+    assert cultural.identity_fit(0.5, 0.5, 0.5, 0.5, P.replace(neutral_trust=0.6)) < cultural.identity_fit(0.5, 0.5, 0.5, 0.5, P)
+
+
+def test_informal_form_legitimacy_sets_what_an_unsanctioned_form_carries():
+    full = myth.legitimacy(0.8, 0.5, 1.0, P)
+    assert myth.legitimacy(0.8, 0.5, 0.0, P) == pytest.approx(P.informal_form_legitimacy * full)
+    flat = P.replace(informal_form_legitimacy=1.0)
+    assert myth.legitimacy(0.8, 0.5, 0.0, flat) == myth.legitimacy(0.8, 0.5, 1.0, flat)
+
+
+# ---- structure -------------------------------------------------------------------------------
+THEORY_ROOMS = ("model", "agents", "collective", "metrics", "state", "perspectives/appraise",
+                "perspectives/choice", "perspectives/cultural", "perspectives/instrumental", "perspectives/myth")
+
+
+def test_the_theory_rooms_import_each_other_without_cycles_or_hidden_imports():
+    """Only module-level imports (TYPE_CHECKING-only ones aside), and no cycle among them."""
+    package = Path(__file__).parents[1] / "simulation"
+    graph = nx.DiGraph()
+    for room in THEORY_ROOMS:
+        tree = ast.parse((package / f"{room}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                hidden = [n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+                assert not hidden, f"{room}.{node.name} imports inside a function"
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.level:
+                here = room.split("/")[:-1]
+                base = here[: len(here) - node.level + 1]
+                names = [node.module] if node.module else [a.name for a in node.names]
+                for name in names:
+                    graph.add_edge(room, "/".join(base + name.split(".")))
+    assert not list(nx.simple_cycles(graph))
+
+
+def test_packed_pair_counts_give_the_same_group_profile():
+    """cultural.coded_profile (the model's fast path) = cultural.group_profile, number for number."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 40
+    culture, region, family = rng.integers(0, 5, (n, 4)), rng.integers(0, 6, n), rng.integers(0, 3, n)
+    trust = rng.random((n, n))
+    alike = cultural.sameness(culture, region, family)
+    for i in range(n):
+        members = rng.choice(n, size=rng.integers(1, n), replace=False)
+        assert cultural.coded_profile(i, members, alike, trust) == cultural.group_profile(i, members, culture, region,
+                                                                                          family, trust)
