@@ -162,16 +162,16 @@ class Parameters:
 
     # --- theory constants (named, previously literals) --------------------------------------
     neutral_similarity: float = _p(0.5, 0.0, 1.0, "Cultural similarity with a partner group at which that term of identity fit is zero: "
-                                   "more similar groups attract, less similar ones repel.")
+                                   "more similar groups attract, less similar ones repel.", unit="similarity (0-1)")
     neutral_region_share: float = _p(0.5, 0.0, 1.0, "Share of partners from the own region at which that term of identity fit is zero.",
-                                     "004 L862, L874 (regional trust, founder blocs)")
+                                     "004 L862, L874 (regional trust, founder blocs)", unit="share")
     neutral_trust: float = _p(0.3, 0.0, 1.0, "Mean trust in partners at which that term of identity fit is zero: partners trusted "
-                              "more than this attract.")
+                              "more than this attract.", unit="trust (0-1)")
     neutral_family_share: float = _p(0.5, 0.0, 1.0, "Share of partners running the own system family at which that term of identity "
-                                     "fit is zero.", "001 L2471")
+                                     "fit is zero.", "001 L2471", unit="share")
     informal_form_legitimacy: float = _p(0.5, 0.0, 1.0, "Share of the legitimacy of collaborating that a form without legal sanction "
                                          "(form legitimacy 0) still carries; a fully sanctioned form (1) carries all of it: "
-                                         "pressure x receptivity x (this + (1 - this) x form legitimacy).")
+                                         "pressure x receptivity x (this + (1 - this) x form legitimacy).", unit="share")
 
     def replace(self, **changes: Any) -> Parameters:
         return replace(self, **changes)
