@@ -177,7 +177,7 @@ class Municipality(mesa.Agent):
         # formalise existing ties (002 SF2): invite trusted neighbours, else the most trusted one
         candidates.sort(key=lambda j: -m.trust[self.index, j])
         trusted = [j for j in candidates if m.trust[self.index, j] >= p.found_trust]
-        if not trusted:
+        if len(trusted) < p.found_min_partners:
             return None
         partners = tuple(trusted[: p.found_max_partners])
         return Option(choice.FOUND, partners=partners, utilities=self.founding_utilities(partners),
@@ -238,6 +238,8 @@ class Municipality(mesa.Agent):
             mean_trust = profile[2] if others.size else m.trust[self.index, others].sum() / others.size
             opts.append(Option(choice.VOICE, target=k, utilities=appraise.voice(
                 me, now, self.effective_share(), standing, mean_trust, self.tenure, p)))
+        if k.binding(m.year):
+            return opts
         terms = self.exit_cost()
         opts.append(Option(choice.EXIT, target=k, utilities=appraise.exit(self.alone_outcome, terms, p),
                            switching=appraise.switching_part(terms, self.weights, p)))
@@ -297,6 +299,8 @@ class Collaboration(mesa.Agent):
         self.governance = governance
         self.members: list[Municipality] = []
         self.founded = model.year
+        self.ended: int | None = None  # the year it dissolved or was merged into another
+        self.peak_members = 0  # most members it ever had
         self.founders = tuple(mm.name for mm in members)
         largest = max(members, key=lambda mm: mm.population)
         self.family = family or largest.family
@@ -331,6 +335,12 @@ class Collaboration(mesa.Agent):
     @property
     def pooled_population(self) -> float:
         return self.pool.sum_pop
+
+    def binding(self, year: int) -> bool:
+        """Still in its binding founding period (``founding_commitment``): members cannot give
+        notice while the founding agreement binds them (000 L1038-1046, L1140-1144)."""
+        commitment = self.model.params.founding_commitment
+        return commitment > 0 and year - self.founded < commitment
 
     @property
     def floor(self) -> float:
@@ -399,6 +409,7 @@ class Collaboration(mesa.Agent):
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
+        self.peak_members = max(self.peak_members, len(self.members))
         self._membership_changed(mm)
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)

@@ -107,8 +107,10 @@ class CollaborationModel(mesa.Model):
         self._sameness_of: tuple[np.ndarray, np.ndarray] | None = None  # the culture and families it counted
         self._identity_changed = False
         self.history: list[Collaboration] = []
+        self.merger_log: list[tuple[int, str, str]] = []  # (year, absorbing, absorbed) of each merger
         self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
+        self.merger_proposals: list[tuple[Collaboration, Collaboration]] = []  # (own, wished) this year
         self._exit_terms: list[tuple[Municipality, float]] = []  # (leaver, NOK per inhabitant) this year
         self._founded = 0
         for spec in scenario.collaborations:
@@ -370,6 +372,7 @@ class CollaborationModel(mesa.Model):
         self.collaborations.remove(k)
         self._sight_index = None
         k.remove()
+        k.ended = self.year
         self.counts["dissolutions"] += 1
 
     def merge(self, big: Collaboration, small: Collaboration) -> None:
@@ -381,8 +384,10 @@ class CollaborationModel(mesa.Model):
         self.collaborations.remove(small)
         self._sight_index = None
         small.remove()
+        small.ended = self.year
         big.refresh()
         self.counts["mergers"] += 1
+        self.merger_log.append((self.year, big.name, small.name))
 
     def record_decision(self, mm: Municipality, option: Option, bloc: bool = False) -> None:
         target = getattr(option.target, "name", "") if option.target is not None else ""

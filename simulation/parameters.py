@@ -152,6 +152,20 @@ class Parameters:
     merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.", unit="probability/year")
     juncture_merger_boost: float = _p(3.0, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
                                       "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)", unit="factor")
+    # consolidation (docs/ODD.md "Consolidation"): collaborations form from existing ties, neighbours
+    # join along the way, established collaborations merge (002 L388-393). All off at the defaults.
+    merger_route: float = _p(0.0, 0.0, 1.0, "Share of members' wishes to switch to a neighbouring collaboration that go to their "
+                             "collaboration as a merger proposal, put to both collaborations' votes that year, instead of a "
+                             "notice to leave alone (0 = off: members switch one by one).",
+                             "002 L388-393 (established collaborations merged), L145-147 (Setesdal IKT into IKT Agder); "
+                             "002 L2512-2520 (proposals, not withdrawal)", unit="share")
+    found_min_partners: int = _p(1, 1, 20, "Fewest invited neighbours who must accept for a collaboration to be founded "
+                                 "(1: a pair can be founded).", "002 L388-390 (formalised existing collaborations); "
+                                 "004 L301 (HIKT founded by three)", unit="municipalities")
+    founding_commitment: float = _p(0.0, 0.0, 20.0, "Years after its founding in which a new collaboration's members "
+                                    "cannot give notice (a binding founding agreement; 0 = off).",
+                                    "000 L1038-1046 (binding cooperation agreement), L1140-1144 (investments bind "
+                                    "the actors in the long term)", unit="years")
     reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).", unit="share/year")
     voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).", unit="share/year")
     voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520", unit="voice")
