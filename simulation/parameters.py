@@ -159,6 +159,11 @@ class Parameters:
                              "notice to leave alone (0 = off: members switch one by one).",
                              "002 L388-393 (established collaborations merged), L145-147 (Setesdal IKT into IKT Agder); "
                              "002 L2512-2520 (proposals, not withdrawal)", unit="share")
+    merger_myth: float = _p(0.0, 0.0, 5.0, "Extra legitimacy of consolidation, on top of merger_legitimacy, when members vote on "
+                            "merging two collaborations: absorbing a whole collaboration is the visible 'bigger is better' act "
+                            "(0 = off: a merger carries what an admission carries).",
+                            "004 L764 ('part of something bigger'), L880 (gather the regions in one collaboration); "
+                            "002 L145-147", unit="weight")
     found_min_partners: int = _p(1, 1, 20, "Fewest invited neighbours who must accept for a collaboration to be founded "
                                  "(1: a pair can be founded).", "002 L388-390 (formalised existing collaborations); "
                                  "004 L301 (HIKT founded by three)", unit="municipalities")

@@ -207,10 +207,11 @@ def merge(me: Traits, share: float, now: Prospect, merged: Prospect, fit_now: fl
           world: Conditions, p: Parameters) -> Utilities:
     """Merge two collaborations (Setesdal IKT into IKT Agder, 002 L145-147): the change of net
     benefit under the absorbing collaboration's governance (instrumental), of fit with the
-    members (cultural), and consolidation as modernity (myth)."""
+    members (cultural), and consolidation as modernity, the more so for a whole collaboration
+    (myth, ``myth.merger``)."""
     return Utilities((net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p)) / p.utility_scale,
                      fit_merged - fit_now,
-                     myth.consolidation(world.legitimacy, me.receptivity, p))
+                     myth.merger(world.legitimacy, me.receptivity, p))
 
 
 def standard(rule: str, ambitions: list[float], populations: list[float], chair: int) -> float:

@@ -39,3 +39,10 @@ def consolidation(pressure: float, receptivity: float, p: Parameters) -> float:
     """Bigger, merged collaborations look more modern under pressure: growth and mergers carry
     the same legitimacy pressure as collaborating, times their own extra weight."""
     return p.legitimacy_weight * p.merger_legitimacy * pressure * receptivity
+
+
+def merger(pressure: float, receptivity: float, p: Parameters) -> float:
+    """A merger of two collaborations is consolidation at its most visible ("part of something
+    bigger", 004 L764; gathering the regions in one collaboration, 004 L880): the legitimacy of
+    consolidation plus ``merger_myth``, the extra that absorbing a whole collaboration carries."""
+    return p.legitimacy_weight * (p.merger_legitimacy + p.merger_myth) * pressure * receptivity
