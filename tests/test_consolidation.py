@@ -49,7 +49,7 @@ def test_switches_dissolve_the_pair_by_default():
 def test_with_the_rules_on_the_pair_merges_instead_of_dissolving():
     """Routed to the collaboration, the same wishes to switch become a merger, voted by both."""
     for seed in SEEDS:
-        m = CollaborationModel(two_collaborations(merger_route=1.0, merger_myth=2.2), seed=seed).run()
+        m = CollaborationModel(two_collaborations(merger_route=1.0, merger_myth=2.0), seed=seed).run()
         assert fate_of_pair(m) == "merged"
         assert [(big, small) for _, big, small in m.merger_log] == [("Big IKT", "Pair IKT")]
         big = next(k for k in m.collaborations if k.name == "Big IKT")
@@ -123,7 +123,7 @@ def test_founding_commitment_binds_members_for_its_years():
 
 
 def test_merger_log_and_lifetimes():
-    m = CollaborationModel(two_collaborations(merger_route=1.0, merger_myth=2.2), seed=0).run()
+    m = CollaborationModel(two_collaborations(merger_route=1.0, merger_myth=2.0), seed=0).run()
     pair = next(k for k in m.history if k.name == "Pair IKT")
     big = next(k for k in m.history if k.name == "Big IKT")
     assert pair.ended == m.merger_log[0][0] and big.ended is None

@@ -297,7 +297,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("merger_route", ("merger_route",), Value(0.0), Value(1.0),
           "members' wishes to switch go to their collaboration as merger proposals (off → on)",
           (Expectation("dissolutions", DOWN, "002 L388-393"), Expectation("mergers", UP, "002 L388-393"))),
-    Lever("merger_myth", ("merger_myth",), Value(0.0), Value(2.2),
+    Lever("merger_myth", ("merger_myth",), Value(0.0), Value(2.0),
           "extra legitimacy of merging whole collaborations (off → recommended)",
           (Expectation("mergers", UP, "004 L880"),)),
     Lever("instrumental", ("perspectives",), Without("instrumental"), Same(),
