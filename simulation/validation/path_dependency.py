@@ -199,15 +199,17 @@ def _mean_interval(values: np.ndarray, level: float = LEVEL) -> tuple[float, flo
 
 def measure(scenario: Scenario | str = "two_hubs", seeds: Iterable[int] = range(60),
             overrides: dict | None = None, label: str = "", leader_year: int = 3,
-            bands: Sequence[int] = TENURE_BANDS) -> Figures:
-    """Path dependency on ``scenario`` with ``overrides``, over ``seeds`` (each run also without
-    the scenario's junctures, paired by seed, for the juncture's effect)."""
+            bands: Sequence[int] = TENURE_BANDS, juncture: bool = True) -> Figures:
+    """Path dependency on ``scenario`` with ``overrides``, over ``seeds``; with ``juncture`` each
+    run also without the scenario's junctures, paired by seed, for the juncture's effect (else
+    those figures are missing)."""
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if overrides:
         base = base.with_overrides(overrides)
     seeds = list(seeds)
     runs = [observe(base, s, bands) for s in seeds]
-    quiet = [observe(dataclasses.replace(base, junctures=()), s, bands) for s in seeds] if base.junctures else []
+    quiet = ([observe(dataclasses.replace(base, junctures=()), s, bands) for s in seeds]
+             if base.junctures and juncture else [])
     names = [c.name for c in base.collaborations]
     end = base.ticks
 
@@ -228,7 +230,7 @@ def measure(scenario: Scenario | str = "two_hubs", seeds: Iterable[int] = range(
         unlocked = sum(not np.array_equal(r.arrangement[before], r.arrangement[end]) for r in rs)
         return _mean_interval(counts), share(unlocked, len(rs))
 
-    with_j, unlocked = juncture_effect(runs)
+    with_j, unlocked = juncture_effect(runs) if juncture else ((math.nan,) * 3, share(0, 0))
     without_j, quiet_unlocked = juncture_effect(quiet) if quiet else ((math.nan,) * 3, share(0, 0))
     return Figures(
         label=label or ", ".join(f"{k}={v}" for k, v in (overrides or {}).items()) or "defaults",
