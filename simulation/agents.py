@@ -160,7 +160,9 @@ class Municipality(mesa.Agent):
         one_off = appraise.joining_one_off(collab.entry_fee(self), family_switch, one_off_extra, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
-            group = np.concatenate([group, m.prospective_bloc(self) if bloc is None else bloc])
+            bloc = m.prospective_bloc(self) if bloc is None else bloc
+            if bloc.size:
+                group = np.concatenate([group, bloc])
         appraise_as = appraise.join if self.collaboration is None else appraise.switch
         u = appraise_as(self.traits(), e0, prospect, self.fit(group), m.peer_share(self, collab),
                         collab.reputation, one_off, m.conditions, p)
