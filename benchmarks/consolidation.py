@@ -45,6 +45,8 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
         "mergers": len(m.merger_log),
         "alive_2015": float(at["collaborations"].iloc[0]) if len(at) else float("nan"),
         "member_share_2015": float(at["member_share"].iloc[0]) if len(at) else float("nan"),
+        "alive_end": len(m.collaborations),
+        "durable_end": sum(m.year - k.founded >= 10 for k in m.collaborations),  # alive, 10 years or older
         "pairs_share": (sum(k.peak_members <= 2 for k in founded) / len(founded)) if founded else float("nan"),
         "dissolved_life": statistics.median([k.ended - k.founded for k in dissolved]) if dissolved else float("nan"),
         "small_in_end": sum(mm.collaboration is not None for mm in small) / max(1, len(small)),
