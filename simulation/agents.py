@@ -262,28 +262,38 @@ class Municipality(mesa.Agent):
 
     def leaving_reason(self, options: list[Option], leaving: Option) -> str:
         """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``): its
-        appraisal of staying (``options[0]``) and of leaving, split into terms."""
-        m, p = self.model, self.model.params
+        appraisal of staying (``options[0]``) against standing alone or the collaboration it
+        switches to, split into the same terms on both sides."""
         k = self.collaboration
         assert k is not None
         e = self.effective_share()
+        stay = self.side_in(k, k.member_indices(exclude=self.index), e, k.pool, options[0].utilities)
+        if leaving.kind == choice.SWITCH:
+            d = leaving.target
+            e_d = self.entry_coordination(self.cap(d), d.floor, self.coordination)
+            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d), leaving.utilities)
+        else:
+            go = attrition.alone(leaving.utilities.instrumental, self.model.params)
+        return attrition.weighed_most(attrition.reasons(stay, go, self.weights, self.model.params))
+
+    def side_in(self, k: Collaboration, partners: np.ndarray, e: float, pool: instrumental.Pool,
+                u: Utilities) -> attrition.Side:
+        """Its appraisal of being in ``k`` with ``partners`` at effective share ``e`` (``pool``
+        with it counted in), term by term (``attrition.Side``)."""
+        m, p = self.model, self.model.params
         standing = k.standing()
-        exit_option = next(o for o in options if o.kind == choice.EXIT)
-        fee = instrumental.member_fee(k.governance, self.population, e, k.pool, m.cloud, p) if self.fee_weight > 0 else 0.0
-        appraisal = attrition.Appraisal(
-            profile=self.profile(k.member_indices(exclude=self.index)),
+        fee = instrumental.member_fee(k.governance, self.population, e, pool, m.cloud, p) if self.fee_weight > 0 else 0.0
+        return attrition.Side(
+            profile=self.profile(partners),
             autonomy_cost=cultural.autonomy_cost(self.autonomy, e, p),
             commitment=cultural.commitment(k.leadership, p),
-            stay_instrumental=options[0].utilities.instrumental,
-            exit_instrumental=exit_option.utilities.instrumental,
+            instrumental=u.instrumental,
             misfit=p.misfit_cost * e * instrumental.misfit(self.ambition, standing, p),
-            heterogeneity=instrumental.heterogeneity_burden(k.governance, self.population, e, k.pool, m.cloud, p),
+            heterogeneity=instrumental.heterogeneity_burden(k.governance, self.population, e, pool, m.cloud, p),
             budget=self.fee_weight * fee,
             leadership_loss=instrumental.leadership_loss(self.population, self.competence, e, standing,
                                                          k.development_quality_neutral, p),
-            pull=(choice.combined(leaving.utilities, self.weights) - choice.combined(exit_option.utilities, self.weights)
-                  if leaving.kind == choice.SWITCH else 0.0))
-        return attrition.weighed_most(attrition.reasons(appraisal, self.weights, p))
+            myth=u.myth)
 
     def exit_cost(self) -> float:
         """Exit terms per inhabitant as the member's share stands (``instrumental.exit_terms``)."""

@@ -3,17 +3,19 @@
 Berg (2008: 164) lists eight reasons why members leave networks (000 L515-529): heterogeneity in
 size and power, needs and benefit, economy and costs, choice of technology and the pioneer's
 cost, distance, alternative networks, lack of trust, weak change leadership. When a member gives
-notice, its appraisal of staying and of leaving (``perspectives.appraise``) is split into terms,
-each weighted by its perspective weight, in the direction "for leaving": a term is positive when
-it makes leaving look better than staying. The reason recorded is the largest positive term;
-"chance" when none is positive (the logit drew a worse option). Habit and the myth of belonging
-only ever speak for staying, so they are never a reason.
+notice, its appraisal of staying and of where it goes (``perspectives.appraise``; standing alone
+for an exit, the other collaboration for a switch) is split into the same terms on both sides,
+each weighted by its perspective weight. A reason's weight is its term where the member goes
+less its term where it is: positive when it speaks for leaving. The reason recorded is the
+largest positive one; "chance" when none is positive (the logit drew a worse option). Habit only
+ever speaks for staying, so it is never a reason.
 
-The split is of terms the model has: trust, culture and region, system family and the common
-standard are the cultural identity fit's terms (``cultural.identity_fit``) against their neutral
-points; the instrumental terms are the misfit, the heterogeneity part of the member's cost, the
-budget-stress weight on its fee and the development lost to weak leadership, and what is left of
-the instrumental difference is "cost" (needs and benefit, economy and costs as such).
+The terms are those the model has: trust, culture and region, system family are the cultural
+identity fit's terms (``cultural.identity_fit``, zero at their neutral points, as standing alone
+is); commitment to the leadership; the instrumental misfit, heterogeneity part of the cost,
+budget-stress weight on the fee and development lost to weak leadership; what is left of the
+instrumental difference is "cost" (needs and benefit, economy and costs as such); the myth's
+difference (legitimacy, peers, reputation of the other network) is "alternative".
 """
 
 from __future__ import annotations
@@ -35,47 +37,51 @@ class Reasons(NamedTuple):
     technology: float  # choice of technology: misfit with the standard, another system family (000 L521)
     distance: float  # distance: another region, another culture (000 L523)
     autonomy: float  # the autonomy given up by pooling (004: culture of autonomy)
-    alternative: float  # alternative networks: the pull of the collaboration switched to (000 L525)
+    alternative: float  # alternative networks: the other network's legitimacy and pull (000 L525)
 
 
 REASONS = (*Reasons._fields, "chance")
 
 
-class Appraisal(NamedTuple):
-    """What a member's appraisal of staying and leaving was made of (``Municipality.leaving_reason``)."""
+class Side(NamedTuple):
+    """One side of a member's choice, as its appraisal saw it: where it is, or where it goes."""
 
     profile: tuple[float, float, float, float]  # (similarity, same-region share, mean trust, same-family share)
-    autonomy_cost: float  # cultural.autonomy_cost at its share
-    commitment: float  # cultural.commitment to its leadership
-    stay_instrumental: float  # U_I of being a member (utility units)
-    exit_instrumental: float  # U_I of leaving to stand alone
-    misfit: float  # misfit cost, NOK per inhabitant
-    heterogeneity: float  # heterogeneity burden, NOK per inhabitant (instrumental.heterogeneity_burden)
-    budget: float  # budget-stress extra on the fee, NOK per inhabitant
-    leadership_loss: float  # value of development lost to leadership below neutral, NOK per inhabitant
-    pull: float = 0.0  # combined utility of the switch over plain exit (0 for an exit)
+    autonomy_cost: float = 0.0  # cultural.autonomy_cost at its share
+    commitment: float = 0.0  # cultural.commitment to the leadership
+    instrumental: float = 0.0  # U_I (utility units)
+    misfit: float = 0.0  # misfit cost, NOK per inhabitant
+    heterogeneity: float = 0.0  # instrumental.heterogeneity_burden, NOK per inhabitant
+    budget: float = 0.0  # budget-stress extra on the fee, NOK per inhabitant
+    leadership_loss: float = 0.0  # instrumental.leadership_loss, NOK per inhabitant
+    myth: float = 0.0  # U_M
 
 
-def reasons(a: Appraisal, w: Weights, p: Parameters) -> Reasons:
-    """The weighted terms for leaving of appraisal ``a``."""
-    similarity, region_share, trust, family_share = a.profile
-    scale = p.utility_scale
-    misfit = w.instrumental * a.misfit / scale
-    heterogeneity = w.instrumental * a.heterogeneity / scale
-    budget = w.instrumental * a.budget / scale
-    lost = w.instrumental * a.leadership_loss / scale
-    cost = w.instrumental * (a.exit_instrumental - a.stay_instrumental) - misfit - heterogeneity - budget - lost
+def alone(instrumental: float, p: Parameters) -> Side:
+    """Standing alone: no partners (every identity term at its neutral point), no fee, no myth."""
+    neutral = (p.neutral_similarity, p.neutral_region_share, p.neutral_trust, p.neutral_family_share)
+    return Side(neutral, instrumental=instrumental)
+
+
+def reasons(stay: Side, go: Side, w: Weights, p: Parameters) -> Reasons:
+    """The weighted terms for leaving ``stay`` for ``go``."""
+    (s0, r0, t0, f0), (s1, r1, t1, f1) = stay.profile, go.profile
+    per_nok = w.instrumental / p.utility_scale
+    misfit = per_nok * (stay.misfit - go.misfit)
+    heterogeneity = per_nok * (stay.heterogeneity - go.heterogeneity)
+    budget = per_nok * (stay.budget - go.budget)
+    lost = per_nok * (stay.leadership_loss - go.leadership_loss)
+    cost = w.instrumental * (go.instrumental - stay.instrumental) - misfit - heterogeneity - budget - lost
     return Reasons(
-        trust=w.cultural * p.trust_weight * (p.neutral_trust - trust),
-        leadership=lost - w.cultural * a.commitment,
+        trust=w.cultural * p.trust_weight * (t1 - t0),
+        leadership=lost + w.cultural * (go.commitment - stay.commitment),
         budget=budget,
         cost=cost,
         heterogeneity=heterogeneity,
-        technology=misfit + w.cultural * p.family_weight * (p.neutral_family_share - family_share),
-        distance=w.cultural * (p.region_weight * (p.neutral_region_share - region_share)
-                               + p.identity_weight * (p.neutral_similarity - similarity)),
-        autonomy=w.cultural * a.autonomy_cost,
-        alternative=a.pull,
+        technology=misfit + w.cultural * p.family_weight * (f1 - f0),
+        distance=w.cultural * (p.region_weight * (r1 - r0) + p.identity_weight * (s1 - s0)),
+        autonomy=w.cultural * (stay.autonomy_cost - go.autonomy_cost),
+        alternative=w.myth * (go.myth - stay.myth),
     )
 
 
