@@ -417,9 +417,9 @@ class Collaboration(mesa.Agent):
 
     def prospective_standing(self, grown: instrumental.Pool, added_work: float) -> instrumental.Standing:
         """How the collaboration would look after growing to ``grown``: more development capacity
-        in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
+        in the long run (as its leadership makes use of it), plus the onboarding delay of ``added_work`` spread over the horizon."""
         p = self.model.params
-        capacity = instrumental.development_capacity(grown, p)
+        capacity = instrumental.development_capacity(grown, p) * instrumental.leadership_factor(self.leadership, p)
         delay = min(p.max_delay, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
         return self.standing()._replace(
             development_quality=instrumental.development_quality(capacity, p), delay=delay)

@@ -114,9 +114,11 @@ def habit_part(habit: float, weights: Weights) -> float:
 
 
 def founding_standing(pool: Pool, standard: float, mandatory: bool, p: Parameters) -> Standing:
-    """What founders expect of their new collaboration: development from their pooled inhabitants,
-    a delay while the joint platform is built, the standard their decision rule sets."""
-    return Standing(development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
+    """What founders expect of their new collaboration: development from their pooled inhabitants
+    under a leadership of the usual quality, a delay while the joint platform is built, the
+    standard their decision rule sets."""
+    output = instrumental.development_capacity(pool, p) * instrumental.leadership_factor(p.leadership_mean, p)
+    return Standing(development_quality=instrumental.development_quality(output, p),
                     delay=p.founding_delay, standard=standard, mandatory=mandatory, leadership=p.leadership_mean)
 
 
