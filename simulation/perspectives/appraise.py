@@ -7,11 +7,13 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
 
 - **Instrumental** (logic of consequence, bounded rationality): the net benefit per inhabitant
   of the arrangement, from ``instrumental.member_net_benefit`` (scale economies, transaction
-  cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon.
-  An organisation is a tool; the municipality compares what each option would bring.
+  cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon;
+  under budget stress the member fee weighs more (000 L519). An organisation is a tool; the
+  municipality compares what each option would bring.
 - **Cultural** (logic of appropriateness, path dependency): identity fit with the partners
-  (culture, region, trust, system family), the autonomy norm against pooling, habit that grows
-  with tenure and relaxes at junctures, and voice as the loyal member's appropriate act.
+  (culture, region, trust, system family), the autonomy norm against pooling, commitment to a
+  collaboration's leadership (001 L1200-1208), habit that grows with tenure and relaxes at
+  junctures, and voice as the loyal member's appropriate act.
 - **Myth** (institutional environment): the legitimacy of belonging to a sanctioned form under
   national pressure, imitation of neighbours and successful collaborations under uncertainty,
   professional recipes for standardising, and the modernity of consolidation. The myth sees
@@ -132,8 +134,8 @@ def stay_alone(alone_outcome: float, habit: float, p: Parameters) -> Utilities:
 def join(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: float, reputation: float,
          one_off: float, world: Conditions, p: Parameters) -> Utilities:
     """Apply to a collaboration, entering at pooled ``share``: its net benefit less the one-off
-    (instrumental); fit with the group it would join less the autonomy given up (cultural); the
-    legitimacy of belonging (myth)."""
+    (instrumental); fit with the group it would join less the autonomy given up, and its
+    leadership (cultural, ``fit_with``); the legitimacy of belonging (myth)."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), one_off, p),
                      fit_with(group_fit, me.autonomy, share, k, p),
                      belonging(me, k.governance.legitimacy, peer_share, reputation, world, p))
@@ -153,7 +155,8 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
 def member(me: Traits, share: float, k: Prospect, others_fit: float, belonging_now: float,
            world: Conditions, p: Parameters) -> Utilities:
     """Being a member at pooled ``share``: net benefit, fit with the other members less the
-    autonomy given up, and the legitimacy of belonging."""
+    autonomy given up and with the commitment its leadership creates (``fit_with``), and the
+    legitimacy of belonging."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), 0.0, p),
                      fit_with(others_fit, me.autonomy, share, k, p), belonging_now)
 
