@@ -68,10 +68,12 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
     for name, style in zip(names, LINES, strict=False):
         c = collabs[collabs.name == name]
         ax.plot(c.year, c.members, lw=1.6, color="0.35", ls=style, label=f"{name} ({by_source.get(name, 0)} left)")
+        stacked: dict[int, int] = {}  # notices in the same year are stacked above the line
         for _, d in leaving[leaving.source == name].iterrows():
             y = c.members[c.year == d.year]
-            ax.scatter(d.year, y.iloc[0] if len(y) else 0, s=70, color=COLOURS[d.reason], edgecolor="black",
-                       linewidth=0.5, zorder=3)
+            above = stacked[d.year] = stacked.get(d.year, -1) + 1
+            ax.scatter(d.year, (y.iloc[0] if len(y) else 0) + 0.35 * above, s=70, color=COLOURS[d.reason],
+                       edgecolor="black", linewidth=0.5, zorder=3)
     if leaving.empty:
         ax.text(0.5, 0.08, "no member gave notice", transform=ax.transAxes, ha="center")
     ax.set_title(title, fontsize=10)
