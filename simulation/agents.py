@@ -525,7 +525,7 @@ class Collaboration(mesa.Agent):
         if turnover < p.leadership_turnover:
             self.leadership = min(1.0, max(0.0, p.leadership_mean + p.leadership_spread * (2.0 * draw - 1.0)))
 
-    def conflicts(self) -> list[Municipality]:
+    def disputes(self) -> list[Municipality]:
         """This year's conflicts over costs and projects, one entry per conflict: every member
         when a project failed or was late (``cultural.failed_project``), and each member in a
         cost dispute (``cultural.cost_dispute``)."""

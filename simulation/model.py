@@ -167,7 +167,7 @@ class CollaborationModel(mesa.Model):
         self._settle(produce=True)
         if self.params.trust_erosion > 0:
             for k in self.collaborations:
-                for mm in k.conflicts():
+                for mm in k.disputes():
                     self.conflict(mm)
         # 3. municipalities decide, in random order; what needs others' consent goes to them
         for i in self.rng.permutation(len(self.municipalities)):

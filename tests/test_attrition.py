@@ -212,3 +212,30 @@ def test_summary_counts_notices_by_reason():
     assert sum(s[f"exits_{r}"] for r in attrition.REASONS) == len(notices)
     assert all(d.reason in attrition.REASONS for d in notices)
     assert all(d.reason == "" for d in m.decisions if d.choice not in (choice.EXIT, choice.SWITCH))
+
+
+def test_conflict_hooks_count_only_when_erosion_is_on():
+    for erosion, want in ((0.2, 1), (0.0, 0)):
+        m = CollaborationModel("agder", seed=1, overrides={"trust_erosion": erosion})
+        k = m.collaborations[0]
+        proposer = k.members[0]
+        k.voice, k.proposers = 0.0, [proposer]  # a proposal that does not reach the reform threshold
+        k.consider_reform()
+        assert m.conflicts[proposer.index] == want and k.proposers == []
+        k.development_output, k.capacity, k.delay = 0.1, 5.0, 0.0  # a failed project: every member
+        assert set(k.disputes()) >= set(k.members)
+
+
+def test_conflicts_erode_co_members_trust_in_a_run():
+    """The same run with erosion on: conflicts happen and co-members' trust ends lower."""
+    def co_member_trust(model):
+        return np.mean([model.trust[i, j] for k in model.collaborations for i in k.member_indices()
+                        for j in k.member_indices() if i != j])
+    on = CollaborationModel("synthetic_small", seed=1, overrides={"trust_erosion": 0.3, "project_shortfall": 0.8})
+    conflicts = 0
+    for _ in range(10):
+        on.step()
+        conflicts += int(on.conflicts.sum())
+    off = CollaborationModel("synthetic_small", seed=1).run(10)
+    assert conflicts > 0
+    assert co_member_trust(on) < co_member_trust(off)
