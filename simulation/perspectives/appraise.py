@@ -16,7 +16,10 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
   national pressure, imitation of neighbours and successful collaborations under uncertainty,
   professional recipes for standardising, and the modernity of consolidation. The myth sees
   formal membership and declared coordination, not practice: it is blind to leakage
-  (decoupling). ``belonging`` is the one place where the myth of collaborating is assembled.
+  (decoupling), and a strategy declared without systems moved counts as much as systems moved
+  (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go out of fashion, so
+  belonging to an out-of-fashion or outlawed form may be a liability (004 L291, L469).
+  ``belonging`` is the one place where the myth of collaborating is assembled.
 
 The functions take plain values: the municipality's ``Traits``, the year's ``Conditions``, a
 collaboration as a ``Prospect`` (its governance model, pool with the municipality counted in,
@@ -25,12 +28,14 @@ no state and draw no random numbers; agents gather the values, the model runs th
 
 Options of a municipality outside: ``stay_alone``, ``join``, ``found``. Options of a member:
 ``stay_member``, ``raise_coordination``, ``lower_coordination``, ``leak``, ``voice``,
-``exit``, ``switch``. A member's view of a collective choice: ``admit``, ``merge``,
+``exit``, ``switch``; anyone may ``declare`` (adopt a strategy). A member's view of a collective choice: ``admit``, ``merge``,
 ``standard``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..governance import GovernanceModel, collective_level
@@ -57,6 +62,7 @@ class Conditions(NamedTuple):
     risk: float  # perceived shock risk
     cloud: float  # cloud factor eroding the pooled-operations discount
     juncture_open: bool  # a critical juncture (or a new director) relaxes habit
+    fashion: Mapping[str, float] = MappingProxyType({})  # each form's fashion standing (fashion_weight > 0)
 
 
 class Prospect(NamedTuple):
@@ -75,11 +81,12 @@ def net_benefit(me: Traits, share: float, k: Prospect, world: Conditions, p: Par
                                            k.governance, k.standing, world.risk, world.cloud, p)[0]
 
 
-def belonging(me: Traits, form_legitimacy: float, peer_share: float, reputation: float,
+def belonging(me: Traits, form: GovernanceModel, peer_share: float, reputation: float,
               world: Conditions, p: Parameters) -> float:
-    """Myth: the legitimacy of belonging to a collaboration of a sanctioned form (coercive) and
-    of doing what neighbours and successful collaborations do (mimetic)."""
-    return (myth.legitimacy(world.legitimacy, me.receptivity, form_legitimacy, p)
+    """Myth: the legitimacy of belonging to a collaboration of a sanctioned form (coercive), as
+    the form stands in fashion this year, and of doing what neighbours and successful
+    collaborations do (mimetic)."""
+    return (myth.legitimacy(world.legitimacy, me.receptivity, form.legitimacy, p, world.fashion.get(form.name, 0.0))
             + myth.mimetic(peer_share, reputation, me.competence, p))
 
 
@@ -123,7 +130,7 @@ def join(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: fl
     legitimacy of belonging (myth)."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), one_off, p),
                      group_fit - cultural.autonomy_cost(me.autonomy, share, p),
-                     belonging(me, k.governance.legitimacy, peer_share, reputation, world, p))
+                     belonging(me, k.governance, peer_share, reputation, world, p))
 
 
 def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborating_share: float,
@@ -132,7 +139,7 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
     cost, with no reputation yet; imitation follows how many neighbours collaborate at all."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), p.migration_cost, p),
                      partner_fit - cultural.autonomy_cost(me.autonomy, share, p),
-                     belonging(me, k.governance.legitimacy, collaborating_share, 0.0, world, p))
+                     belonging(me, k.governance, collaborating_share, 0.0, world, p))
 
 
 # ---- options of a member ------------------------------------------------------------------------
@@ -152,13 +159,15 @@ def stay_member(now: Utilities, habit: float) -> Utilities:
 
 def raise_coordination(me: Traits, raised: Utilities, step: float, world: Conditions, p: Parameters) -> Utilities:
     """Pool more (``raised``: ``member`` at the higher share); declared coordination is
-    legitimate and carried by professional recipes (myth)."""
+    legitimate and carried by professional recipes (myth). ``step`` is the rise of what is
+    declared: nothing new to the myth if a strategy already declared it (talk before action)."""
     return Utilities(raised.instrumental, raised.cultural,
                      raised.myth + myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
 
 def lower_coordination(me: Traits, lowered: Utilities, step: float, world: Conditions, p: Parameters) -> Utilities:
-    """Pool less (``lowered``: ``member`` at the lower share); the myth frowns on it."""
+    """Pool less (``lowered``: ``member`` at the lower share); the myth frowns on it as far as
+    ``step`` lowers what is declared (a standing strategy keeps the talk up)."""
     return Utilities(lowered.instrumental, lowered.cultural,
                      lowered.myth - myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
@@ -168,6 +177,15 @@ def leak(leaked: Utilities) -> Utilities:
     ``member`` at the leaked share). Formal membership is unchanged, so the myth does not see
     it (decoupling)."""
     return leaked
+
+
+def declare(me: Traits, now: Utilities, one_off: float, step: float, world: Conditions, p: Parameters) -> Utilities:
+    """Adopt or renew a strategy that declares ``step`` more coordination (adherence to the common
+    standard, "digital first") without moving any systems: the status quo ``now`` less the cheap
+    one-off of writing it (instrumental), legitimate as declared coordination (myth). Talk without
+    action (003 L3058-3065, L3842-3848; 000 L646-654)."""
+    return Utilities(now.instrumental - instrumental.amortised(one_off, p) / p.utility_scale, now.cultural,
+                     now.myth + myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
 
 def voice(me: Traits, now: Utilities, share: float, standing: Standing, mean_trust: float, tenure: float,
