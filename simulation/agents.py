@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from .governance import Ballots, GovernanceModel, collective_decision
-from .perspectives import appraise, choice, cultural, instrumental
+from .perspectives import appraise, choice, cultural, instrumental, myth
 from .perspectives.choice import Option, Utilities
 
 if TYPE_CHECKING:
@@ -134,10 +134,15 @@ class Municipality(mesa.Agent):
             return step
         return max(0.0, self.coordination - self.strategy)
 
-    def lapse_strategy(self) -> None:
-        """A declared strategy lapses unless renewed (a strategy period of three to four years, 003 L377)."""
-        if self.strategy:
-            self.strategy *= 1.0 - self.model.params.declaration_decay
+    def follow_pressure(self) -> None:
+        """Its strategy moves each year towards the coordination the pressure it feels prescribes
+        (``myth.declared_target``), the faster the more receptive it is, whatever its systems do:
+        a wave of strategies a year or two after a national one (003 L2730-2736), lapsing as the
+        pressure eases (003 L1673-1677)."""
+        p = self.model.params
+        if p.declaration_rate:
+            target = myth.declared_target(self.model.env.legitimacy, p)
+            self.strategy += p.declaration_rate * self.receptivity * (target - self.strategy)
 
     def traits(self) -> appraise.Traits:
         """What the perspectives see of it (rebuilt when its population has changed)."""
@@ -176,19 +181,8 @@ class Municipality(mesa.Agent):
             found = self.found_option()
             if found is not None:
                 opts.append(found)
-            opts.extend(self.declare_option(opts[0].utilities))
             return opts
         return self.member_options(juncture)
-
-    def declare_option(self, now: Utilities) -> list[Option]:
-        """Adopt or renew a strategy declaring more coordination than it has, with the status quo
-        ``now`` otherwise unchanged (none when ``declaration_step`` is 0 or all is declared)."""
-        m, p = self.model, self.model.params
-        step = min(p.declaration_step, 1.0 - self.declared)
-        if step <= 1e-9:
-            return []
-        u = appraise.declare(self.traits(), now, p.declaration_cost / self.population, step, m.conditions, p)
-        return [Option(choice.DECLARE, target=self.collaboration, utilities=u)]
 
     # ---- options of a municipality outside -------------------------------------------------
     def stay_alone_option(self, juncture: bool) -> Option:
@@ -293,7 +287,6 @@ class Municipality(mesa.Agent):
                            switching=appraise.switching_part(terms, self.weights, p)))
         for other in m.reachable(self):
             opts.append(self.join_option(other, one_off_extra=terms, carried=self.coordination))
-        opts.extend(self.declare_option(opts[0].utilities))
         return opts
 
     def exit_cost(self) -> float:
@@ -329,8 +322,7 @@ class Municipality(mesa.Agent):
             self.leakage = min(p.leakage_cap, self.leakage + p.leakage_step)
         elif option.kind == choice.VOICE:
             k.voice += 1.0
-        elif option.kind == choice.DECLARE:
-            self.strategy = min(1.0, self.declared + p.declaration_step)
+
         elif option.kind in (choice.EXIT, choice.SWITCH):
             self.notice_until = self.model.steps + k.governance.exit_notice
             self.destination = option.target if option.kind == choice.SWITCH else None

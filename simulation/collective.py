@@ -22,8 +22,7 @@ if TYPE_CHECKING:
     from .model import CollaborationModel
 
 # what a municipality's own choices count as in the year's counters
-_COUNTED = {choice.LEAK: "leaks", choice.VOICE: "voice", choice.EXIT: "notices", choice.SWITCH: "notices",
-            choice.DECLARE: "declarations"}
+_COUNTED = {choice.LEAK: "leaks", choice.VOICE: "voice", choice.EXIT: "notices", choice.SWITCH: "notices"}
 
 
 class AdmissionCase(NamedTuple):

@@ -238,7 +238,7 @@ class CollaborationModel(mesa.Model):
         for mm in self.municipalities:
             mm.tenure += 1
             mm.population *= 1.0 + mm.growth
-            mm.lapse_strategy()
+            mm.follow_pressure()
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
             peers = self._neighbour_arrays[mm.index]

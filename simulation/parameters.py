@@ -154,13 +154,12 @@ class Parameters:
                                 "strategy: the novelty of a strategy wears off (0 = off: L(t) holds each step).",
                                 "003 L2619-2631 (first-generation documents), L1673-1677 (an ICT strategy that lapsed)",
                                 unit="share/year")
-    declaration_step: float = _p(0.0, 0.0, 0.5, "Rise of a municipality's declared coordination (a strategy, declared adherence to "
-                                 "the common standard) by one 'declare' decision, with no systems moved: talk without action "
-                                 "(0 = off: no such option).", "003 L3058-3065, L3842-3848; 000 L646-654; 004 L475", unit="coordination level")
-    declaration_cost: float = _p(2.0e5, 0.0, 5.0e6, "One-off cost of writing or renewing a strategy: cheap, most are copied from the "
-                                 "KS template.", "003 L2266-2270, L3046-3052", unit="NOK/municipality")
-    declaration_decay: float = _p(0.15, 0.0, 1.0, "Yearly share of a declared strategy that lapses unless renewed (a strategy period of "
-                                  "three to four years).", "003 L377, L1673-1677", unit="share/year")
+    declaration_rate: float = _p(0.0, 0.0, 1.0, "Yearly share of the way a fully receptive municipality's strategy moves towards the "
+                                 "coordination the felt pressure prescribes (min(1, legitimacy_weight x L(t))); times its receptivity. "
+                                 "Whatever its systems do: "
+                                 "talk without action (0 = off: it declares only the coordination it has agreed).",
+                                 "003 L2730-2736 (strategies a year or two after a national one), L3058-3065, L3842-3848; 000 L646-654",
+                                 unit="share/year")
 
     # --- collaborations ----------------------------------------------------------------------
     bloc_trust: float = _p(0.45, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",

@@ -16,8 +16,8 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
   national pressure, imitation of neighbours and successful collaborations under uncertainty,
   professional recipes for standardising, and the modernity of consolidation. The myth sees
   formal membership and declared coordination, not practice: it is blind to leakage
-  (decoupling), and a strategy declared without systems moved counts as much as systems moved
-  (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go out of fashion, so
+  (decoupling), and coordination a strategy already declares brings no new legitimacy when
+  systems follow (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go out of fashion, so
   belonging to an out-of-fashion or outlawed form may be a liability (004 L291, L469).
   ``belonging`` is the one place where the myth of collaborating is assembled.
 
@@ -28,7 +28,7 @@ no state and draw no random numbers; agents gather the values, the model runs th
 
 Options of a municipality outside: ``stay_alone``, ``join``, ``found``. Options of a member:
 ``stay_member``, ``raise_coordination``, ``lower_coordination``, ``leak``, ``voice``,
-``exit``, ``switch``; anyone may ``declare`` (adopt a strategy). A member's view of a collective choice: ``admit``, ``merge``,
+``exit``, ``switch``. A member's view of a collective choice: ``admit``, ``merge``,
 ``standard``.
 """
 
@@ -177,15 +177,6 @@ def leak(leaked: Utilities) -> Utilities:
     ``member`` at the leaked share). Formal membership is unchanged, so the myth does not see
     it (decoupling)."""
     return leaked
-
-
-def declare(me: Traits, now: Utilities, one_off: float, step: float, world: Conditions, p: Parameters) -> Utilities:
-    """Adopt or renew a strategy that declares ``step`` more coordination (adherence to the common
-    standard, "digital first") without moving any systems: the status quo ``now`` less the cheap
-    one-off of writing it (instrumental), legitimate as declared coordination (myth). Talk without
-    action (003 L3058-3065, L3842-3848; 000 L646-654)."""
-    return Utilities(now.instrumental - instrumental.amortised(one_off, p) / p.utility_scale, now.cultural,
-                     now.myth + myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
 
 def voice(me: Traits, now: Utilities, share: float, standing: Standing, mean_trust: float, tenure: float,

@@ -57,7 +57,6 @@ LEAK = "leak"
 EXIT = "exit"
 VOICE = "voice"
 SWITCH = "switch"
-DECLARE = "declare"  # adopt a strategy: talk without action (parameter declaration_step > 0)
 
 
 @dataclass(slots=True)

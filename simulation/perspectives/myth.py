@@ -15,7 +15,8 @@ form's fashion standing adds to its legal sanction and may take the legitimacy o
 zero: a delegitimised form pushes a member out. Talk versus action: what a municipality declares
 (membership, a strategy, its declared coordination) is what the myth sees; what it does (its
 systems on the common platform) is what the instrumental perspective pays for (003 L3058-3065,
-L3842-3848; 000 L646-654). Declaring more is legitimate at the same rate as pooling more.
+L3842-3848; 000 L646-654). A strategy declares what the felt pressure prescribes; coordination
+already declared brings the myth nothing new when systems follow, nor is it missed when they go.
 """
 
 from __future__ import annotations
@@ -53,3 +54,12 @@ def consolidation(pressure: float, receptivity: float, p: Parameters) -> float:
     """Bigger, merged collaborations look more modern under pressure: growth and mergers carry
     the same legitimacy pressure as collaborating, times their own extra weight."""
     return p.legitimacy_weight * p.merger_legitimacy * pressure * receptivity
+
+
+
+def declared_target(pressure: float, p: Parameters) -> float:
+    """The coordination a strategy declares as the national pressure prescribes it ("as many
+    identical systems as possible"): most strategies are copies of the KS template, itself the
+    national strategy's translation (003 L662-672, L3058-3065), with nothing local behind them
+    (003 L3842-3848)."""
+    return min(1.0, p.legitimacy_weight * pressure)
