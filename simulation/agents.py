@@ -202,7 +202,9 @@ class Municipality(mesa.Agent):
         one_off = appraise.joining_one_off(collab.entry_fee(self), family_switch, one_off_extra, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
-            group = np.concatenate([group, m.prospective_bloc(self) if bloc is None else bloc])
+            bloc = m.prospective_bloc(self) if bloc is None else bloc
+            if bloc.size:
+                group = np.concatenate([group, bloc])
         appraise_as = appraise.join if self.collaboration is None else appraise.switch
         u = appraise_as(self.traits(), e0, prospect, self.fit(group), m.peer_share(self, collab),
                         collab.reputation, one_off, m.conditions, p)
@@ -290,12 +292,16 @@ class Municipality(mesa.Agent):
         return opts
 
     def exit_cost(self) -> float:
-        """Exit terms per inhabitant as the member's share stands (``instrumental.exit_terms``)."""
+        """What leaving costs per inhabitant as the member's share and tenure stand: exit terms
+        (``instrumental.exit_terms``) and its lost share of sunk joint investments
+        (``appraise.leaving_terms``)."""
         k = self.collaboration
         if k is None:
             return 0.0
-        return instrumental.exit_terms(k.governance, self.population, self.effective_share(), k.pool,
-                                       self.model.cloud, self.model.env.juncture_open, self.model.params)
+        m, p = self.model, self.model.params
+        terms = instrumental.exit_terms(k.governance, self.population, self.effective_share(), k.pool,
+                                        m.cloud, m.env.juncture_open, p)
+        return appraise.leaving_terms(terms, self.tenure, m.env.juncture_open, p)
 
     def fit(self, members: np.ndarray) -> float:
         """Cultural identity fit with a group of municipalities (by index)."""
@@ -351,6 +357,7 @@ class Collaboration(mesa.Agent):
         self.capacity = 0.0
         self.development_output = 0.0
         self.development_quality = 0.0
+        self.joint_assets = 0.0  # sunk joint investments, member-years (instrumental.joint_assets)
         self.delay = 0.0
         self.reputation = 0.0
         self.voice = 0.0
@@ -410,7 +417,7 @@ class Collaboration(mesa.Agent):
         """How the collaboration would look after growing to ``grown``: more development capacity
         in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
         p = self.model.params
-        capacity = instrumental.development_capacity(grown, p)
+        capacity = instrumental.development_capacity(grown, p) + instrumental.lasting_development(self.joint_assets, p)
         delay = min(p.max_delay, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
         return self.standing()._replace(
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
@@ -465,15 +472,18 @@ class Collaboration(mesa.Agent):
     def produce(self) -> None:
         """Pooled operations and development; onboarding new members consumes capacity first,
         all at once under batch onboarding (crowding out development, 002 L37-47) or at a
-        limited pace under staggered onboarding."""
+        limited pace under staggered onboarding. This year's members add to the sunk joint
+        investments, whose lasting development adds to the quality members get (000 L1140-1144)."""
         p = self.model.params
         self.refresh()
+        self.joint_assets = instrumental.joint_assets(self.joint_assets, len(self.members), p)
         self.capacity = instrumental.development_capacity(self.pool, p)
         pace = 1.0 if self.governance.onboarding_pace == "batch" else p.staggered_pace
         onboarding = min(self.backlog, pace * self.capacity)
         self.backlog -= onboarding
         self.development_output = self.capacity - onboarding
-        self.development_quality = instrumental.development_quality(self.development_output, p)
+        lasting = instrumental.lasting_development(self.joint_assets, p)
+        self.development_quality = instrumental.development_quality(self.development_output + lasting, p)
         self.delay = min(p.max_delay, self.backlog / self.capacity) if self.capacity > 0 else p.max_delay
 
     def settle(self, update_reputation: bool = False) -> None:

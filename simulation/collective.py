@@ -145,9 +145,7 @@ def admission_view(model: CollaborationModel, member: Municipality, k: Collabora
     if net_now is None:
         net_now = now[member] = appraise.net_benefit(me, e, appraise.Prospect(k.governance, k.pool, case.before),
                                                      world, p)
-    idx = case.applicants
-    region_share = np.count_nonzero(model.region_code[idx] == model.region_code[member.index]) / idx.size
-    mean_trust = model.trust[member.index, idx].sum() / idx.size
+    _, region_share, mean_trust, _ = member.profile(case.applicants)  # applicants' region and trust in them
     grown = appraise.Prospect(k.governance, case.grown, case.after)
     return appraise.admit(me, e, net_now, grown, region_share, mean_trust, world, p)
 

@@ -7,7 +7,9 @@ The step reads as the schedule of MODEL.md s3:
 4. collaborations decide on applications, standards, reforms and mergers;
 5. exits take effect after notice; collaborations below two members dissolve;
 6. trust, culture, aspirations and populations move on, and data are collected.
-All randomness comes from the model's seeded generator ``self.rng``.
+The model keeps the schedule and the world (memberships, trust, culture, what each municipality
+sees); what an option is worth is in ``perspectives.appraise``, choices that need more than one
+party in ``collective``. All randomness comes from the model's seeded generator ``self.rng``.
 """
 
 from __future__ import annotations

@@ -178,6 +178,26 @@ class Parameters:
     reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).", unit="share")
     director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930", unit="probability/year")
 
+    # --- path dependency: increasing returns from sunk joint investments (issue 11, item 4) ---
+    # Each member-year sinks investments specific to the collaboration (common systems,
+    # integrations, competence built together; 000 L1140-1144: ICT investments "bind the actors
+    # up in the long term"): the collaboration's lasting development grows with members and
+    # tenure, and a leaver loses its share, more the longer it has been in. A critical juncture
+    # relaxes that loss like habit and exit terms (juncture_relief; 004 L1032-1034).
+    increasing_returns: float = _p(0.0, 0.0, 3.0, "Switch and strength of increasing returns from sunk joint investments: 0 = off "
+                                   "(no stock, no loss on leaving); 1 = the rates sunk_stake_cost and sunk_development as given, the value "
+                                   "recommended for the joint calibration (docs/teaching.md: measured on two_hubs and hedmark).",
+                                   "000 L1140-1144; 004 L453 (path dependence, Pierson 2000)", unit="factor")
+    sunk_stake_cost: float = _p(600.0, 0.0, 5_000.0, "Value (NOK per inhabitant) of the joint investments a member sinks in one year of "
+                                "membership that are specific to its collaboration and lost if it leaves (asset specificity); "
+                                "a leaver loses sunk_stake_cost x its stake (member-years, ageing out over sunk_life).",
+                                "000 L1140-1144", unit="NOK/inhabitant per member-year")
+    sunk_development: float = _p(0.1, 0.0, 1.0, "Developer-years of lasting development (common systems, integrations) that one "
+                                 "member-year of joint investment adds to a collaboration's development output while it lasts.",
+                                 "000 L1140-1144", unit="developer-years per member-year")
+    sunk_life: float = _p(8.0, 1.0, 40.0, "Mean life of joint investments: each year 1/sunk_life of the stock (and of each member's "
+                          "stake) ages out as systems are renewed.", unit="years")
+
     # --- theory constants (named, previously literals) --------------------------------------
     neutral_similarity: float = _p(0.5, 0.0, 1.0, "Cultural similarity with a partner group at which that term of identity fit is zero: "
                                    "more similar groups attract, less similar ones repel.", unit="similarity (0-1)")

@@ -8,7 +8,10 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
 - **Instrumental** (logic of consequence, bounded rationality): the net benefit per inhabitant
   of the arrangement, from ``instrumental.member_net_benefit`` (scale economies, transaction
   cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon.
-  An organisation is a tool; the municipality compares what each option would bring.
+  An organisation is a tool; the municipality compares what each option would bring. Increasing
+  returns (path dependency, 000 L1140-1144; switch ``increasing_returns``): a collaboration's
+  sunk joint investments add lasting development for its members, and a leaver loses its share
+  of them (``leaving_terms``), more the longer it has been in.
 - **Cultural** (logic of appropriateness, path dependency): identity fit with the partners
   (culture, region, trust, system family), the autonomy norm against pooling, habit that grows
   with tenure and relaxes at junctures, and voice as the loyal member's appropriate act.
@@ -107,6 +110,15 @@ def switching_part(one_off: float, weights: Weights, p: Parameters) -> float:
 def habit_part(habit: float, weights: Weights) -> float:
     """The weighted part of the status quo's utility that is habit (for lock-in)."""
     return weights.cultural * habit
+
+
+def leaving_terms(exit_terms: float, tenure: float, juncture_open: bool, p: Parameters) -> float:
+    """What leaving costs a member per inhabitant: the governance model's exit terms
+    (``instrumental.exit_terms``) and its share of the sunk joint investments, which stay with
+    the collaboration (``instrumental.sunk_loss``: asset specificity grows with tenure, 000
+    L1140-1144). A critical juncture relaxes both (004 L1032); with ``increasing_returns`` 0 only
+    the exit terms remain."""
+    return exit_terms + instrumental.sunk_loss(tenure, juncture_open, p)
 
 
 def founding_standing(pool: Pool, standard: float, mandatory: bool, p: Parameters) -> Standing:

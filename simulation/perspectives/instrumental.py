@@ -152,6 +152,35 @@ def development_capacity(pool: Pool, p: Parameters) -> float:
     return p.development_rate * pool.sum_eff / 10_000.0
 
 
+def joint_assets(stock: float, members: int, p: Parameters) -> float:
+    """A collaboration's sunk joint investments (member-years) after one more year: each member-year
+    adds one, scaled by ``increasing_returns`` (0: none), and 1/``sunk_life`` of the stock ages out.
+    ICT investments made together "bind the actors up in the long term" (000 L1140-1144)."""
+    return stock * (1.0 - 1.0 / p.sunk_life) + p.increasing_returns * members
+
+
+def lasting_development(stock: float, p: Parameters) -> float:
+    """Developer-years of lasting development (common systems, integrations, competence built
+    together) that a stock of joint investments adds to this year's development output: the
+    increasing returns of a collaboration that grows and lasts."""
+    return p.sunk_development * stock
+
+
+def sunk_stake(tenure: float, p: Parameters) -> float:
+    """Member-years of its own joint investments a member still has in its collaboration after
+    ``tenure`` years: one a year, ageing out like the collaboration's stock (``joint_assets``),
+    ``sunk_life * (1 - (1 - 1/sunk_life) ** tenure)``: zero for a newcomer, ``sunk_life`` at most."""
+    return p.sunk_life * (1.0 - (1.0 - 1.0 / p.sunk_life) ** tenure)
+
+
+def sunk_loss(tenure: float, juncture_open: bool, p: Parameters) -> float:
+    """What a member leaving after ``tenure`` years loses of its sunk joint investments, per
+    inhabitant (asset specificity, 000 L1140-1144): it grows with tenure, so leaving gets harder;
+    relaxed like the exit terms while a critical juncture is open (004 L1032)."""
+    loss = p.increasing_returns * p.sunk_stake_cost * sunk_stake(tenure, p)
+    return loss * (1.0 - p.juncture_relief) if juncture_open else loss
+
+
 def onboarding_work(population: float, p: Parameters) -> float:
     """Developer-years needed to move a new member onto the common platform (002 L2191-2217)."""
     return p.onboarding_work * (1.0 + population / 10_000.0)
