@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .governance import Ballots, GovernanceModel, collective_decision
+from .governance import NO_SUCCESSOR, Ballots, GovernanceModel, collective_decision
 from .perspectives import appraise, choice, cultural, instrumental, myth
 from .perspectives.choice import Option, Utilities
 
@@ -531,7 +531,8 @@ class Collaboration(mesa.Agent):
         dissolve, as HIKT decided to become an IKS (004 L285, L291, L785). Only with fashions on."""
         m = self.model
         gov = self.governance
-        if m.params.fashion_weight > 0 and gov.successor and gov.fashion_loss > 0 and m.year >= gov.fashion_fall:
+        if (m.params.fashion_weight > 0 and gov.successor != NO_SUCCESSOR and gov.fashion_loss > 0
+                and m.year >= gov.fashion_fall):
             self.governance = m.governance[gov.successor]
             self.mandatory = self.governance.consolidation_mode == "mandatory"
             self.refresh()

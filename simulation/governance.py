@@ -16,6 +16,7 @@ COST_KEYS = ("per_capita", "equal", "mixed", "usage")
 CONSOLIDATION_MODES = ("voluntary", "mandatory")
 ADMISSION_RULES = ("open", "vote", "screening")
 ONBOARDING_PACES = ("batch", "staggered")
+NO_SUCCESSOR = "none"  # a form that falls out of fashion without a successor keeps its collaborations in it
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class GovernanceModel:
     fashion_rise: int = 2000  # year its rise is half way
     fashion_loss: float = 0.0  # legitimacy it loses as it falls out of fashion or is outlawed (0-1)
     fashion_fall: int = 2100  # year its fall is half way
-    successor: str = ""  # the form a collaboration converts to once this one has fallen ('' = none)
+    successor: str = "none"  # the form a collaboration converts to once this one has fallen (NO_SUCCESSOR: none)
 
     def validate(self) -> None:
         checks = {
@@ -138,7 +139,7 @@ def governance_table(overrides: dict[str, dict[str, Any]] | None = None) -> dict
         table[name] = replace(base, **changes)
     for model in table.values():
         model.validate()
-        if model.successor and model.successor not in table:
+        if model.successor != NO_SUCCESSOR and model.successor not in table:
             raise ValueError(f"governance '{model.name}': successor must be one of {', '.join(sorted(table))}, "
                              f"got {model.successor!r}")
     return table

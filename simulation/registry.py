@@ -33,6 +33,8 @@ from .governance import (
     CONSOLIDATION_MODES,
     COST_KEYS,
     DECISION_RULES,
+    GOVERNANCE_MODELS,
+    NO_SUCCESSOR,
     ONBOARDING_PACES,
 )
 from .parameters import Parameters
@@ -126,7 +128,8 @@ _GOVERNANCE = {
     "fashion_rise": ("integer", 1900, 2200, "year", "Year the form's rise into fashion is half way."),
     "fashion_loss": ("number", 0.0, 1.0, "legitimacy (0-1)", "Legitimacy the form loses as it falls out of fashion or is outlawed."),
     "fashion_fall": ("integer", 1900, 2200, "year", "Year the form's fall is half way; a collaboration converts to its successor then."),
-    "successor": ("text", None, None, "governance model", "Form a collaboration converts to once this one has fallen ('' = none)."),
+    "successor": ("choice", (NO_SUCCESSOR, *GOVERNANCE_MODELS), None, "governance model",
+                  "Form a collaboration converts to once this one has fallen (none: it keeps its form)."),
 }
 
 

@@ -133,7 +133,7 @@ def test_with_decoupling_off_talk_is_the_coordination_agreed():
 
 def _two_forms(fashion_weight: float) -> dict:
     """Eight municipalities in a row: the west four in a host collaboration whose form was
-    outlawed before the run, the east four in a joint company (IKS), the form in fashion."""
+    outlawed before the run (no successor), the east four in a joint company (IKS), the form in fashion."""
     names = [f"m{i}" for i in range(8)]
     return {
         "name": "two_forms", "start_year": 2000, "ticks": 12, "default_governance": "iks",
