@@ -328,7 +328,6 @@ class Municipality(mesa.Agent):
             self.leakage = min(p.leakage_cap, self.leakage + p.leakage_step)
         elif option.kind == choice.VOICE:
             k.voice += 1.0
-
         elif option.kind in (choice.EXIT, choice.SWITCH):
             self.notice_until = self.model.steps + k.governance.exit_notice
             self.destination = option.target if option.kind == choice.SWITCH else None

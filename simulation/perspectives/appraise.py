@@ -20,8 +20,9 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
   professional recipes for standardising, and the modernity of consolidation. The myth sees
   formal membership and declared coordination, not practice: it is blind to leakage
   (decoupling), and coordination a strategy already declares brings no new legitimacy when
-  systems follow (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go out of fashion, so
-  belonging to an out-of-fashion or outlawed form may be a liability (004 L291, L469).
+  systems follow (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go
+  out of fashion, so belonging to an out-of-fashion or outlawed form may be a liability (004
+  L291, L469).
   ``belonging`` is the one place where the myth of collaborating is assembled.
 
 The functions take plain values: the municipality's ``Traits``, the year's ``Conditions``, a
