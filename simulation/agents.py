@@ -17,7 +17,7 @@ import mesa
 import numpy as np
 
 from .governance import NO_SUCCESSOR, Ballots, GovernanceModel, collective_decision
-from .perspectives import appraise, choice, cultural, instrumental, myth
+from .perspectives import appraise, attrition, choice, cultural, instrumental, myth
 from .perspectives.choice import Option, Utilities
 
 if TYPE_CHECKING:
@@ -35,7 +35,10 @@ class Municipality(mesa.Agent):
         self.name = spec.name
         self.population = float(spec.population)
         self.growth = spec.growth
-        self.net_result = spec.net_result
+        self.net_result = spec.net_result  # % of revenue; varies under budget stress (update_economy)
+        self.net_result_base = spec.net_result
+        self.economy_own = 0.0  # its own deviation of the net result this year (AR(1))
+        self.fee_weight = instrumental.fee_weight(self.net_result, model.params)
         self.competence = spec.derived_competence(model.params)
         self.ambition = spec.derived_ambition(model.params)
         self.region = spec.region
@@ -60,6 +63,7 @@ class Municipality(mesa.Agent):
         self.locked_in = False
         self.last_choice = choice.STAY
         self.tipped_by = ""
+        self.reason = ""  # the attrition reason that weighed most when it last gave notice
         self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
         self._traits: appraise.Traits | None = None  # cached by traits()
 
@@ -147,10 +151,19 @@ class Municipality(mesa.Agent):
     def traits(self) -> appraise.Traits:
         """What the perspectives see of it (rebuilt when its population has changed)."""
         t = self._traits
-        if t is None or t.population != self.population:
+        if t is None or t.population != self.population or t.fee_weight != self.fee_weight:
             t = self._traits = appraise.Traits(self.population, self.competence, self.ambition, self.autonomy,
-                                               self.receptivity)
+                                               self.receptivity, self.fee_weight)
         return t
+
+    def update_economy(self, national: float, innovation: float) -> None:
+        """This year's net operating result: its own level, the shared national year and its own
+        AR(1) deviation; below the recommended level the member fee weighs more (budget stress,
+        000 L519; 004 L709)."""
+        p = self.model.params
+        self.economy_own = p.economy_persistence * self.economy_own + p.economy_local_sd * innovation
+        self.net_result = self.net_result_base + national + self.economy_own
+        self.fee_weight = instrumental.fee_weight(self.net_result, p)
 
     # ---- deciding (step 3) -------------------------------------------------------------------
     def decide(self) -> Option | None:
@@ -169,6 +182,8 @@ class Municipality(mesa.Agent):
         self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights)
         self.last_choice = options[chosen].kind
         self.tipped_by = choice.tipped_by(options, chosen, self.weights)
+        leaving = options[chosen].kind in (choice.EXIT, choice.SWITCH)
+        self.reason = self.leaving_reason(options, options[chosen]) if leaving else ""
         return options[chosen]
 
     def options(self, juncture: bool) -> list[Option]:
@@ -291,6 +306,41 @@ class Municipality(mesa.Agent):
             opts.append(self.join_option(other, one_off_extra=terms, carried=self.coordination))
         return opts
 
+    def leaving_reason(self, options: list[Option], leaving: Option) -> str:
+        """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``): its
+        appraisal of staying (``options[0]``) against standing alone or the collaboration it
+        switches to, split into the same terms on both sides."""
+        k = self.collaboration
+        assert k is not None
+        e = self.effective_share()
+        stay = self.side_in(k, k.member_indices(exclude=self.index), e, k.pool, options[0].utilities)
+        if leaving.kind == choice.SWITCH:
+            d = leaving.target
+            e_d = self.entry_coordination(self.cap(d), d.floor, self.coordination)
+            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d), leaving.utilities)
+        else:
+            go = attrition.alone(leaving.utilities.instrumental, self.model.params)
+        return attrition.weighed_most(attrition.reasons(stay, go, self.weights, self.model.params))
+
+    def side_in(self, k: Collaboration, partners: np.ndarray, e: float, pool: instrumental.Pool,
+                u: Utilities) -> attrition.Side:
+        """Its appraisal of being in ``k`` with ``partners`` at effective share ``e`` (``pool``
+        with it counted in), term by term (``attrition.Side``)."""
+        m, p = self.model, self.model.params
+        standing = k.standing()
+        fee = instrumental.member_fee(k.governance, self.population, e, pool, m.cloud, p) if self.fee_weight > 0 else 0.0
+        return attrition.Side(
+            profile=self.profile(partners),
+            autonomy_cost=cultural.autonomy_cost(self.autonomy, e, p),
+            commitment=cultural.commitment(k.leadership, p),
+            instrumental=u.instrumental,
+            misfit=p.misfit_cost * e * instrumental.misfit(self.ambition, standing, p),
+            heterogeneity=instrumental.heterogeneity_burden(k.governance, self.population, e, pool, m.cloud, p),
+            budget=self.fee_weight * fee,
+            leadership_loss=instrumental.leadership_loss(self.population, self.competence, e, standing,
+                                                         k.development_quality_neutral, p),
+            myth=u.myth)
+
     def exit_cost(self) -> float:
         """What leaving costs per inhabitant as the member's share and tenure stand: exit terms
         (``instrumental.exit_terms``) and its lost share of sunk joint investments
@@ -328,6 +378,7 @@ class Municipality(mesa.Agent):
             self.leakage = min(p.leakage_cap, self.leakage + p.leakage_step)
         elif option.kind == choice.VOICE:
             k.voice += 1.0
+            k.proposers.append(self)
         elif option.kind in (choice.EXIT, choice.SWITCH):
             self.notice_until = self.model.steps + k.governance.exit_notice
             self.destination = option.target if option.kind == choice.SWITCH else None
@@ -360,6 +411,9 @@ class Collaboration(mesa.Agent):
         self.delay = 0.0
         self.reputation = 0.0
         self.voice = 0.0
+        self.proposers: list[Municipality] = []  # members who proposed a reform this year (voice)
+        self.leadership = model.params.leadership_mean  # quality of its change leadership, 0..1 (000 L529)
+        self.development_quality_neutral = 0.0  # development quality neutral leadership would give
         self.reforms = 0
         self.differentiated = False  # a reform made the standard the members' minimum
         self.applications: list[Municipality] = []
@@ -410,13 +464,14 @@ class Collaboration(mesa.Agent):
         return max(pool, key=lambda i: self.members[i].population)
 
     def standing(self) -> instrumental.Standing:
-        return instrumental.Standing(self.development_quality, self.delay, self.standard, self.mandatory)
+        return instrumental.Standing(self.development_quality, self.delay, self.standard, self.mandatory, self.leadership)
 
     def prospective_standing(self, grown: instrumental.Pool, added_work: float) -> instrumental.Standing:
         """How the collaboration would look after growing to ``grown``: more development capacity
-        in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
+        in the long run (as its leadership makes use of it), plus the onboarding delay of ``added_work`` spread over the horizon."""
         p = self.model.params
-        capacity = instrumental.development_capacity(grown, p) + instrumental.lasting_development(self.joint_assets, p)
+        capacity = (instrumental.development_capacity(grown, p) * instrumental.leadership_factor(self.leadership, p)
+                    + instrumental.lasting_development(self.joint_assets, p))
         delay = min(p.max_delay, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
         return self.standing()._replace(
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
@@ -443,6 +498,7 @@ class Collaboration(mesa.Agent):
         mm.carried = 0.0
         if self.mandatory and mm.family != self.family:
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
+            self.model.conflict(mm)  # a standard imposed against its system family
             self.model.family_code[mm.index] = self.model.family_index(self.family)
             self.model.identity_changed()
         mm.leakage = 0.0
@@ -480,9 +536,12 @@ class Collaboration(mesa.Agent):
         pace = 1.0 if self.governance.onboarding_pace == "batch" else p.staggered_pace
         onboarding = min(self.backlog, pace * self.capacity)
         self.backlog -= onboarding
-        self.development_output = self.capacity - onboarding
+        neutral_output = self.capacity - onboarding
+        self.development_output = neutral_output * instrumental.leadership_factor(self.leadership, p)
         lasting = instrumental.lasting_development(self.joint_assets, p)
         self.development_quality = instrumental.development_quality(self.development_output + lasting, p)
+        self.development_quality_neutral = (instrumental.development_quality(neutral_output + lasting, p)
+                                            if self.leadership != p.neutral_leadership else self.development_quality)
         self.delay = min(p.max_delay, self.backlog / self.capacity) if self.capacity > 0 else p.max_delay
 
     def settle(self, update_reputation: bool = False) -> None:
@@ -501,6 +560,27 @@ class Collaboration(mesa.Agent):
             performance = float(np.add.reduce(np.asarray(gains)) / len(gains)) if gains else 0.0  # = np.mean
             self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
 
+    def change_leadership(self, rng: np.random.Generator) -> None:
+        """Director turnover (drawn every year while ``leadership_turnover`` > 0): a new director
+        brings a new leadership quality around ``leadership_mean``; stable leadership decides
+        whether members feel joint ownership (001 L1200-1208)."""
+        p = self.model.params
+        turnover, draw = rng.random(2)
+        if turnover < p.leadership_turnover:
+            self.leadership = min(1.0, max(0.0, p.leadership_mean + p.leadership_spread * (2.0 * draw - 1.0)))
+
+    def disputes(self) -> list[Municipality]:
+        """This year's conflicts over costs and projects, one entry per conflict: every member
+        when a project failed or was late (``cultural.failed_project``), and each member in a
+        cost dispute (``cultural.cost_dispute``)."""
+        p = self.model.params
+        out = list(self.members) if cultural.failed_project(self.development_output, self.capacity, self.delay, p) else []
+        for mm in self.members:
+            share = instrumental.cost_share(self.governance, mm.population, mm.effective_share(self), self.pool)
+            if cultural.cost_dispute(share, mm.population / self.pool.sum_pop, mm.outcome, mm.alone_outcome, p):
+                out.append(mm)
+        return out
+
     def cost_shares(self) -> list[float]:
         return [instrumental.cost_share(self.governance, mm.population, mm.effective_share(self), self.pool)
                 for mm in self.members]
@@ -517,12 +597,18 @@ class Collaboration(mesa.Agent):
         """The common ambition level, by the decision rule (004 L750: 'good enough' minimum)."""
         if not self.members:
             return
+        before = self.standing()
         values = [mm.ambition for mm in self.members]
         if self.differentiated:  # after a differentiation reform: the minimum all can live with
             self.standard = min(values)
-            return
-        weights = [mm.population for mm in self.members]
-        self.standard = appraise.standard(self.governance.decision_rule, values, weights, self.chair())
+        else:
+            weights = [mm.population for mm in self.members]
+            self.standard = appraise.standard(self.governance.decision_rule, values, weights, self.chair())
+        if self.model.params.trust_erosion > 0:  # a standard imposed against a member is a conflict
+            after, p = self.standing(), self.model.params
+            for mm in self.members:
+                if cultural.standard_imposed(instrumental.misfit(mm.ambition, before, p), instrumental.misfit(mm.ambition, after, p)):
+                    self.model.conflict(mm)
 
     def consider_conversion(self) -> None:
         """Coercive isomorphism: once its form has fallen (``fashion_fall``: outlawed, as the
@@ -552,4 +638,9 @@ class Collaboration(mesa.Agent):
             self.voice = 0.0
             self.reforms += 1
             self.model.counts["reforms"] += 1
+        else:  # the proposals were voted down: a conflict for each proposer (000 L527)
+            for mm in self.proposers:
+                if mm.collaboration is self:
+                    self.model.conflict(mm)
+        self.proposers.clear()
         self.voice *= p.voice_decay

@@ -44,6 +44,7 @@ class Environment:
     juncture_open: bool = False
     shocks_so_far: list[int] = field(default_factory=list)
     fashion: dict[str, float] = field(default_factory=dict)  # each form's fashion standing this year (fashion_weight > 0)
+    economy: float = 0.0  # the national year: deviation of municipalities' net result (AR(1), % of revenue)
 
     def __post_init__(self) -> None:
         self._years = sorted(self.legitimacy_steps)
@@ -89,6 +90,9 @@ class Environment:
         if self.shock_now:
             self.risk = min(1.0, self.risk + (max(scheduled) if scheduled else size))
             self.shocks_so_far.append(year)
+        if self.params.budget_stress_weight > 0:  # good and bad years shared by all (budget stress, 000 L519)
+            p = self.params
+            self.economy = p.economy_persistence * self.economy + p.economy_national_sd * rng.standard_normal()
 
 
 def faded(level: float, before: float, years: int, fade: float) -> float:

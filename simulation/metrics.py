@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .agents import Collaboration, Municipality
-from .perspectives.choice import Decision
+from .perspectives.attrition import REASONS
+from .perspectives.choice import EXIT, SWITCH, Decision
 
 if TYPE_CHECKING:
     from .model import CollaborationModel
@@ -258,6 +259,16 @@ def decisions(model) -> pd.DataFrame:
     return pd.DataFrame(model.decisions, columns=list(Decision._fields))
 
 
+def exit_reasons(model) -> dict[str, int]:
+    """Notices to leave (exit or switch) by the attrition reason that weighed most (Berg's
+    reasons, 000 L515-529; ``perspectives.attrition``), over the whole run."""
+    counts = dict.fromkeys(REASONS, 0)
+    for d in model.decisions:
+        if d.choice == EXIT or d.choice == SWITCH:
+            counts[d.reason] += 1
+    return counts
+
+
 def summary(model) -> dict[str, float]:
     """One row per run: end state and totals, the outcomes sweeps and comparisons analyse.
 
@@ -295,4 +306,6 @@ def summary(model) -> dict[str, float]:
     total = sum(tipped.values())
     for p, n in tipped.items():
         out[f"tipped_{p}"] = n / total if total else 0.0
+    for reason, n in exit_reasons(model).items():
+        out[f"exits_{reason}"] = n
     return out

@@ -99,6 +99,7 @@ class CollaborationModel(mesa.Model):
             self.trust_baseline[index[a], index[b]] = self.trust_baseline[index[b], index[a]] = value
         np.fill_diagonal(self.trust_baseline, 1.0)
         self.trust = self.trust_baseline.copy()
+        self.conflicts = np.zeros(len(self.municipalities), dtype=int)  # this year's, per municipality (erode_trust)
 
         self.collaborations: list[Collaboration] = []
         # what municipalities see, cached until membership (or trust) changes: membership_changed()
@@ -155,10 +156,19 @@ class CollaborationModel(mesa.Model):
     def step(self) -> None:
         self.counts = Counter()
         self.year = self.scenario.start_year + self.steps - 1
+        self.conflicts[:] = 0
         # 1. environment
         self._update_environment(self.year, self.rng)
-        # 2. production and cost settlement
+        self._update_economy()
+        # 2. leadership, production and cost settlement
+        if self.params.leadership_turnover > 0:
+            for k in self.collaborations:
+                k.change_leadership(self.rng)
         self._settle(produce=True)
+        if self.params.trust_erosion > 0:
+            for k in self.collaborations:
+                for mm in k.disputes():
+                    self.conflict(mm)
         # 3. municipalities decide, in random order; what needs others' consent goes to them
         for i in self.rng.permutation(len(self.municipalities)):
             mm = self.municipalities[i]
@@ -232,6 +242,7 @@ class CollaborationModel(mesa.Model):
         p = self.params
         groups = [k.member_indices() for k in self.collaborations]
         cultural.update_trust(self.trust, self.trust_baseline, groups, p)
+        cultural.erode_trust(self.trust, groups, self.conflicts, p)
         np.fill_diagonal(self.trust, 1.0)
         self._blocs.clear()  # blocs follow trust
         cultural.converge(self.culture, groups, self.rng, p)
@@ -247,6 +258,20 @@ class CollaborationModel(mesa.Model):
             peer = neighbour_outcomes.take(peers).sum() / peers.size if peers.size else mm.outcome  # = mean(), faster
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
+
+    def _update_economy(self) -> None:
+        """Budget stress (000 L519): each municipality's net result moves with the shared national
+        year (``Environment.economy``) and its own; not simulated while it weighs nothing."""
+        if self.params.budget_stress_weight <= 0:
+            return
+        innovations = self.rng.standard_normal(len(self.municipalities))
+        for mm, innovation in zip(self.municipalities, innovations, strict=True):
+            mm.update_economy(self.env.economy, float(innovation))
+
+    def conflict(self, mm: Municipality) -> None:
+        """Count a conflict of ``mm`` with its co-members this year (trust erosion, 000 L527)."""
+        if self.params.trust_erosion > 0:
+            self.conflicts[mm.index] += 1
 
     def _update_environment(self, year: int, rng=None) -> None:
         """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""
@@ -390,7 +415,8 @@ class CollaborationModel(mesa.Model):
 
     def record_decision(self, mm: Municipality, option: Option, bloc: bool = False) -> None:
         target = getattr(option.target, "name", "") if option.target is not None else ""
-        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
+        reason = mm.reason if option.kind in (choice.EXIT, choice.SWITCH) else ""
+        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc, reason))
 
     # ---- convenience -----------------------------------------------------------------------
     def run(self, ticks: int | None = None) -> CollaborationModel:

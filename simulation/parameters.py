@@ -178,6 +178,50 @@ class Parameters:
     reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).", unit="share")
     director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930", unit="probability/year")
 
+    # --- attrition from Berg's reasons (000 L515-529): trust erosion ---------------------------
+    # conflicts lower trust between a member and its co-members (cultural.erode_trust); 0 = off
+    trust_erosion: float = _p(0.0, 0.0, 0.5, "Share of the trust between a member and each co-member lost per conflict "
+                              "(proposal voted down, standard imposed, cost dispute, failed or late project); 0 = trust only grows.",
+                              "000 L527 (Berg: lack of trust); seeds_000_001 A4.6g", unit="share/conflict")
+    dispute_margin: float = _p(0.25, 0.0, 5.0, "A cost dispute: a member's cost share above (1 + this) times its population share "
+                               "(or an outcome below standing alone).", "000 L515, L519 (size and power; economy and costs)", unit="share")
+    project_shortfall: float = _p(0.5, 0.0, 1.0, "A failed project: a collaboration's development output below this share of the "
+                                  "capacity its pooled inhabitants give (a conflict for every member).", "002 L37-47 (onboarding crowds out development)",
+                                  unit="share")
+    late_delay: float = _p(1.0, 0.0, 20.0, "A late project: joint-process delay above this many years (a conflict for every member).",
+                           "002 L2191-2217 (onboarding delay)", unit="years")
+
+    # --- attrition from Berg's reasons: collaboration leadership ----------------------------------
+    # each collaboration's leadership quality; redrawn at director turnover (Collaboration.change_leadership)
+    leadership_turnover: float = _p(0.0, 0.0, 1.0, "Yearly probability that a collaboration changes director and its leadership "
+                                    "quality is drawn anew; 0 = stable leadership at leadership_mean (no draws).",
+                                    "000 L529 (Berg: weak change leadership); 001 L1200-1208 (stable leadership)", unit="probability/year")
+    leadership_mean: float = _p(0.5, 0.0, 1.0, "Leadership quality of a collaboration at founding, and the mean of a new director's.",
+                                unit="quality (0-1)")
+    leadership_spread: float = _p(0.5, 0.0, 0.5, "Half-width of the uniform draw of a new director's quality around leadership_mean "
+                                  "(clipped to 0-1).", unit="quality (0-1)")
+    leadership_development: float = _p(1.0, 0.0, 2.0, "Change of development output (share) per unit of leadership quality above "
+                                       "neutral_leadership: catalytic leadership makes joint work succeed.",
+                                       "001 L1102-1106 (catalytic leadership); seeds_000_001 A4.6h", unit="share per quality")
+    leadership_commitment: float = _p(1.0, 0.0, 5.0, "Members' commitment per unit of leadership quality above neutral_leadership "
+                                      "(cultural value of being a member).", "001 L1200-1208 (joint ownership, commitment to continue)",
+                                      unit="utility per quality")
+    neutral_leadership: float = _p(0.5, 0.0, 1.0, "Leadership quality that neither helps nor hinders development and commitment.",
+                                   unit="quality (0-1)")
+
+    # --- attrition from Berg's reasons: budget stress --------------------------------------------
+    # each municipality's net operating result varies (national years + its own, AR(1)); 0 weight = off
+    budget_stress_weight: float = _p(0.0, 0.0, 2.0, "Extra weight of the member fee in the instrumental appraisal per percentage point "
+                                     "of net operating result below recommended_net_result; 0 = off (the economy is then not simulated).",
+                                     "000 L519 (Berg: economy and costs); 002 L333-337 (poor economy)", unit="share of fee per % of revenue")
+    recommended_net_result: float = _p(1.75, -10.0, 10.0, "Net operating result below which a municipality's economy is under stress.",
+                                       "004 L709 (recommended level 1.75 %)", unit="% of revenue")
+    economy_national_sd: float = _p(1.0, 0.0, 10.0, "Yearly innovation of the national economic year shared by all municipalities "
+                                    "(deviation of the net operating result, around the national mean 4.3 %, 004 L719).", unit="% of revenue")
+    economy_local_sd: float = _p(1.0, 0.0, 10.0, "Yearly innovation of a municipality's own economic year.", unit="% of revenue")
+    economy_persistence: float = _p(0.6, 0.0, 0.99, "AR(1) persistence of the national and the own deviations of the net operating result.",
+                                    unit="share/year")
+
     # --- path dependency: increasing returns from sunk joint investments (issue 11, item 4) ---
     # Each member-year sinks investments specific to the collaboration (common systems,
     # integrations, competence built together; 000 L1140-1144: ICT investments "bind the actors

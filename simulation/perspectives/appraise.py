@@ -7,14 +7,16 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
 
 - **Instrumental** (logic of consequence, bounded rationality): the net benefit per inhabitant
   of the arrangement, from ``instrumental.member_net_benefit`` (scale economies, transaction
-  cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon.
-  An organisation is a tool; the municipality compares what each option would bring. Increasing
+  cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon;
+  under budget stress the member fee weighs more (000 L519). An organisation is a tool; the
+  municipality compares what each option would bring. Increasing
   returns (path dependency, 000 L1140-1144; switch ``increasing_returns``): a collaboration's
   sunk joint investments add lasting development for its members, and a leaver loses its share
   of them (``leaving_terms``), more the longer it has been in.
 - **Cultural** (logic of appropriateness, path dependency): identity fit with the partners
-  (culture, region, trust, system family), the autonomy norm against pooling, habit that grows
-  with tenure and relaxes at junctures, and voice as the loyal member's appropriate act.
+  (culture, region, trust, system family), the autonomy norm against pooling, commitment to a
+  collaboration's leadership (001 L1200-1208), habit that grows with tenure and relaxes at
+  junctures, and voice as the loyal member's appropriate act.
 - **Myth** (institutional environment): the legitimacy of belonging to a sanctioned form under
   national pressure, imitation of neighbours and successful collaborations under uncertainty,
   professional recipes for standardising, and the modernity of consolidation. The myth sees
@@ -57,6 +59,7 @@ class Traits(NamedTuple):
     ambition: float  # 0..1: the standard it wants
     autonomy: float  # 0..1: strength of the autonomy norm
     receptivity: float  # 0..1: how much national pressure it feels
+    fee_weight: float = 0.0  # extra weight of the member fee under budget stress (instrumental.fee_weight)
 
 
 class Conditions(NamedTuple):
@@ -80,9 +83,19 @@ class Prospect(NamedTuple):
 # ---- building blocks shared by the options ------------------------------------------------------
 
 def net_benefit(me: Traits, share: float, k: Prospect, world: Conditions, p: Parameters) -> float:
-    """Instrumental: net benefit per inhabitant of being in ``k`` with pooled ``share``."""
-    return instrumental.member_net_benefit(me.population, me.competence, me.ambition, share, k.pool,
-                                           k.governance, k.standing, world.risk, world.cloud, p)[0]
+    """Instrumental: net benefit per inhabitant of being in ``k`` with pooled ``share``; under
+    budget stress the member fee weighs more (``Traits.fee_weight``; 000 L519, 002 L333-337)."""
+    net = instrumental.member_net_benefit(me.population, me.competence, me.ambition, share, k.pool,
+                                          k.governance, k.standing, world.risk, world.cloud, p)[0]
+    if me.fee_weight > 0:
+        net -= me.fee_weight * instrumental.member_fee(k.governance, me.population, share, k.pool, world.cloud, p)
+    return net
+
+
+def fit_with(group_fit: float, autonomy: float, share: float, k: Prospect, p: Parameters) -> float:
+    """Cultural: fit with the group less the autonomy given up, and the commitment its
+    leadership creates (001 L1200-1208; weak change leadership, 000 L529)."""
+    return group_fit - cultural.autonomy_cost(autonomy, share, p) + cultural.commitment(k.standing.leadership, p)
 
 
 def belonging(me: Traits, form: GovernanceModel, peer_share: float, reputation: float,
@@ -123,10 +136,12 @@ def leaving_terms(exit_terms: float, tenure: float, juncture_open: bool, p: Para
 
 
 def founding_standing(pool: Pool, standard: float, mandatory: bool, p: Parameters) -> Standing:
-    """What founders expect of their new collaboration: development from their pooled inhabitants,
-    a delay while the joint platform is built, the standard their decision rule sets."""
-    return Standing(development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
-                    delay=p.founding_delay, standard=standard, mandatory=mandatory)
+    """What founders expect of their new collaboration: development from their pooled inhabitants
+    under a leadership of the usual quality, a delay while the joint platform is built, the
+    standard their decision rule sets."""
+    output = instrumental.development_capacity(pool, p) * instrumental.leadership_factor(p.leadership_mean, p)
+    return Standing(development_quality=instrumental.development_quality(output, p),
+                    delay=p.founding_delay, standard=standard, mandatory=mandatory, leadership=p.leadership_mean)
 
 
 # ---- options of a municipality outside ----------------------------------------------------------
@@ -139,10 +154,10 @@ def stay_alone(alone_outcome: float, habit: float, p: Parameters) -> Utilities:
 def join(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: float, reputation: float,
          one_off: float, world: Conditions, p: Parameters) -> Utilities:
     """Apply to a collaboration, entering at pooled ``share``: its net benefit less the one-off
-    (instrumental); fit with the group it would join less the autonomy given up (cultural); the
-    legitimacy of belonging (myth)."""
+    (instrumental); fit with the group it would join less the autonomy given up, and its
+    leadership (cultural, ``fit_with``); the legitimacy of belonging (myth)."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), one_off, p),
-                     group_fit - cultural.autonomy_cost(me.autonomy, share, p),
+                     fit_with(group_fit, me.autonomy, share, k, p),
                      belonging(me, k.governance, peer_share, reputation, world, p))
 
 
@@ -151,7 +166,7 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
     """Found a collaboration with trusted neighbours (002 SF2): as joining, at the migration
     cost, with no reputation yet; imitation follows how many neighbours collaborate at all."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), p.migration_cost, p),
-                     partner_fit - cultural.autonomy_cost(me.autonomy, share, p),
+                     fit_with(partner_fit, me.autonomy, share, k, p),
                      belonging(me, k.governance, collaborating_share, 0.0, world, p))
 
 
@@ -160,9 +175,10 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
 def member(me: Traits, share: float, k: Prospect, others_fit: float, belonging_now: float,
            world: Conditions, p: Parameters) -> Utilities:
     """Being a member at pooled ``share``: net benefit, fit with the other members less the
-    autonomy given up, and the legitimacy of belonging."""
+    autonomy given up and with the commitment its leadership creates (``fit_with``), and the
+    legitimacy of belonging."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), 0.0, p),
-                     others_fit - cultural.autonomy_cost(me.autonomy, share, p), belonging_now)
+                     fit_with(others_fit, me.autonomy, share, k, p), belonging_now)
 
 
 def stay_member(now: Utilities, habit: float) -> Utilities:

@@ -111,6 +111,46 @@ def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarra
         trust[block] = np.where(t < 1.0, t + p.trust_gain * (1.0 - t), t)
 
 
+def erode_trust(trust: np.ndarray, groups: list[np.ndarray], conflicts: np.ndarray, p: Parameters) -> None:
+    """Trust erodes as well as grows (Berg's 'lack of trust', 000 L527): each conflict a member
+    had this year costs the trust between it and each co-member ``trust_erosion`` of what it was,
+    both ways (``conflicts``: per municipality; in place)."""
+    if p.trust_erosion <= 0:
+        return
+    kept = 1.0 - p.trust_erosion
+    for members in groups:
+        c = conflicts[members]
+        if members.size < 2 or not c.any():
+            continue
+        block = np.ix_(members, members)
+        trust[block] *= kept ** (c[:, None] + c[None, :])
+
+
+def cost_dispute(cost_share: float, population_share: float, outcome: float, alone_outcome: float,
+                 p: Parameters) -> bool:
+    """A dispute over costs: the member pays more than ``dispute_margin`` above its population
+    share, or is worse off than standing alone (heterogeneity in size and power; economy and
+    costs, 000 L515, L519)."""
+    return cost_share > (1.0 + p.dispute_margin) * population_share or outcome < alone_outcome
+
+
+def failed_project(output: float, capacity: float, delay: float, p: Parameters) -> bool:
+    """A failed or late project: development output short of what the pooled capacity promised
+    (onboarding or weak leadership crowd it out, 002 L37-47), or a long joint-process delay."""
+    return output < p.project_shortfall * capacity or delay > p.late_delay
+
+
+def standard_imposed(misfit_before: float, misfit_after: float) -> bool:
+    """A standard imposed against the member: the common standard moved away from what it wants."""
+    return misfit_after > misfit_before + 1e-12
+
+
+def commitment(leadership: float, p: Parameters) -> float:
+    """Members' commitment to continue: stable, catalytic leadership creates joint ownership
+    (001 L1200-1208); weak change leadership is a reason to leave (000 L529)."""
+    return p.leadership_commitment * (leadership - p.neutral_leadership)
+
+
 def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Generator, p: Parameters) -> None:
     """Axelrod convergence: a member may copy one differing trait from a random co-member,
     with probability rising with their similarity (in place)."""

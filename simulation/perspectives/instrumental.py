@@ -51,6 +51,7 @@ class Standing(NamedTuple):
     delay: float  # years of joint-process delay (onboarding backlog over capacity)
     standard: float  # the common ambition level, 0..1
     mandatory: bool  # mandatory common systems (IKT Agder) vs voluntary minimum (HIKT2025)
+    leadership: float = 0.5  # the collaboration's leadership quality, 0..1 (0.5: neutral_leadership's default)
 
 
 def size_heterogeneity(pool: Pool) -> float:
@@ -140,6 +141,49 @@ def member_net_benefit(population: float, competence: float, ambition: float, ef
            - p.delay_cost * effective * standing.delay
            - shock_exposure(competence, effective, risk, p))
     return net, cost
+
+
+def member_fee(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+               p: Parameters) -> float:
+    """The member fee per inhabitant: its share of the pooled cost (``pool`` includes it)."""
+    return cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud) / population
+
+
+def heterogeneity_burden(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+                         p: Parameters) -> float:
+    """What differences in size cost a member, per inhabitant: its share of the transaction cost
+    that heterogeneity adds, and what its cost key charges it above its population share
+    (Berg's 'heterogeneity in size and power', 000 L515)."""
+    if pool.n < 2 or pool.sum_pop <= 0:
+        return 0.0
+    share = cost_share(gov, population, effective, pool)
+    base = transaction_cost(pool, gov, p) / (1.0 + p.heterogeneity_weight * size_heterogeneity(pool))
+    extra = max(0.0, share - population / pool.sum_pop) * pooled_cost(pool, gov, p, cloud)
+    return (share * (transaction_cost(pool, gov, p) - base) + extra) / population
+
+
+def leadership_loss(population: float, competence: float, effective: float, standing: Standing,
+                    neutral_quality: float, p: Parameters) -> float:
+    """Value per inhabitant of the development a member loses because its collaboration's
+    leadership is below neutral (negative when above): quality at the development quality
+    neutral leadership would give, less quality as it is."""
+    neutral = standing._replace(development_quality=neutral_quality)
+    return p.quality_value * (member_quality(population, competence, effective, neutral, p)
+                              - member_quality(population, competence, effective, standing, p))
+
+
+def fee_weight(net_result: float, p: Parameters) -> float:
+    """Extra weight of the member fee under budget stress: ``budget_stress_weight`` per percentage
+    point of net operating result below the recommended level (004 L709: 1.75 %). A strained
+    budget makes the yearly fee the line to cut (Berg's 'economy and costs', 000 L519; a poor
+    economy, 002 L333-337)."""
+    return p.budget_stress_weight * max(0.0, p.recommended_net_result - net_result)
+
+
+def leadership_factor(quality: float, p: Parameters) -> float:
+    """Development output relative to what neutral leadership achieves: catalytic leadership
+    makes joint work succeed, weak leadership lets it fail (001 L1102-1106; 000 L529)."""
+    return max(0.0, 1.0 + p.leadership_development * (quality - p.neutral_leadership))
 
 
 def development_quality(output: float, p: Parameters) -> float:
