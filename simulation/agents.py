@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .governance import Ballots, GovernanceModel, collective_decision
-from .perspectives import appraise, attrition, choice, cultural, instrumental
+from .governance import NO_SUCCESSOR, Ballots, GovernanceModel, collective_decision
+from .perspectives import appraise, attrition, choice, cultural, instrumental, myth
 from .perspectives.choice import Option, Utilities
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ class Municipality(mesa.Agent):
         self.coordination = 0.0  # declared share of the portfolio on common systems
         self.carried = 0.0  # coordination a switching member brings to its next collaboration
         self.leakage = 0.0  # share bought outside although a member (004 L888)
+        self.strategy = 0.0  # coordination declared in a strategy, whatever is done (talk; 003 L3058-3065)
         self.tenure = 0  # years in the current arrangement
         self.notice_until: int | None = None
         self.destination: Collaboration | None = None
@@ -105,6 +106,47 @@ class Municipality(mesa.Agent):
         c = self.coordination if coordination is None else coordination
         leak = self.leakage if leakage is None else leakage
         return min(c, self.cap(collab)) * (1.0 - leak)
+
+    @property
+    def declared(self) -> float:
+        """What it says (talk): the coordination it has formally agreed as a member, or more if its
+        strategy declares more (003 L3058-3065; 000 L646-654)."""
+        formal = self.coordination if self.collaboration is not None else 0.0
+        return max(formal, self.strategy)
+
+    @property
+    def actual(self) -> float:
+        """What it does (action): the share of its portfolio actually on the common platform."""
+        return self.effective_share()
+
+    @property
+    def decoupling_gap(self) -> float:
+        """Talk minus action: declared coordination not matched by systems on the common platform."""
+        return self.declared - self.actual
+
+    def talk_gained(self, coordination: float, step: float) -> float:
+        """How much raising coordination to ``coordination`` (by ``step``) raises what it declares:
+        all of ``step`` unless its strategy already declared it."""
+        if self.strategy <= self.coordination:
+            return step
+        return max(0.0, coordination - self.strategy)
+
+    def talk_lost(self, coordination: float, step: float) -> float:
+        """How much lowering coordination to ``coordination`` (by ``step``) lowers what it declares:
+        none of what its strategy still declares."""
+        if self.strategy <= coordination:
+            return step
+        return max(0.0, self.coordination - self.strategy)
+
+    def follow_pressure(self) -> None:
+        """Its strategy moves each year towards the coordination the pressure it feels prescribes
+        (``myth.declared_target``), the faster the more receptive it is, whatever its systems do:
+        a wave of strategies a year or two after a national one (003 L2730-2736), lapsing as the
+        pressure eases (003 L1673-1677)."""
+        p = self.model.params
+        if p.declaration_rate:
+            target = myth.declared_target(self.model.env.legitimacy, p)
+            self.strategy += p.declaration_rate * self.receptivity * (target - self.strategy)
 
     def traits(self) -> appraise.Traits:
         """What the perspectives see of it (rebuilt when its population has changed)."""
@@ -228,7 +270,7 @@ class Municipality(mesa.Agent):
         profile = self.profile(others)
         fit = cultural.identity_fit(*profile, p)
         standing = k.standing()
-        belonging = appraise.belonging(me, k.governance.legitimacy, m.peer_share(self, k), k.reputation, world, p)
+        belonging = appraise.belonging(me, k.governance, m.peer_share(self, k), k.reputation, world, p)
         habit = cultural.habit(self.tenure, juncture, p)
         without_me = k.pool.minus(self.population, self.effective_share())
         cap = self.cap(k)
@@ -243,11 +285,13 @@ class Municipality(mesa.Agent):
                        switching=appraise.habit_part(habit, self.weights))]
         step = p.coordination_step
         if self.coordination + 1e-9 < cap:
-            raised = at(min(1.0, self.coordination + step), self.leakage)
-            opts.append(Option(choice.RAISE, target=k, utilities=appraise.raise_coordination(me, raised, step, world, p)))
+            c = min(1.0, self.coordination + step)
+            talk = self.talk_gained(c, step)
+            opts.append(Option(choice.RAISE, target=k, utilities=appraise.raise_coordination(me, at(c, self.leakage), talk, world, p)))
         if self.coordination - step >= k.floor - 1e-9 and self.coordination - step > 0:
-            lowered = at(self.coordination - step, self.leakage)
-            opts.append(Option(choice.LOWER, target=k, utilities=appraise.lower_coordination(me, lowered, step, world, p)))
+            c = self.coordination - step
+            talk = self.talk_lost(c, step)
+            opts.append(Option(choice.LOWER, target=k, utilities=appraise.lower_coordination(me, at(c, self.leakage), talk, world, p)))
         if not k.mandatory and self.leakage + p.leakage_step <= p.leakage_cap:
             leaked = at(self.coordination, self.leakage + p.leakage_step)
             opts.append(Option(choice.LEAK, target=k, utilities=appraise.leak(leaked)))
@@ -576,6 +620,19 @@ class Collaboration(mesa.Agent):
             for mm in self.members:
                 if cultural.standard_imposed(instrumental.misfit(mm.ambition, before, p), instrumental.misfit(mm.ambition, after, p)):
                     self.model.conflict(mm)
+
+    def consider_conversion(self) -> None:
+        """Coercive isomorphism: once its form has fallen (``fashion_fall``: outlawed, as the
+        section-27 form by 2023), the collaboration converts to the form's successor rather than
+        dissolve, as HIKT decided to become an IKS (004 L285, L291, L785). Only with fashions on."""
+        m = self.model
+        gov = self.governance
+        if (m.params.fashion_weight > 0 and gov.successor != NO_SUCCESSOR and gov.fashion_loss > 0
+                and m.year >= gov.fashion_fall):
+            self.governance = m.governance[gov.successor]
+            self.mandatory = self.governance.consolidation_mode == "mandatory"
+            self.refresh()
+            m.counts["conversions"] += 1
 
     def consider_reform(self) -> None:
         """Voice before exit: accumulated proposals lead to a differentiation reform (002 L2512-2520):

@@ -1,7 +1,7 @@
 """What is measured per tick and per run (MODEL.md s7).
 
 Per tick: membership (count and population), collaborations and concentration, joins, exits,
-mergers, dissolutions, coordination and leakage, ICT cost per inhabitant by size class,
+mergers, dissolutions, coordination and leakage, the decoupling gap (talk minus action), ICT cost per inhabitant by size class,
 development output, inequality of net benefit between small and large members, lock-in, and
 which perspective tipped the decisions. Per run: a one-row summary used by the CLI and sweeps.
 """
@@ -71,6 +71,12 @@ def mean_coordination(model) -> float:
 def mean_leakage(model) -> float:
     members = _members(model)
     return _mean([mm.leakage for mm in members]) if members else 0.0
+
+
+def decoupling_gap(model) -> float:
+    """Mean over all municipalities of declared coordination (talk: membership, strategy) less the
+    share of systems actually on a common platform (action) (003 L3058-3065; 000 L646-654)."""
+    return _mean([mm.decoupling_gap for mm in model.municipalities])
 
 
 def _cost_of(size_class: str):
@@ -163,6 +169,7 @@ MODEL_REPORTERS = {
     "concentration": concentration,
     "mean_coordination": mean_coordination,
     "mean_leakage": mean_leakage,
+    "decoupling_gap": decoupling_gap,
     **{f"cost_{c}": _cost_of(c) for c in SIZE_CLASSES},
     "development_output": development_output,
     "onboarding_backlog": onboarding_backlog,
@@ -187,6 +194,9 @@ MUNICIPALITY_REPORTERS = {
     "collaboration": "collaboration_name",
     "coordination": "coordination",
     "leakage": "leakage",
+    "declared": "declared",
+    "actual": "actual",
+    "decoupling_gap": "decoupling_gap",
     "cost": "cost",
     "outcome": "outcome",
     "family": "family",
@@ -278,6 +288,7 @@ def summary(model) -> dict[str, float]:
         "retained_share": float(share / peak) if peak > 0 else 0.0,
         "mean_coordination": float(s["mean_coordination"][-1]),
         "mean_leakage": float(s["mean_leakage"][-1]),
+        "decoupling_gap": float(s["decoupling_gap"][-1]),
         "cost_small": float(s["cost_small"][-1]),
         "cost_medium": float(s["cost_medium"][-1]),
         "cost_large": float(s["cost_large"][-1]),

@@ -74,7 +74,7 @@ class CollaborationModel(mesa.Model):
         p = self.params
         self.perspectives_on = tuple(name in scenario.perspectives for name in PERSPECTIVES)
         self.weights = self.weights_of((p.w_instrumental, p.w_cultural, p.w_myth))  # the scenario's default
-        self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
+        self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p, forms=self.governance)
         self._update_environment(self.year)  # the initial state: no shock draw
 
         # municipalities and their arrays (culture, region, family, trust) for fast lookups
@@ -182,6 +182,7 @@ class CollaborationModel(mesa.Model):
             collective.decide_applications(self, k)
             k.set_standard()
             k.consider_reform()
+            k.consider_conversion()
         collective.mergers(self)
         # 5. exits after notice, dissolution
         self._exits()
@@ -252,6 +253,7 @@ class CollaborationModel(mesa.Model):
         for mm in self.municipalities:
             mm.tenure += 1
             mm.population *= 1.0 + mm.growth
+            mm.follow_pressure()
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
             peers = self._neighbour_arrays[mm.index]
@@ -277,7 +279,7 @@ class CollaborationModel(mesa.Model):
         """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""
         self.env.update(year, rng)
         self.cloud = self.env.cloud_factor(year)
-        self.conditions = Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open)
+        self.conditions = Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open, self.env.fashion)
 
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:

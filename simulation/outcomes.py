@@ -20,6 +20,8 @@ OUTCOMES: dict[str, str] = {
     "retained_share": "membership retained: member share at the end / peak member share",
     "mean_coordination": "members' mean coordination at the end",
     "mean_leakage": "members' mean leakage at the end",
+    "decoupling_gap": "decoupling gap at the end: municipalities' mean declared coordination (talk) less the share "
+                      "of their systems on a common platform (action)",
     "cost_small": "mean ICT cost per inhabitant of small municipalities at the end (NOK)",
     "cost_medium": "mean ICT cost per inhabitant of medium municipalities at the end (NOK)",
     "cost_large": "mean ICT cost per inhabitant of large municipalities at the end (NOK)",
@@ -64,6 +66,7 @@ SERIES: dict[str, str] = {
     "concentration": "Herfindahl index of collaboration sizes among members",
     "mean_coordination": "members' mean coordination",
     "mean_leakage": "members' mean leakage",
+    "decoupling_gap": "municipalities' mean declared coordination (talk) less their share on a common platform (action)",
     "cost_small": "mean ICT cost per inhabitant, small municipalities (NOK)",
     "cost_medium": "mean ICT cost per inhabitant, medium municipalities (NOK)",
     "cost_large": "mean ICT cost per inhabitant, large municipalities (NOK)",

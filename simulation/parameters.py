@@ -143,6 +143,24 @@ class Parameters:
     normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).", unit="weight")
     merger_legitimacy: float = _p(0.3, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.", unit="weight")
 
+    # --- myth: fashions and decoupling (issue 11; all off by default) -----------------------
+    fashion_weight: float = _p(0.0, 0.0, 5.0, "Weight of organisational fashions in a form's legitimacy: a form's fashion standing "
+                               "(governance fields fashion_gain/rise, fashion_loss/fall) is added to its legal sanction, times this "
+                               "(0 = off: forms keep their fixed legitimacy).",
+                               "004 L469 (fashions are what 'all' do), L1046; 003 fashion waves (L1753-1759, L2117-2121)", unit="weight")
+    fashion_width: float = _p(2.0, 0.1, 20.0, "Years over which a form's rise into or fall out of fashion runs (the logistic's scale).",
+                              unit="years")
+    legitimacy_fade: float = _p(0.0, 0.0, 1.0, "Yearly share of a national strategy step's push on L(t) that fades until the next "
+                                "strategy: the novelty of a strategy wears off (0 = off: L(t) holds each step).",
+                                "003 L2619-2631 (first-generation documents), L1673-1677 (an ICT strategy that lapsed)",
+                                unit="share/year")
+    declaration_rate: float = _p(0.0, 0.0, 1.0, "Yearly share of the way a fully receptive municipality's strategy moves towards the "
+                                 "coordination the felt pressure prescribes (min(1, legitimacy_weight x L(t))); times its receptivity. "
+                                 "Whatever its systems do: "
+                                 "talk without action (0 = off: it declares only the coordination it has agreed).",
+                                 "003 L2730-2736 (strategies a year or two after a national one), L3058-3065, L3842-3848; 000 L646-654",
+                                 unit="share/year")
+
     # --- collaborations ----------------------------------------------------------------------
     bloc_trust: float = _p(0.45, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",
                            "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)", unit="trust (0-1)")

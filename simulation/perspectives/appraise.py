@@ -21,7 +21,11 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
   national pressure, imitation of neighbours and successful collaborations under uncertainty,
   professional recipes for standardising, and the modernity of consolidation. The myth sees
   formal membership and declared coordination, not practice: it is blind to leakage
-  (decoupling). ``belonging`` is the one place where the myth of collaborating is assembled.
+  (decoupling), and coordination a strategy already declares brings no new legitimacy when
+  systems follow (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go
+  out of fashion, so belonging to an out-of-fashion or outlawed form may be a liability (004
+  L291, L469).
+  ``belonging`` is the one place where the myth of collaborating is assembled.
 
 The functions take plain values: the municipality's ``Traits``, the year's ``Conditions``, a
 collaboration as a ``Prospect`` (its governance model, pool with the municipality counted in,
@@ -36,6 +40,8 @@ Options of a municipality outside: ``stay_alone``, ``join``, ``found``. Options 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..governance import GovernanceModel, collective_level
@@ -63,6 +69,7 @@ class Conditions(NamedTuple):
     risk: float  # perceived shock risk
     cloud: float  # cloud factor eroding the pooled-operations discount
     juncture_open: bool  # a critical juncture (or a new director) relaxes habit
+    fashion: Mapping[str, float] = MappingProxyType({})  # each form's fashion standing (fashion_weight > 0)
 
 
 class Prospect(NamedTuple):
@@ -91,11 +98,12 @@ def fit_with(group_fit: float, autonomy: float, share: float, k: Prospect, p: Pa
     return group_fit - cultural.autonomy_cost(autonomy, share, p) + cultural.commitment(k.standing.leadership, p)
 
 
-def belonging(me: Traits, form_legitimacy: float, peer_share: float, reputation: float,
+def belonging(me: Traits, form: GovernanceModel, peer_share: float, reputation: float,
               world: Conditions, p: Parameters) -> float:
-    """Myth: the legitimacy of belonging to a collaboration of a sanctioned form (coercive) and
-    of doing what neighbours and successful collaborations do (mimetic)."""
-    return (myth.legitimacy(world.legitimacy, me.receptivity, form_legitimacy, p)
+    """Myth: the legitimacy of belonging to a collaboration of a sanctioned form (coercive), as
+    the form stands in fashion this year, and of doing what neighbours and successful
+    collaborations do (mimetic)."""
+    return (myth.legitimacy(world.legitimacy, me.receptivity, form.legitimacy, p, world.fashion.get(form.name, 0.0))
             + myth.mimetic(peer_share, reputation, me.competence, p))
 
 
@@ -150,7 +158,7 @@ def join(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: fl
     leadership (cultural, ``fit_with``); the legitimacy of belonging (myth)."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), one_off, p),
                      fit_with(group_fit, me.autonomy, share, k, p),
-                     belonging(me, k.governance.legitimacy, peer_share, reputation, world, p))
+                     belonging(me, k.governance, peer_share, reputation, world, p))
 
 
 def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborating_share: float,
@@ -159,7 +167,7 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
     cost, with no reputation yet; imitation follows how many neighbours collaborate at all."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), p.migration_cost, p),
                      fit_with(partner_fit, me.autonomy, share, k, p),
-                     belonging(me, k.governance.legitimacy, collaborating_share, 0.0, world, p))
+                     belonging(me, k.governance, collaborating_share, 0.0, world, p))
 
 
 # ---- options of a member ------------------------------------------------------------------------
@@ -180,13 +188,15 @@ def stay_member(now: Utilities, habit: float) -> Utilities:
 
 def raise_coordination(me: Traits, raised: Utilities, step: float, world: Conditions, p: Parameters) -> Utilities:
     """Pool more (``raised``: ``member`` at the higher share); declared coordination is
-    legitimate and carried by professional recipes (myth)."""
+    legitimate and carried by professional recipes (myth). ``step`` is the rise of what is
+    declared: nothing new to the myth if a strategy already declared it (talk before action)."""
     return Utilities(raised.instrumental, raised.cultural,
                      raised.myth + myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
 
 def lower_coordination(me: Traits, lowered: Utilities, step: float, world: Conditions, p: Parameters) -> Utilities:
-    """Pool less (``lowered``: ``member`` at the lower share); the myth frowns on it."""
+    """Pool less (``lowered``: ``member`` at the lower share); the myth frowns on it as far as
+    ``step`` lowers what is declared (a standing strategy keeps the talk up)."""
     return Utilities(lowered.instrumental, lowered.cultural,
                      lowered.myth - myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
