@@ -438,12 +438,13 @@ class Collaboration(mesa.Agent):
         also the reputation others imitate."""
         m, p = self.model, self.model.params
         standing = self.standing()
+        pooled = instrumental.pooled_cost(self.pool, self.governance, p, m.cloud)  # the same for every member
         gains = []
         for mm in self.members:
             e = mm.effective_share(self)
             mm.outcome, mm.cost = instrumental.member_net_benefit(
                 mm.population, mm.competence, mm.ambition, e, self.pool, self.governance,
-                standing, m.env.risk, m.cloud, p)
+                standing, m.env.risk, m.cloud, p, pooled)
             gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
         if update_reputation:
             performance = float(np.add.reduce(np.asarray(gains)) / len(gains)) if gains else 0.0  # = np.mean

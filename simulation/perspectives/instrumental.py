@@ -126,13 +126,17 @@ def member_quality(population: float, competence: float, effective: float,
 
 def member_net_benefit(population: float, competence: float, ambition: float, effective: float,
                        pool: Pool, gov: GovernanceModel, standing: Standing, risk: float,
-                       cloud: float, p: Parameters) -> tuple[float, float]:
+                       cloud: float, p: Parameters, pooled: float | None = None) -> tuple[float, float]:
     """(net benefit, cost) per inhabitant of a member with pooled share ``effective``.
 
-    ``pool`` must already include this member with this effective share.
+    ``pool`` must already include this member with this effective share. ``pooled`` is the
+    pool's ``pooled_cost`` where the caller has it already (a settlement computes it once for
+    all members).
     """
+    if pooled is None:
+        pooled = pooled_cost(pool, gov, p, cloud)
     own = (1.0 - effective) * alone_cost(population, p)
-    shared = cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud)
+    shared = cost_share(gov, population, effective, pool) * pooled
     cost = (own + shared) / population
     quality = member_quality(population, competence, effective, standing, p)
     net = (p.quality_value * quality - cost
