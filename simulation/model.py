@@ -242,7 +242,7 @@ class CollaborationModel(mesa.Model):
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
             peers = self._neighbour_arrays[mm.index]
-            peer = neighbour_outcomes.take(peers).sum() / peers.size if peers.size else mm.outcome  # = mean(), faster
+            peer = np.add.reduce(neighbour_outcomes.take(peers)) / peers.size if peers.size else mm.outcome  # = mean()
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
 
