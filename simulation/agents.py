@@ -194,9 +194,7 @@ class Municipality(mesa.Agent):
         family = max(group, key=lambda mm: mm.population).family  # as Collaboration.__init__
         floor = gov.mandatory_floor if mandatory else 0.0
         shares = [mm.entry_coordination(mm.cap_in(gov, family, mandatory), floor) for mm in group]
-        pool = instrumental.EMPTY_POOL
-        for mm, e in zip(group, shares, strict=True):
-            pool = pool.plus(mm.population, e)
+        pool = instrumental.Pool.of((mm.population, e) for mm, e in zip(group, shares, strict=True))
         standard = appraise.standard(gov.decision_rule, [mm.ambition for mm in group],
                                      [mm.population for mm in group], 0)
         prospect = appraise.Prospect(gov, pool, appraise.founding_standing(pool, standard, mandatory, p))
@@ -373,10 +371,7 @@ class Collaboration(mesa.Agent):
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
 
     def refresh(self) -> None:
-        pool = instrumental.EMPTY_POOL
-        for mm in self.members:
-            pool = pool.plus(mm.population, mm.effective_share(self))
-        self.pool = pool
+        self.pool = instrumental.Pool.of((mm.population, mm.effective_share(self)) for mm in self.members)
 
     def entry_fee(self, applicant: Municipality) -> float:
         """Free-rider screening: a late applicant pays a year of its expected cost share (004 L880)."""

@@ -14,6 +14,7 @@ can be tested one by one.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..governance import GovernanceModel
@@ -27,6 +28,18 @@ class Pool(NamedTuple):
     sum_pop: float
     sum_pop2: float
     sum_eff: float  # sum of effective pooled share times population: pooled inhabitants
+
+    @classmethod
+    def of(cls, members: Iterable[tuple[float, float]]) -> Pool:
+        """The pool of members given as (population, effective share): the empty pool ``plus``
+        each in turn (the same sums in the same order), without a tuple per member."""
+        n, sum_pop, sum_pop2, sum_eff = 0, 0.0, 0.0, 0.0
+        for population, effective in members:
+            n += 1
+            sum_pop += population
+            sum_pop2 += population**2
+            sum_eff += effective * population
+        return cls(n, sum_pop, sum_pop2, sum_eff)
 
     def plus(self, population: float, effective: float) -> Pool:
         return Pool(self.n + 1, self.sum_pop + population, self.sum_pop2 + population**2,
