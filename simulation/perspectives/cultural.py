@@ -118,17 +118,19 @@ def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Gener
     with probability rising with their similarity (in place)."""
     if p.convergence_rate <= 0:
         return
+    rows = culture.tolist()  # plain lists: a handful of traits compare faster than small arrays
+    width = culture.shape[1]
     for members in groups:
         if members.size < 2:
             continue
-        draws = rng.random(members.size)
-        partners = members[rng.integers(0, members.size, members.size)]
-        for i, j, u in zip(members, partners, draws, strict=True):
+        draws = rng.random(members.size).tolist()
+        partners = members[rng.integers(0, members.size, members.size)].tolist()
+        for i, j, u in zip(members.tolist(), partners, draws, strict=True):
             if i == j:
                 continue
-            same = culture[i] == culture[j]
-            equal = np.count_nonzero(same)
-            if u < p.convergence_rate * (0.5 + equal / same.size) and equal < same.size:  # similarity: = same.mean()
-                differing = np.flatnonzero(~same)
-                f = differing[rng.integers(differing.size)]
-                culture[i, f] = culture[j, f]
+            mine, theirs = rows[i], rows[j]
+            differing = [f for f in range(width) if mine[f] != theirs[f]]
+            equal = width - len(differing)
+            if u < p.convergence_rate * (0.5 + equal / width) and differing:  # similarity: equal / width
+                f = differing[rng.integers(len(differing))]
+                mine[f] = culture[i, f] = theirs[f]
