@@ -96,8 +96,9 @@ def update_sameness(alike: Sameness, changed, culture: np.ndarray, region: np.nd
 def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarray) -> tuple[float, float, float, float]:
     """``group_profile`` of a non-empty group from the packed pair counts: the same numbers."""
     n = members.size
-    # np.add.reduce: what .sum() calls, without its Python wrapper (this runs for every option)
-    same_family, rest = divmod(int(np.add.reduce(alike.codes[i].take(members))), alike.family)
+    # this runs for every option: the integer codes add up exactly as Python ints (faster than
+    # numpy's reduction for small groups); trust with np.add.reduce, what .sum() calls
+    same_family, rest = divmod(sum(alike.codes[i].take(members).tolist()), alike.family)
     same_region, equal_traits = divmod(rest, alike.region)
     return (equal_traits / (n * alike.width), same_region / n, float(np.add.reduce(trust[i].take(members)) / n),
             same_family / n)
