@@ -316,6 +316,7 @@ class Collaboration(mesa.Agent):
         self.alive = True
         self._sight: tuple[frozenset, frozenset] | None = None  # cached by sight()
         self._indices: np.ndarray | None = None  # cached by member_indices()
+        self._others: dict[int, np.ndarray] = {}  # member_indices(exclude=i), by i
         for mm in members:
             self.admit(mm, onboarding=False)
         self.refresh()
@@ -346,10 +347,17 @@ class Collaboration(mesa.Agent):
         return self._sight
 
     def member_indices(self, exclude: int | None = None) -> np.ndarray:
-        """Members' indices (in order of admission), without ``exclude``. Cached like sight()."""
+        """Members' indices (in order of admission), without ``exclude``. Cached like sight()
+        (a member asks for the others every year it searches; membership changes seldom)."""
         if self._indices is None:
             self._indices = np.array([mm.index for mm in self.members], dtype=int)
-        return self._indices if exclude is None else self._indices[self._indices != exclude]
+            self._others = {}
+        if exclude is None:
+            return self._indices
+        others = self._others.get(exclude)
+        if others is None:
+            others = self._others[exclude] = self._indices[self._indices != exclude]
+        return others
 
     def chair(self) -> int:
         """Index (in members) of the host or chair: the largest founder still a member, else the
