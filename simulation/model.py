@@ -252,9 +252,9 @@ class CollaborationModel(mesa.Model):
                  np.array([peers for peers in self.neighbours if len(peers) == d], dtype=int)) for d in degrees]
 
     def peer_means(self, values: np.ndarray) -> np.ndarray:
-        """Each municipality's mean of ``values`` over its neighbours (unset without neighbours):
+        """Each municipality's mean of ``values`` over its neighbours (nan without neighbours):
         row sums of one table per number of neighbours, the very sums of each one's own mean."""
-        means = np.empty(len(self.municipalities))
+        means = np.full(len(self.municipalities), np.nan)
         for who, peers in self._by_degree:
             means[who] = np.add.reduce(values.take(peers), axis=1) / peers.shape[1]
         return means
