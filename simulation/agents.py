@@ -251,9 +251,7 @@ class Municipality(mesa.Agent):
         family = max(group, key=lambda mm: mm.population).family  # as Collaboration.__init__
         floor = gov.mandatory_floor if mandatory else 0.0
         shares = [mm.entry_coordination(mm.cap_in(gov, family, mandatory), floor) for mm in group]
-        pool = instrumental.EMPTY_POOL
-        for mm, e in zip(group, shares, strict=True):
-            pool = pool.plus(mm.population, e)
+        pool = instrumental.Pool.of((mm.population, e) for mm, e in zip(group, shares, strict=True))
         standard = appraise.standard(gov.decision_rule, [mm.ambition for mm in group],
                                      [mm.population for mm in group], 0)
         prospect = appraise.Prospect(gov, pool, appraise.founding_standing(pool, standard, mandatory, p))
@@ -425,6 +423,7 @@ class Collaboration(mesa.Agent):
         self.alive = True
         self._sight: tuple[frozenset, frozenset] | None = None  # cached by sight()
         self._indices: np.ndarray | None = None  # cached by member_indices()
+        self._others: dict[int, np.ndarray] = {}  # member_indices(exclude=i), by i
         for mm in members:
             self.admit(mm, onboarding=False)
         self.refresh()
@@ -461,10 +460,17 @@ class Collaboration(mesa.Agent):
         return self._sight
 
     def member_indices(self, exclude: int | None = None) -> np.ndarray:
-        """Members' indices (in order of admission), without ``exclude``. Cached like sight()."""
+        """Members' indices (in order of admission), without ``exclude``. Cached like sight()
+        (a member asks for the others every year it searches; membership changes seldom)."""
         if self._indices is None:
             self._indices = np.array([mm.index for mm in self.members], dtype=int)
-        return self._indices if exclude is None else self._indices[self._indices != exclude]
+            self._others = {}
+        if exclude is None:
+            return self._indices
+        others = self._others.get(exclude)
+        if others is None:
+            others = self._others[exclude] = self._indices[self._indices != exclude]
+        return others
 
     def chair(self) -> int:
         """Index (in members) of the host or chair: the largest founder still a member, else the
@@ -487,10 +493,7 @@ class Collaboration(mesa.Agent):
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
 
     def refresh(self) -> None:
-        pool = instrumental.EMPTY_POOL
-        for mm in self.members:
-            pool = pool.plus(mm.population, mm.effective_share(self))
-        self.pool = pool
+        self.pool = instrumental.Pool.of((mm.population, mm.effective_share(self)) for mm in self.members)
 
     def entry_fee(self, applicant: Municipality) -> float:
         """Free-rider screening: a late applicant pays a year of its expected cost share (004 L880)."""
@@ -560,12 +563,13 @@ class Collaboration(mesa.Agent):
         also the reputation others imitate."""
         m, p = self.model, self.model.params
         standing = self.standing()
+        pooled = instrumental.pooled_cost(self.pool, self.governance, p, m.cloud)  # the same for every member
         gains = []
         for mm in self.members:
             e = mm.effective_share(self)
             mm.outcome, mm.cost = instrumental.member_net_benefit(
                 mm.population, mm.competence, mm.ambition, e, self.pool, self.governance,
-                standing, m.env.risk, m.cloud, p)
+                standing, m.env.risk, m.cloud, p, pooled)
             gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
         if update_reputation:
             performance = float(np.add.reduce(np.asarray(gains)) / len(gains)) if gains else 0.0  # = np.mean

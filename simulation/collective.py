@@ -173,9 +173,13 @@ def mergers(model: CollaborationModel) -> None:
     p = model.params
     rate = min(1.0, p.merger_review_rate * (p.juncture_merger_boost if model.env.juncture_open else 1.0))
     alive = sorted(model.collaborations, key=lambda k: k.unique_id)
+    if len(alive) < 2:
+        return
+    # one draw per pair, in pair order: the same numbers as drawing them one by one, in one call
+    draws = iter(model.rng.random(len(alive) * (len(alive) - 1) // 2).tolist())
     for a_pos, a in enumerate(alive):
         for b in alive[a_pos + 1:]:
-            draw = model.rng.random()
+            draw = next(draws)
             if not (a.alive and b.alive) or draw >= rate or not adjacent(a, b):
                 continue
             big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)

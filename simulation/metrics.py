@@ -9,7 +9,8 @@ which perspective tipped the decisions. Per run: a one-row summary used by the C
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
@@ -30,8 +31,33 @@ def _mean(values: list) -> float:
     return float(np.add.reduce(np.asarray(values, dtype=float)) / len(values))
 
 
+class Tally(NamedTuple):
+    """What several reporters read of one tick, gathered in one pass (``Collector.collect``
+    gathers it once for all of them; a reporter called on its own gathers it itself)."""
+
+    members: list  # municipalities in a collaboration, in model order
+    size_classes: list[str]  # every municipality's size class, in model order
+    tipped: Counter  # this tick's choices other than staying, by the perspective that tipped them
+
+
+def tally(model: CollaborationModel) -> Tally:
+    gathered = getattr(getattr(model, "datacollector", None), "tally", None)
+    return gathered if gathered is not None else _gather(model)
+
+
+def _gather(model: CollaborationModel) -> Tally:
+    tipped: Counter = Counter()
+    for d in reversed(model.decisions):  # this tick's decisions are the last ones recorded
+        if d.tick != model.steps:
+            break
+        if d.choice != "stay":
+            tipped[d.tipped_by] += 1
+    return Tally([mm for mm in model.municipalities if mm.collaboration is not None],
+                 [mm.size_class() for mm in model.municipalities], tipped)
+
+
 def _members(model: CollaborationModel) -> list:
-    return [mm for mm in model.municipalities if mm.collaboration is not None]
+    return tally(model).members
 
 
 def year(model) -> int:
@@ -81,7 +107,8 @@ def decoupling_gap(model) -> float:
 
 def _cost_of(size_class: str):
     def reporter(model) -> float:
-        costs = [mm.cost for mm in model.municipalities if mm.size_class() == size_class]
+        sizes = tally(model).size_classes
+        costs = [mm.cost for mm, size in zip(model.municipalities, sizes, strict=True) if size == size_class]
         return _mean(costs) if costs else float("nan")
     reporter.__name__ = f"cost_{size_class}"
     return reporter
@@ -96,7 +123,9 @@ def onboarding_backlog(model) -> float:
 
 
 def _gain(model, size_class: str) -> float:
-    gains = [mm.outcome - mm.alone_outcome for mm in _members(model) if mm.size_class() == size_class]
+    sizes = tally(model).size_classes
+    gains = [mm.outcome - mm.alone_outcome for mm, size in zip(model.municipalities, sizes, strict=True)
+             if size == size_class and mm.collaboration is not None]
     return _mean(gains) if gains else float("nan")
 
 
@@ -150,12 +179,7 @@ def _count(name: str):
 
 def _tipped(perspective: str):
     def reporter(model) -> int:
-        n = 0
-        for d in reversed(model.decisions):  # this tick's decisions are the last ones recorded
-            if d.tick != model.steps:
-                break
-            n += d.tipped_by == perspective and d.choice != "stay"
-        return n
+        return tally(model).tipped[perspective]
     reporter.__name__ = f"tipped_{perspective}"
     return reporter
 
@@ -219,15 +243,21 @@ COLLABORATION_REPORTERS = {
 class Collector(mesa.DataCollector):
     """Mesa's DataCollector with the same records, collected faster: the model reporters return
     plain scalars, so they need no deep copy, and each agent type's attribute reporters are read
-    by one ``operator.attrgetter``."""
+    by one ``operator.attrgetter``. What several model reporters read is gathered once
+    (``tally``)."""
 
     def __init__(self, model_reporters: dict, agenttype_reporters: dict) -> None:
         super().__init__(model_reporters=model_reporters, agenttype_reporters=agenttype_reporters)
         self._read = {t: operator.attrgetter(*names.values()) for t, names in agenttype_reporters.items()}
+        self.tally: Tally | None = None  # set only while collecting
 
     def collect(self, model) -> None:
-        for var, reporter in self.model_reporters.items():
-            self.model_vars[var].append(reporter(model))
+        self.tally = _gather(model)
+        try:
+            for var, reporter in self.model_reporters.items():
+                self.model_vars[var].append(reporter(model))
+        finally:
+            self.tally = None
         steps = model.steps
         records = self._agenttype_records[steps] = {}
         for agent_type, read in self._read.items():

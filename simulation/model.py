@@ -84,7 +84,7 @@ class CollaborationModel(mesa.Model):
         self.graph.add_nodes_from(range(len(self.municipalities)))
         self.graph.add_edges_from((index[a], index[b]) for a, b in scenario.edges)
         self.neighbours = [sorted(self.graph.neighbors(i)) for i in range(len(self.municipalities))]
-        self._neighbour_arrays = [np.array(peers, dtype=int) for peers in self.neighbours]
+        self._by_degree = self._group_by_degree()  # for peer_means()
         regions = sorted({mm.region for mm in self.municipalities})
         self.region_code = np.array([regions.index(mm.region) for mm in self.municipalities])
         self.region_mates = [[mm for mm in self.municipalities if mm.region == region] for region in regions]
@@ -249,15 +249,14 @@ class CollaborationModel(mesa.Model):
         self._blocs.clear()  # blocs follow trust
         cultural.converge(self.culture, groups, self.rng, p)
         self.identity_changed()
-        neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
+        peer_outcome = self.peer_means(np.array([mm.outcome for mm in self.municipalities]))
         for mm in self.municipalities:
             mm.tenure += 1
             mm.population *= 1.0 + mm.growth
             mm.follow_pressure()
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
-            peers = self._neighbour_arrays[mm.index]
-            peer = neighbour_outcomes.take(peers).sum() / peers.size if peers.size else mm.outcome  # = mean(), faster
+            peer = peer_outcome[mm.index] if self.neighbours[mm.index] else mm.outcome
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
 
@@ -274,6 +273,20 @@ class CollaborationModel(mesa.Model):
         """Count a conflict of ``mm`` with its co-members this year (trust erosion, 000 L527)."""
         if self.params.trust_erosion > 0:
             self.conflicts[mm.index] += 1
+
+    def _group_by_degree(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(municipalities, their neighbours row by row) for each number of neighbours."""
+        degrees = sorted({len(peers) for peers in self.neighbours} - {0})
+        return [(np.array([i for i, peers in enumerate(self.neighbours) if len(peers) == d], dtype=int),
+                 np.array([peers for peers in self.neighbours if len(peers) == d], dtype=int)) for d in degrees]
+
+    def peer_means(self, values: np.ndarray) -> np.ndarray:
+        """Each municipality's mean of ``values`` over its neighbours (nan without neighbours):
+        row sums of one table per number of neighbours, the very sums of each one's own mean."""
+        means = np.full(len(self.municipalities), np.nan)
+        for who, peers in self._by_degree:
+            means[who] = np.add.reduce(values.take(peers), axis=1) / peers.shape[1]
+        return means
 
     def _update_environment(self, year: int, rng=None) -> None:
         """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""

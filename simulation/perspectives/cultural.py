@@ -96,15 +96,18 @@ def update_sameness(alike: Sameness, changed, culture: np.ndarray, region: np.nd
 def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarray) -> tuple[float, float, float, float]:
     """``group_profile`` of a non-empty group from the packed pair counts: the same numbers."""
     n = members.size
-    same_family, rest = divmod(int(alike.codes[i].take(members).sum()), alike.family)
+    # this runs for every option: the integer codes add up exactly as Python ints (faster than
+    # numpy's reduction for small groups); trust with np.add.reduce, what .sum() calls
+    same_family, rest = divmod(sum(alike.codes[i].take(members).tolist()), alike.family)
     same_region, equal_traits = divmod(rest, alike.region)
-    return (equal_traits / (n * alike.width), same_region / n, float(trust[i].take(members).sum() / n), same_family / n)
+    return (equal_traits / (n * alike.width), same_region / n, float(np.add.reduce(trust[i].take(members)) / n),
+            same_family / n)
 
 
 def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarray], p: Parameters) -> None:
     """Trust grows between co-members (``groups``: the member indices of each collaboration) and
     decays towards its baseline when apart (in place)."""
-    blocks = [np.ix_(members, members) for members in groups]
+    blocks = [(members[:, None], members) for members in groups]  # = np.ix_(members, members), cheaper
     before = [trust[block] for block in blocks]  # co-members' trust before the decay below
     trust += p.trust_decay * (baseline - trust)  # all pairs decay, ...
     for block, t in zip(blocks, before, strict=True):  # ... except co-members, who grow instead
@@ -156,17 +159,19 @@ def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Gener
     with probability rising with their similarity (in place)."""
     if p.convergence_rate <= 0:
         return
+    rows = culture.tolist()  # plain lists: a handful of traits compare faster than small arrays
+    width = culture.shape[1]
     for members in groups:
         if members.size < 2:
             continue
-        draws = rng.random(members.size)
-        partners = members[rng.integers(0, members.size, members.size)]
-        for i, j, u in zip(members, partners, draws, strict=True):
+        draws = rng.random(members.size).tolist()
+        partners = members[rng.integers(0, members.size, members.size)].tolist()
+        for i, j, u in zip(members.tolist(), partners, draws, strict=True):
             if i == j:
                 continue
-            same = culture[i] == culture[j]
-            equal = np.count_nonzero(same)
-            if u < p.convergence_rate * (0.5 + equal / same.size) and equal < same.size:  # similarity: = same.mean()
-                differing = np.flatnonzero(~same)
-                f = differing[rng.integers(differing.size)]
-                culture[i, f] = culture[j, f]
+            mine, theirs = rows[i], rows[j]
+            differing = [f for f in range(width) if mine[f] != theirs[f]]
+            equal = width - len(differing)
+            if u < p.convergence_rate * (0.5 + equal / width) and differing:  # similarity: equal / width
+                f = differing[rng.integers(len(differing))]
+                mine[f] = culture[i, f] = theirs[f]

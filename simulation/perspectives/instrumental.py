@@ -14,6 +14,7 @@ can be tested one by one.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..governance import GovernanceModel
@@ -27,6 +28,18 @@ class Pool(NamedTuple):
     sum_pop: float
     sum_pop2: float
     sum_eff: float  # sum of effective pooled share times population: pooled inhabitants
+
+    @classmethod
+    def of(cls, members: Iterable[tuple[float, float]]) -> Pool:
+        """The pool of members given as (population, effective share): the empty pool ``plus``
+        each in turn (the same sums in the same order), without a tuple per member."""
+        n, sum_pop, sum_pop2, sum_eff = 0, 0.0, 0.0, 0.0
+        for population, effective in members:
+            n += 1
+            sum_pop += population
+            sum_pop2 += population**2
+            sum_eff += effective * population
+        return cls(n, sum_pop, sum_pop2, sum_eff)
 
     def plus(self, population: float, effective: float) -> Pool:
         return Pool(self.n + 1, self.sum_pop + population, self.sum_pop2 + population**2,
@@ -127,13 +140,17 @@ def member_quality(population: float, competence: float, effective: float,
 
 def member_net_benefit(population: float, competence: float, ambition: float, effective: float,
                        pool: Pool, gov: GovernanceModel, standing: Standing, risk: float,
-                       cloud: float, p: Parameters) -> tuple[float, float]:
+                       cloud: float, p: Parameters, pooled: float | None = None) -> tuple[float, float]:
     """(net benefit, cost) per inhabitant of a member with pooled share ``effective``.
 
-    ``pool`` must already include this member with this effective share.
+    ``pool`` must already include this member with this effective share. ``pooled`` is the
+    pool's ``pooled_cost`` where the caller has it already (a settlement computes it once for
+    all members).
     """
+    if pooled is None:
+        pooled = pooled_cost(pool, gov, p, cloud)
     own = (1.0 - effective) * alone_cost(population, p)
-    shared = cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud)
+    shared = cost_share(gov, population, effective, pool) * pooled
     cost = (own + shared) / population
     quality = member_quality(population, competence, effective, standing, p)
     net = (p.quality_value * quality - cost
