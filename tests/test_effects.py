@@ -150,3 +150,40 @@ def test_cell_text_shows_effect_interval_and_mark():
     row = pd.Series({"mean_diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "verdict": fx.NO_DIFFERENCE})
     assert cell_text(row) == "0 [0, 0] ="
     assert cell_text(pd.Series({"verdict": fx.NOT_IN_MODEL})) == "not in the model"
+
+
+def test_base_setting_is_applied_before_the_levers_and_recorded(tmp_path):
+    """A base ``--set`` is what a lever that scales the region's own value scales, and it is written
+    to effects.csv and effects.md."""
+    levers = fx.pick(fx.LEVERS, ["fixed_cost", "trust_erosion"], "levers")
+    outcomes = fx.pick(fx.OUTCOMES, ["exits"], "outcomes")
+    seeds = fx.run_seeds(fx.DEFAULT_SEED, 2)
+    own = load_scenario("hedmark").parameters.fixed_cost
+    base = {"fixed_cost": 2 * own, "trust_erosion": 0.15}
+    plain_cells = {lv.name: (lo, hi) for _, lv, lo, hi in fx.Design(["hedmark"], levers, outcomes, seeds, 3).cells()}
+    based_cells = {lv.name: (lo, hi) for _, lv, lo, hi in fx.Design(["hedmark"], levers, outcomes, seeds, 3, base).cells()}
+    assert plain_cells["fixed_cost"] == ({"fixed_cost": 0.5 * own}, {"fixed_cost": 2.0 * own})
+    assert based_cells["fixed_cost"] == ({"fixed_cost": 1.0 * own}, {"fixed_cost": 4.0 * own})
+    # the switch's 'on' is now the base itself (no override); its 'off' overrides the base
+    assert plain_cells["trust_erosion"] == ({}, {"trust_erosion": 0.15})
+    assert based_cells["trust_erosion"] == ({"trust_erosion": 0.0}, {})
+
+    out = tmp_path / "fx"
+    code = main(["effects", "hedmark", "--seeds", "2", "--ticks", "3", "--levers", "fixed_cost", "--outcomes", "exits",
+                 "--set", f"fixed_cost={2 * own}", "--set", "trust_erosion=0.15", "--workers", "1", "--quiet",
+                 "--out", str(out)])
+    assert code == 0
+    table = pd.read_csv(out / "effects.csv", keep_default_na=False)
+    row = table.iloc[0]
+    assert row.base == f"fixed_cost={2 * own} trust_erosion=0.15"
+    assert row.low_set == f"fixed_cost={1.0 * own}" and row.high_set == f"fixed_cost={4.0 * own}"
+    assert f"`fixed_cost={2 * own} trust_erosion=0.15`" in (out / "effects.md").read_text(encoding="utf-8")
+
+
+def test_preset_mechanisms_on_is_a_base_setting_of_known_keys(tmp_path, capsys):
+    design = fx.Design(["synthetic_small"], fx.pick(fx.LEVERS, ["habit"], "levers"),
+                       fx.pick(fx.OUTCOMES, ["exits"], "outcomes"), [1, 2], 2, fx.PRESETS["mechanisms-on"])
+    params = design.scenarios["synthetic_small"].parameters
+    assert all(getattr(params, k) == v for k, v in fx.PRESETS["mechanisms-on"].items())
+    assert main(["effects", "hedmark", "--preset", "mechanisms-of", "--out", str(tmp_path)]) == 2
+    assert "mechanisms-on" in capsys.readouterr().err

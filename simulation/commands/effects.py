@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from ..overrides import parse_overrides
 from .options import add_out, add_quiet, check_out
 
 
@@ -16,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "habit, legitimacy weight, each perspective, ...) at a low and a high setting with the same "
                     "seeds, and report the mean paired difference of each outcome with its 95% interval against "
                     "the direction the sources lead us to expect. Writes effects.csv and effects.md.",
-        epilog="Example: imcsim effects hedmark agder --seeds 10 --levers fixed_cost,habit --workers 2",
+        epilog="Example: imcsim effects hedmark agder --seeds 10 --levers fixed_cost,habit --workers 2 "
+               "--set trust_erosion=0.15",
     )
     p.add_argument("regions", nargs="*", metavar="REGION",
                    help="scenario names or .toml paths (default: every shipped scenario except two_hubs)")
@@ -25,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outcomes", help="comma-separated outcomes (default: all declared)")
     p.add_argument("--ticks", type=int, help="years to simulate (default: each region's own)")
     p.add_argument("--seed", type=int, default=1, help="experiment seed from which the run seeds are drawn (default 1)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="base setting applied to every region before the levers, as 'imcsim run --set' "
+                        "(a lever that scales the region's own value scales the set one); repeatable")
+    p.add_argument("--preset", metavar="NAME",
+                   help="named base setting: mechanisms-on = the wave-2 mechanisms at their recommended "
+                        "values (--set keys win over it)")
     p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1, help="local worker processes")
     add_out(p, "results/effects")
     add_quiet(p, "progress output and no table")
@@ -46,16 +54,22 @@ def effects(args: argparse.Namespace) -> int:
     levers = fx.pick(fx.LEVERS, _names(args.levers), "levers")
     outcomes = fx.pick(fx.OUTCOMES, _names(args.outcomes), "outcomes")
     regions = args.regions or fx.default_regions()
+    if args.preset is not None and args.preset not in fx.PRESETS:
+        raise ValueError(f"--preset: unknown {args.preset!r}; known: {', '.join(fx.PRESETS)}")
+    base = {**(fx.PRESETS[args.preset] if args.preset else {}), **parse_overrides(args.overrides)}
     args.out = args.out if args.out is not None else Path("results") / "effects"
     check_out(args.out, args.force)
     if not args.quiet:
         print(f"imcsim effects: {len(regions)} regions x {len(levers)} levers x {args.seeds} paired seeds -> {args.out}")
+    if not args.quiet and base:
+        print(f"base setting: {fx.base_text(base)}")
     table = fx.estimate(regions, levers, outcomes, args.seeds, args.ticks, args.seed, args.workers,
-                        progress=not args.quiet)
+                        progress=not args.quiet, base=base)
     args.out.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.out / "effects.csv", index=False)
     (args.out / "effects.md").write_text(
-        report.report_markdown(table, levers, outcomes, args.seeds, args.ticks, args.seed), encoding="utf-8")
+        report.report_markdown(table, levers, outcomes, args.seeds, args.ticks, args.seed,
+                               fx.base_text(base)), encoding="utf-8")
     if not args.quiet:
         print(report.plain(*report.expectations_table(table)))
         print(report.LEGEND)

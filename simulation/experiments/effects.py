@@ -39,6 +39,17 @@ BOOTSTRAP_RESAMPLES = 2000
 DEFAULT_SEED = 1  # experiment seed from which the run seeds are drawn
 EXCLUDED_REGIONS = ("two_hubs",)  # a teaching set-up, not a region
 
+# Named base settings for ``imcsim effects --preset``: applied to every region before the levers.
+# "mechanisms-on" switches on the wave-2 mechanisms (attrition, consolidation, increasing returns,
+# fashions and decoupling; all off by default) at the values their builders recommend.
+PRESETS: dict[str, dict[str, Any]] = {
+    "mechanisms-on": {
+        "trust_erosion": 0.15, "leadership_turnover": 0.15, "budget_stress_weight": 0.3,
+        "merger_route": 1, "merger_myth": 2.0, "found_min_partners": 2,
+        "increasing_returns": 1, "fashion_weight": 1, "declaration_rate": 0.3,
+    },
+}
+
 AGREES, DISAGREES, INCLUDES_ZERO = "agrees", "disagrees", "includes zero"
 NO_DIFFERENCE = "no difference"  # high equals low in every seed: the lever does not reach the outcome here
 NO_EXPECTATION, NOT_IN_MODEL, TOO_FEW = "no expectation", "not in the model", "too few seeds"
@@ -394,18 +405,22 @@ def verdict(effect: PairedEffect, direction: int | None) -> str:
 
 @dataclass
 class Design:
-    """Every run the table needs: each region's scenario, each lever's two override sets, the seeds."""
+    """Every run the table needs: each region's scenario, each lever's two override sets, the seeds.
+
+    ``base`` (``imcsim effects --set``) is applied to every region before the levers, so a lever
+    that scales the region's own value scales the overridden one."""
 
     regions: list[str]
     levers: list[Lever]
     outcomes: list[Outcome]
     seeds: list[int]
     ticks: int | None = None
+    base: dict[str, Any] = field(default_factory=dict)  # --set keys applied to every region first
     scenarios: dict[str, Scenario] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        extra = {"ticks": self.ticks} if self.ticks is not None else None
-        self.scenarios = {r: load_scenario(r, extra) for r in self.regions}
+        extra = {**self.base, **({"ticks": self.ticks} if self.ticks is not None else {})}
+        self.scenarios = {r: load_scenario(r, extra or None) for r in self.regions}
 
     def cells(self) -> list[tuple[str, Lever, dict | None, dict | None]]:
         """(region, lever, low overrides, high overrides); None when the lever is not in the model."""
@@ -475,6 +490,7 @@ def effects_table(design: Design, results: dict[tuple[str, tuple], list[dict]]) 
             expected = lever.expectation(outcome.name)
             row = {"region": region, "lever": lever.name, "outcome": outcome.name,
                    "settings": lever.settings_text(),
+                   "low_set": base_text(low or {}), "high_set": base_text(high or {}),
                    "expected": {UP: "+", DOWN: "-"}[expected.direction] if expected else "",
                    "source": expected.source if expected else ""}
             lows = _values(results, region, low, outcome.name)
@@ -489,8 +505,16 @@ def effects_table(design: Design, results: dict[tuple[str, tuple], list[dict]]) 
                          "boot_low": effect.boot_low, "boot_high": effect.boot_high, "n_seeds": effect.n,
                          "verdict": verdict(effect, expected.direction if expected else None)})
     columns = ["region", "lever", "outcome", "low", "high", "mean_diff", "ci_low", "ci_high", "n_seeds",
-               "expected", "verdict", "source", "settings", "boot_low", "boot_high"]
-    return pd.DataFrame(rows, columns=columns)
+               "expected", "verdict", "source", "settings", "boot_low", "boot_high", "low_set", "high_set"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["base"] = base_text(design.base)
+    return table
+
+
+def base_text(base: dict[str, Any]) -> str:
+    """Overrides as ``--set`` arguments would spell them ("" when there are none: the region's own
+    value, or the base setting's)."""
+    return " ".join(f"{k}={v}" for k, v in base.items())
 
 
 def _values(results, region: str, overrides: dict | None, outcome: str) -> np.ndarray | None:
@@ -509,9 +533,10 @@ def _empty() -> dict[str, Any]:
 
 def estimate(regions: list[str], levers: list[Lever], outcomes: list[Outcome], n_seeds: int,
              ticks: int | None = None, seed: int = DEFAULT_SEED, workers: int = 1,
-             progress: bool = False) -> pd.DataFrame:
-    """The effects table for these regions, levers and outcomes over ``n_seeds`` paired seeds."""
+             progress: bool = False, base: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The effects table for these regions, levers and outcomes over ``n_seeds`` paired seeds,
+    every region first set by ``base`` (``--set`` keys)."""
     if n_seeds < 2:
         raise ValueError(f"--seeds: need >= 2 for intervals, got {n_seeds}")
-    design = Design(regions, levers, outcomes, run_seeds(seed, n_seeds), ticks)
+    design = Design(regions, levers, outcomes, run_seeds(seed, n_seeds), ticks, dict(base or {}))
     return effects_table(design, run_design(design, workers, progress))

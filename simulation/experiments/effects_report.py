@@ -90,12 +90,14 @@ LEGEND = (f"Effect = mean over seeds of (high - low) with the same seed for both
 
 
 def report_markdown(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome], n_seeds: int,
-                    ticks: int | None, seed: int) -> str:
+                    ticks: int | None, seed: int, base: str = "") -> str:
     horizon = f"{ticks} years" if ticks else "each region's own horizon"
+    setting = (f"Base setting, applied to every region before the levers (a lever that scales the region's "
+               f"own value scales this one): `{base}`." if base else "Base setting: each region as shipped.")
     parts = [
         "# Effects of the theory's levers, by region",
         "",
-        f"Paired seeds: {n_seeds} per region (experiment seed {seed}), {horizon}. {LEGEND}",
+        f"Paired seeds: {n_seeds} per region (experiment seed {seed}), {horizon}. {setting} {LEGEND}",
         "",
         "## Levers",
         "",
