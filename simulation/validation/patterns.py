@@ -349,10 +349,18 @@ def hub_grows_without_exits(runs: Runs) -> bool:
     return hub_members(runs.get()) > len(_members_of(h, years[0], AGDER_HUB))
 
 
+def merger_years(model: CollaborationModel) -> set[int]:
+    """Years in which two collaborations merged."""
+    s = _series(model)
+    return {int(y) for y in s.year[s.mergers > 0]}
+
+
 def absorbed_fate(model: CollaborationModel) -> tuple[str, int | None]:
-    """What became of Setesdal IKT: ('survives', None), ('merged', year) when all its remaining
-    members are in IKT Agder the year after its last, ('absorbed elsewhere', year) when they are
-    all in one other collaboration, else ('dissolved', year): its members left or it fell apart."""
+    """What became of Setesdal IKT: ('survives', None); ('merged', year) when a merger took it
+    into IKT Agder (all its remaining members are there the year after its last, and a merger
+    happened that year); ('absorbed elsewhere', year) when a merger took it into another
+    collaboration; else ('dissolved', year): its members left, one by one or together, by exit
+    or by switching (even to IKT Agder), or it fell below two members."""
     h = membership(model)
     alive = [y for y in h.index if _members_of(h, y, AGDER_ABSORBED)]
     if not alive:
@@ -362,10 +370,8 @@ def absorbed_fate(model: CollaborationModel) -> tuple[str, int | None]:
         return "survives", None
     members = _members_of(h, last, AGDER_ABSORBED)
     after = {h.loc[last + 1, n] for n in members}
-    if len(members) >= 2 and after == {AGDER_HUB}:
-        return "merged", last + 1
-    if len(members) >= 2 and len(after) == 1 and "" not in after:
-        return "absorbed elsewhere", last + 1
+    if len(members) >= 2 and len(after) == 1 and "" not in after and last + 1 in merger_years(model):
+        return ("merged" if after == {AGDER_HUB} else "absorbed elsewhere"), last + 1
     return "dissolved", last + 1
 
 
