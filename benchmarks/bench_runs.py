@@ -5,7 +5,9 @@
 
 A run is model construction plus all ticks, data collection included (scenario loading is not).
 Prints the median and best wall time of several runs with different seeds, the CPU time (less
-sensitive to other load on the machine) and the target from issue 6.
+sensitive to other load on the machine) and the target from issue 10 ("The house": hedmark at
+most 15 ms and the national region at most 0.7 s per 40-year run on a 2-core machine; issue 6
+had asked for 50 ms and 1 s).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ import time
 
 from simulation import CollaborationModel, load_scenario
 
-# (scenario, repetitions, target seconds per run on a 2-core machine; issue 6)
-CASES = [("hedmark", 20, 0.050), ("synthetic", 6, None), ("national", 4, 1.0)]
+# (scenario, repetitions, target seconds per run on a 2-core machine; issue 10)
+CASES = [("hedmark", 20, 0.015), ("synthetic", 6, None), ("national", 4, 0.7)]
 
 
 def time_runs(name: str, repetitions: int) -> dict[str, float]:
@@ -47,7 +49,7 @@ def main() -> None:
           f"{'muni-years/s':>13}  target")
     for name, reps, target in cases:
         r = time_runs(name, max(2, reps // 3) if args.quick else reps)
-        verdict = "" if target is None else (f"< {target:g} s: " + ("met" if r["median"] < target else "MISSED"))
+        verdict = "" if target is None else (f"<= {target:g} s: " + ("met" if r["median"] <= target else "MISSED"))
         print(f"{name:<10} {r['municipalities']:>5} {r['years']:>5} {r['median']:>9.3f} {r['best']:>8.3f} "
               f"{r['cpu']:>7.3f} {r['rate']:>13,.0f}  {verdict}")
 

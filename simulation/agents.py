@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from .governance import Ballots, GovernanceModel, collective_decision
-from .perspectives import appraise, choice, cultural, instrumental
+from .governance import NO_SUCCESSOR, Ballots, GovernanceModel, collective_decision
+from .perspectives import appraise, attrition, choice, cultural, instrumental, myth
 from .perspectives.choice import Option, Utilities
 
 if TYPE_CHECKING:
@@ -35,7 +35,10 @@ class Municipality(mesa.Agent):
         self.name = spec.name
         self.population = float(spec.population)
         self.growth = spec.growth
-        self.net_result = spec.net_result
+        self.net_result = spec.net_result  # % of revenue; varies under budget stress (update_economy)
+        self.net_result_base = spec.net_result
+        self.economy_own = 0.0  # its own deviation of the net result this year (AR(1))
+        self.fee_weight = instrumental.fee_weight(self.net_result, model.params)
         self.competence = spec.derived_competence(model.params)
         self.ambition = spec.derived_ambition(model.params)
         self.region = spec.region
@@ -49,6 +52,7 @@ class Municipality(mesa.Agent):
         self.coordination = 0.0  # declared share of the portfolio on common systems
         self.carried = 0.0  # coordination a switching member brings to its next collaboration
         self.leakage = 0.0  # share bought outside although a member (004 L888)
+        self.strategy = 0.0  # coordination declared in a strategy, whatever is done (talk; 003 L3058-3065)
         self.tenure = 0  # years in the current arrangement
         self.notice_until: int | None = None
         self.destination: Collaboration | None = None
@@ -59,6 +63,7 @@ class Municipality(mesa.Agent):
         self.locked_in = False
         self.last_choice = choice.STAY
         self.tipped_by = ""
+        self.reason = ""  # the attrition reason that weighed most when it last gave notice
         self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
         self._traits: appraise.Traits | None = None  # cached by traits()
 
@@ -102,13 +107,63 @@ class Municipality(mesa.Agent):
         leak = self.leakage if leakage is None else leakage
         return min(c, self.cap(collab)) * (1.0 - leak)
 
+    @property
+    def declared(self) -> float:
+        """What it says (talk): the coordination it has formally agreed as a member, or more if its
+        strategy declares more (003 L3058-3065; 000 L646-654)."""
+        formal = self.coordination if self.collaboration is not None else 0.0
+        return max(formal, self.strategy)
+
+    @property
+    def actual(self) -> float:
+        """What it does (action): the share of its portfolio actually on the common platform."""
+        return self.effective_share()
+
+    @property
+    def decoupling_gap(self) -> float:
+        """Talk minus action: declared coordination not matched by systems on the common platform."""
+        return self.declared - self.actual
+
+    def talk_gained(self, coordination: float, step: float) -> float:
+        """How much raising coordination to ``coordination`` (by ``step``) raises what it declares:
+        all of ``step`` unless its strategy already declared it."""
+        if self.strategy <= self.coordination:
+            return step
+        return max(0.0, coordination - self.strategy)
+
+    def talk_lost(self, coordination: float, step: float) -> float:
+        """How much lowering coordination to ``coordination`` (by ``step``) lowers what it declares:
+        none of what its strategy still declares."""
+        if self.strategy <= coordination:
+            return step
+        return max(0.0, self.coordination - self.strategy)
+
+    def follow_pressure(self) -> None:
+        """Its strategy moves each year towards the coordination the pressure it feels prescribes
+        (``myth.declared_target``), the faster the more receptive it is, whatever its systems do:
+        a wave of strategies a year or two after a national one (003 L2730-2736), lapsing as the
+        pressure eases (003 L1673-1677)."""
+        p = self.model.params
+        if p.declaration_rate:
+            target = myth.declared_target(self.model.env.legitimacy, p)
+            self.strategy += p.declaration_rate * self.receptivity * (target - self.strategy)
+
     def traits(self) -> appraise.Traits:
         """What the perspectives see of it (rebuilt when its population has changed)."""
         t = self._traits
-        if t is None or t.population != self.population:
+        if t is None or t.population != self.population or t.fee_weight != self.fee_weight:
             t = self._traits = appraise.Traits(self.population, self.competence, self.ambition, self.autonomy,
-                                               self.receptivity)
+                                               self.receptivity, self.fee_weight)
         return t
+
+    def update_economy(self, national: float, innovation: float) -> None:
+        """This year's net operating result: its own level, the shared national year and its own
+        AR(1) deviation; below the recommended level the member fee weighs more (budget stress,
+        000 L519; 004 L709)."""
+        p = self.model.params
+        self.economy_own = p.economy_persistence * self.economy_own + p.economy_local_sd * innovation
+        self.net_result = self.net_result_base + national + self.economy_own
+        self.fee_weight = instrumental.fee_weight(self.net_result, p)
 
     # ---- deciding (step 3) -------------------------------------------------------------------
     def decide(self) -> Option | None:
@@ -127,6 +182,8 @@ class Municipality(mesa.Agent):
         self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights)
         self.last_choice = options[chosen].kind
         self.tipped_by = choice.tipped_by(options, chosen, self.weights)
+        leaving = options[chosen].kind in (choice.EXIT, choice.SWITCH)
+        self.reason = self.leaving_reason(options, options[chosen]) if leaving else ""
         return options[chosen]
 
     def options(self, juncture: bool) -> list[Option]:
@@ -160,7 +217,9 @@ class Municipality(mesa.Agent):
         one_off = appraise.joining_one_off(collab.entry_fee(self), family_switch, one_off_extra, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
-            group = np.concatenate([group, m.prospective_bloc(self) if bloc is None else bloc])
+            bloc = m.prospective_bloc(self) if bloc is None else bloc
+            if bloc.size:
+                group = np.concatenate([group, bloc])
         appraise_as = appraise.join if self.collaboration is None else appraise.switch
         u = appraise_as(self.traits(), e0, prospect, self.fit(group), m.peer_share(self, collab),
                         collab.reputation, one_off, m.conditions, p)
@@ -177,7 +236,7 @@ class Municipality(mesa.Agent):
         # formalise existing ties (002 SF2): invite trusted neighbours, else the most trusted one
         candidates.sort(key=lambda j: -m.trust[self.index, j])
         trusted = [j for j in candidates if m.trust[self.index, j] >= p.found_trust]
-        if not trusted:
+        if len(trusted) < p.found_min_partners:
             return None
         partners = tuple(trusted[: p.found_max_partners])
         return Option(choice.FOUND, partners=partners, utilities=self.founding_utilities(partners),
@@ -192,9 +251,7 @@ class Municipality(mesa.Agent):
         family = max(group, key=lambda mm: mm.population).family  # as Collaboration.__init__
         floor = gov.mandatory_floor if mandatory else 0.0
         shares = [mm.entry_coordination(mm.cap_in(gov, family, mandatory), floor) for mm in group]
-        pool = instrumental.EMPTY_POOL
-        for mm, e in zip(group, shares, strict=True):
-            pool = pool.plus(mm.population, e)
+        pool = instrumental.Pool.of((mm.population, e) for mm, e in zip(group, shares, strict=True))
         standard = appraise.standard(gov.decision_rule, [mm.ambition for mm in group],
                                      [mm.population for mm in group], 0)
         prospect = appraise.Prospect(gov, pool, appraise.founding_standing(pool, standard, mandatory, p))
@@ -211,7 +268,7 @@ class Municipality(mesa.Agent):
         profile = self.profile(others)
         fit = cultural.identity_fit(*profile, p)
         standing = k.standing()
-        belonging = appraise.belonging(me, k.governance.legitimacy, m.peer_share(self, k), k.reputation, world, p)
+        belonging = appraise.belonging(me, k.governance, m.peer_share(self, k), k.reputation, world, p)
         habit = cultural.habit(self.tenure, juncture, p)
         without_me = k.pool.minus(self.population, self.effective_share())
         cap = self.cap(k)
@@ -226,11 +283,13 @@ class Municipality(mesa.Agent):
                        switching=appraise.habit_part(habit, self.weights))]
         step = p.coordination_step
         if self.coordination + 1e-9 < cap:
-            raised = at(min(1.0, self.coordination + step), self.leakage)
-            opts.append(Option(choice.RAISE, target=k, utilities=appraise.raise_coordination(me, raised, step, world, p)))
+            c = min(1.0, self.coordination + step)
+            talk = self.talk_gained(c, step)
+            opts.append(Option(choice.RAISE, target=k, utilities=appraise.raise_coordination(me, at(c, self.leakage), talk, world, p)))
         if self.coordination - step >= k.floor - 1e-9 and self.coordination - step > 0:
-            lowered = at(self.coordination - step, self.leakage)
-            opts.append(Option(choice.LOWER, target=k, utilities=appraise.lower_coordination(me, lowered, step, world, p)))
+            c = self.coordination - step
+            talk = self.talk_lost(c, step)
+            opts.append(Option(choice.LOWER, target=k, utilities=appraise.lower_coordination(me, at(c, self.leakage), talk, world, p)))
         if not k.mandatory and self.leakage + p.leakage_step <= p.leakage_cap:
             leaked = at(self.coordination, self.leakage + p.leakage_step)
             opts.append(Option(choice.LEAK, target=k, utilities=appraise.leak(leaked)))
@@ -238,6 +297,8 @@ class Municipality(mesa.Agent):
             mean_trust = profile[2] if others.size else m.trust[self.index, others].sum() / others.size
             opts.append(Option(choice.VOICE, target=k, utilities=appraise.voice(
                 me, now, self.effective_share(), standing, mean_trust, self.tenure, p)))
+        if k.binding(m.year):
+            return opts
         terms = self.exit_cost()
         opts.append(Option(choice.EXIT, target=k, utilities=appraise.exit(self.alone_outcome, terms, p),
                            switching=appraise.switching_part(terms, self.weights, p)))
@@ -245,13 +306,52 @@ class Municipality(mesa.Agent):
             opts.append(self.join_option(other, one_off_extra=terms, carried=self.coordination))
         return opts
 
+    def leaving_reason(self, options: list[Option], leaving: Option) -> str:
+        """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``): its
+        appraisal of staying (``options[0]``) against standing alone or the collaboration it
+        switches to, split into the same terms on both sides."""
+        k = self.collaboration
+        assert k is not None
+        e = self.effective_share()
+        stay = self.side_in(k, k.member_indices(exclude=self.index), e, k.pool, options[0].utilities)
+        if leaving.kind == choice.SWITCH:
+            d = leaving.target
+            e_d = self.entry_coordination(self.cap(d), d.floor, self.coordination)
+            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d), leaving.utilities)
+        else:
+            go = attrition.alone(leaving.utilities.instrumental, self.model.params)
+        return attrition.weighed_most(attrition.reasons(stay, go, self.weights, self.model.params))
+
+    def side_in(self, k: Collaboration, partners: np.ndarray, e: float, pool: instrumental.Pool,
+                u: Utilities) -> attrition.Side:
+        """Its appraisal of being in ``k`` with ``partners`` at effective share ``e`` (``pool``
+        with it counted in), term by term (``attrition.Side``)."""
+        m, p = self.model, self.model.params
+        standing = k.standing()
+        fee = instrumental.member_fee(k.governance, self.population, e, pool, m.cloud, p) if self.fee_weight > 0 else 0.0
+        return attrition.Side(
+            profile=self.profile(partners),
+            autonomy_cost=cultural.autonomy_cost(self.autonomy, e, p),
+            commitment=cultural.commitment(k.leadership, p),
+            instrumental=u.instrumental,
+            misfit=p.misfit_cost * e * instrumental.misfit(self.ambition, standing, p),
+            heterogeneity=instrumental.heterogeneity_burden(k.governance, self.population, e, pool, m.cloud, p),
+            budget=self.fee_weight * fee,
+            leadership_loss=instrumental.leadership_loss(self.population, self.competence, e, standing,
+                                                         k.development_quality_neutral, p),
+            myth=u.myth)
+
     def exit_cost(self) -> float:
-        """Exit terms per inhabitant as the member's share stands (``instrumental.exit_terms``)."""
+        """What leaving costs per inhabitant as the member's share and tenure stand: exit terms
+        (``instrumental.exit_terms``) and its lost share of sunk joint investments
+        (``appraise.leaving_terms``)."""
         k = self.collaboration
         if k is None:
             return 0.0
-        return instrumental.exit_terms(k.governance, self.population, self.effective_share(), k.pool,
-                                       self.model.cloud, self.model.env.juncture_open, self.model.params)
+        m, p = self.model, self.model.params
+        terms = instrumental.exit_terms(k.governance, self.population, self.effective_share(), k.pool,
+                                        m.cloud, m.env.juncture_open, p)
+        return appraise.leaving_terms(terms, self.tenure, m.env.juncture_open, p)
 
     def fit(self, members: np.ndarray) -> float:
         """Cultural identity fit with a group of municipalities (by index)."""
@@ -278,6 +378,7 @@ class Municipality(mesa.Agent):
             self.leakage = min(p.leakage_cap, self.leakage + p.leakage_step)
         elif option.kind == choice.VOICE:
             k.voice += 1.0
+            k.proposers.append(self)
         elif option.kind in (choice.EXIT, choice.SWITCH):
             self.notice_until = self.model.steps + k.governance.exit_notice
             self.destination = option.target if option.kind == choice.SWITCH else None
@@ -297,6 +398,8 @@ class Collaboration(mesa.Agent):
         self.governance = governance
         self.members: list[Municipality] = []
         self.founded = model.year
+        self.ended: int | None = None  # the year it dissolved or was merged into another
+        self.peak_members = 0  # most members it ever had
         self.founders = tuple(mm.name for mm in members)
         largest = max(members, key=lambda mm: mm.population)
         self.family = family or largest.family
@@ -306,9 +409,13 @@ class Collaboration(mesa.Agent):
         self.capacity = 0.0
         self.development_output = 0.0
         self.development_quality = 0.0
+        self.joint_assets = 0.0  # sunk joint investments, member-years (instrumental.joint_assets)
         self.delay = 0.0
         self.reputation = 0.0
         self.voice = 0.0
+        self.proposers: list[Municipality] = []  # members who proposed a reform this year (voice)
+        self.leadership = model.params.leadership_mean  # quality of its change leadership, 0..1 (000 L529)
+        self.development_quality_neutral = 0.0  # development quality neutral leadership would give
         self.reforms = 0
         self.differentiated = False  # a reform made the standard the members' minimum
         self.applications: list[Municipality] = []
@@ -316,6 +423,7 @@ class Collaboration(mesa.Agent):
         self.alive = True
         self._sight: tuple[frozenset, frozenset] | None = None  # cached by sight()
         self._indices: np.ndarray | None = None  # cached by member_indices()
+        self._others: dict[int, np.ndarray] = {}  # member_indices(exclude=i), by i
         for mm in members:
             self.admit(mm, onboarding=False)
         self.refresh()
@@ -332,6 +440,12 @@ class Collaboration(mesa.Agent):
     def pooled_population(self) -> float:
         return self.pool.sum_pop
 
+    def binding(self, year: int) -> bool:
+        """Still in its binding founding period (``founding_commitment``): members cannot give
+        notice while the founding agreement binds them (000 L1038-1046, L1140-1144)."""
+        commitment = self.model.params.founding_commitment
+        return commitment > 0 and year - self.founded < commitment
+
     @property
     def floor(self) -> float:
         return self.governance.mandatory_floor if self.mandatory else 0.0
@@ -346,10 +460,17 @@ class Collaboration(mesa.Agent):
         return self._sight
 
     def member_indices(self, exclude: int | None = None) -> np.ndarray:
-        """Members' indices (in order of admission), without ``exclude``. Cached like sight()."""
+        """Members' indices (in order of admission), without ``exclude``. Cached like sight()
+        (a member asks for the others every year it searches; membership changes seldom)."""
         if self._indices is None:
             self._indices = np.array([mm.index for mm in self.members], dtype=int)
-        return self._indices if exclude is None else self._indices[self._indices != exclude]
+            self._others = {}
+        if exclude is None:
+            return self._indices
+        others = self._others.get(exclude)
+        if others is None:
+            others = self._others[exclude] = self._indices[self._indices != exclude]
+        return others
 
     def chair(self) -> int:
         """Index (in members) of the host or chair: the largest founder still a member, else the
@@ -359,22 +480,20 @@ class Collaboration(mesa.Agent):
         return max(pool, key=lambda i: self.members[i].population)
 
     def standing(self) -> instrumental.Standing:
-        return instrumental.Standing(self.development_quality, self.delay, self.standard, self.mandatory)
+        return instrumental.Standing(self.development_quality, self.delay, self.standard, self.mandatory, self.leadership)
 
     def prospective_standing(self, grown: instrumental.Pool, added_work: float) -> instrumental.Standing:
         """How the collaboration would look after growing to ``grown``: more development capacity
-        in the long run, plus the onboarding delay of ``added_work`` spread over the horizon."""
+        in the long run (as its leadership makes use of it), plus the onboarding delay of ``added_work`` spread over the horizon."""
         p = self.model.params
-        capacity = instrumental.development_capacity(grown, p)
+        capacity = (instrumental.development_capacity(grown, p) * instrumental.leadership_factor(self.leadership, p)
+                    + instrumental.lasting_development(self.joint_assets, p))
         delay = min(p.max_delay, self.delay + added_work / max(self.capacity, 1e-9) / p.horizon)
         return self.standing()._replace(
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
 
     def refresh(self) -> None:
-        pool = instrumental.EMPTY_POOL
-        for mm in self.members:
-            pool = pool.plus(mm.population, mm.effective_share(self))
-        self.pool = pool
+        self.pool = instrumental.Pool.of((mm.population, mm.effective_share(self)) for mm in self.members)
 
     def entry_fee(self, applicant: Municipality) -> float:
         """Free-rider screening: a late applicant pays a year of its expected cost share (004 L880)."""
@@ -392,6 +511,7 @@ class Collaboration(mesa.Agent):
         mm.carried = 0.0
         if self.mandatory and mm.family != self.family:
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
+            self.model.conflict(mm)  # a standard imposed against its system family
             self.model.family_code[mm.index] = self.model.family_index(self.family)
             self.model.identity_changed()
         mm.leakage = 0.0
@@ -399,6 +519,7 @@ class Collaboration(mesa.Agent):
         mm.notice_until = None
         mm.destination = None
         self.members.append(mm)
+        self.peak_members = max(self.peak_members, len(self.members))
         self._membership_changed(mm)
         if onboarding:
             self.backlog += instrumental.onboarding_work(mm.population, p)
@@ -420,15 +541,21 @@ class Collaboration(mesa.Agent):
     def produce(self) -> None:
         """Pooled operations and development; onboarding new members consumes capacity first,
         all at once under batch onboarding (crowding out development, 002 L37-47) or at a
-        limited pace under staggered onboarding."""
+        limited pace under staggered onboarding. This year's members add to the sunk joint
+        investments, whose lasting development adds to the quality members get (000 L1140-1144)."""
         p = self.model.params
         self.refresh()
+        self.joint_assets = instrumental.joint_assets(self.joint_assets, len(self.members), p)
         self.capacity = instrumental.development_capacity(self.pool, p)
         pace = 1.0 if self.governance.onboarding_pace == "batch" else p.staggered_pace
         onboarding = min(self.backlog, pace * self.capacity)
         self.backlog -= onboarding
-        self.development_output = self.capacity - onboarding
-        self.development_quality = instrumental.development_quality(self.development_output, p)
+        neutral_output = self.capacity - onboarding
+        self.development_output = neutral_output * instrumental.leadership_factor(self.leadership, p)
+        lasting = instrumental.lasting_development(self.joint_assets, p)
+        self.development_quality = instrumental.development_quality(self.development_output + lasting, p)
+        self.development_quality_neutral = (instrumental.development_quality(neutral_output + lasting, p)
+                                            if self.leadership != p.neutral_leadership else self.development_quality)
         self.delay = min(p.max_delay, self.backlog / self.capacity) if self.capacity > 0 else p.max_delay
 
     def settle(self, update_reputation: bool = False) -> None:
@@ -436,16 +563,38 @@ class Collaboration(mesa.Agent):
         also the reputation others imitate."""
         m, p = self.model, self.model.params
         standing = self.standing()
+        pooled = instrumental.pooled_cost(self.pool, self.governance, p, m.cloud)  # the same for every member
         gains = []
         for mm in self.members:
             e = mm.effective_share(self)
             mm.outcome, mm.cost = instrumental.member_net_benefit(
                 mm.population, mm.competence, mm.ambition, e, self.pool, self.governance,
-                standing, m.env.risk, m.cloud, p)
+                standing, m.env.risk, m.cloud, p, pooled)
             gains.append((mm.outcome - mm.alone_outcome) / p.utility_scale)
         if update_reputation:
             performance = float(np.add.reduce(np.asarray(gains)) / len(gains)) if gains else 0.0  # = np.mean
             self.reputation = p.reputation_memory * self.reputation + (1 - p.reputation_memory) * performance
+
+    def change_leadership(self, rng: np.random.Generator) -> None:
+        """Director turnover (drawn every year while ``leadership_turnover`` > 0): a new director
+        brings a new leadership quality around ``leadership_mean``; stable leadership decides
+        whether members feel joint ownership (001 L1200-1208)."""
+        p = self.model.params
+        turnover, draw = rng.random(2)
+        if turnover < p.leadership_turnover:
+            self.leadership = min(1.0, max(0.0, p.leadership_mean + p.leadership_spread * (2.0 * draw - 1.0)))
+
+    def disputes(self) -> list[Municipality]:
+        """This year's conflicts over costs and projects, one entry per conflict: every member
+        when a project failed or was late (``cultural.failed_project``), and each member in a
+        cost dispute (``cultural.cost_dispute``)."""
+        p = self.model.params
+        out = list(self.members) if cultural.failed_project(self.development_output, self.capacity, self.delay, p) else []
+        for mm in self.members:
+            share = instrumental.cost_share(self.governance, mm.population, mm.effective_share(self), self.pool)
+            if cultural.cost_dispute(share, mm.population / self.pool.sum_pop, mm.outcome, mm.alone_outcome, p):
+                out.append(mm)
+        return out
 
     def cost_shares(self) -> list[float]:
         return [instrumental.cost_share(self.governance, mm.population, mm.effective_share(self), self.pool)
@@ -463,12 +612,31 @@ class Collaboration(mesa.Agent):
         """The common ambition level, by the decision rule (004 L750: 'good enough' minimum)."""
         if not self.members:
             return
+        before = self.standing()
         values = [mm.ambition for mm in self.members]
         if self.differentiated:  # after a differentiation reform: the minimum all can live with
             self.standard = min(values)
-            return
-        weights = [mm.population for mm in self.members]
-        self.standard = appraise.standard(self.governance.decision_rule, values, weights, self.chair())
+        else:
+            weights = [mm.population for mm in self.members]
+            self.standard = appraise.standard(self.governance.decision_rule, values, weights, self.chair())
+        if self.model.params.trust_erosion > 0:  # a standard imposed against a member is a conflict
+            after, p = self.standing(), self.model.params
+            for mm in self.members:
+                if cultural.standard_imposed(instrumental.misfit(mm.ambition, before, p), instrumental.misfit(mm.ambition, after, p)):
+                    self.model.conflict(mm)
+
+    def consider_conversion(self) -> None:
+        """Coercive isomorphism: once its form has fallen (``fashion_fall``: outlawed, as the
+        section-27 form by 2023), the collaboration converts to the form's successor rather than
+        dissolve, as HIKT decided to become an IKS (004 L285, L291, L785). Only with fashions on."""
+        m = self.model
+        gov = self.governance
+        if (m.params.fashion_weight > 0 and gov.successor != NO_SUCCESSOR and gov.fashion_loss > 0
+                and m.year >= gov.fashion_fall):
+            self.governance = m.governance[gov.successor]
+            self.mandatory = self.governance.consolidation_mode == "mandatory"
+            self.refresh()
+            m.counts["conversions"] += 1
 
     def consider_reform(self) -> None:
         """Voice before exit: accumulated proposals lead to a differentiation reform (002 L2512-2520):
@@ -485,4 +653,9 @@ class Collaboration(mesa.Agent):
             self.voice = 0.0
             self.reforms += 1
             self.model.counts["reforms"] += 1
+        else:  # the proposals were voted down: a conflict for each proposer (000 L527)
+            for mm in self.proposers:
+                if mm.collaboration is self:
+                    self.model.conflict(mm)
+        self.proposers.clear()
         self.voice *= p.voice_decay

@@ -41,6 +41,7 @@ SLIDERS = (
     ("w_myth", "Weight: myth (legitimacy)", 1.0, 0.1),
     ("habit_strength", "Habit strength (status-quo bonus)", 1.0, 0.1),
     ("juncture_relief", "Habit relaxed at a critical juncture", 1.0, 0.05),
+    ("increasing_returns", "Increasing returns (sunk joint investments; 0 = off)", 1.0, 0.25),
     ("legitimacy_weight", "Legitimacy pressure weight", 1.0, 0.1),
     ("temperature", "Logit temperature (noise)", 1.0, 0.01),
 )
@@ -175,7 +176,8 @@ def Events(model: CollaborationModel):
     lines.append(f"Legitimacy pressure {model.env.legitimacy:.2f}. This run: seed {model.seed}, "
                  f"fixed cost {p.fixed_cost / 1e6:.1f} MNOK, weights instrumental/cultural/myth "
                  f"{p.w_instrumental:.1f}/{p.w_cultural:.1f}/{p.w_myth:.1f}, habit {p.habit_strength:.1f}, "
-                 f"juncture relief {p.juncture_relief:.2f}, legitimacy weight {p.legitimacy_weight:.1f}, "
+                 f"juncture relief {p.juncture_relief:.2f}, increasing returns {p.increasing_returns:.2f}, "
+                 f"legitimacy weight {p.legitimacy_weight:.1f}, "
                  f"temperature {p.temperature:.2f} (sliders apply on Reset).")
     changes = [d for d in model.decisions if d.tick == model.steps and d.choice != "stay"][-12:]
     if changes:

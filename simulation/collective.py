@@ -46,10 +46,23 @@ def carry_out(model: CollaborationModel, mm: Municipality, option: Option) -> No
         regional_bloc(model, mm, option.target)
     elif option.kind == choice.FOUND:
         found(model, mm, option.partners)
+    elif option.kind == choice.SWITCH and routed_to_merger(model):
+        model.merger_proposals.append((mm.collaboration, option.target))
+        model.counts["merger_proposals"] += 1
     else:
         mm.act(option)
         if option.kind in _COUNTED:
             model.counts[_COUNTED[option.kind]] += 1
+
+
+def routed_to_merger(model: CollaborationModel) -> bool:
+    """Does a member's wish to switch go to its collaboration as a merger proposal? Collaborations
+    grow by established collaborations merging (002 L388-393), and members raise what they want
+    changed rather than withdraw (002 L2512-2520). Draws only for a share strictly between 0 and 1."""
+    route = model.params.merger_route
+    if route <= 0.0:
+        return False
+    return route >= 1.0 or model.rng.random() < route
 
 
 def regional_bloc(model: CollaborationModel, applicant: Municipality, k: Collaboration) -> None:
@@ -83,7 +96,7 @@ def found(model: CollaborationModel, founder: Municipality, partners: tuple[int,
         u_stay = choice.combined(mate.stay_alone_option(model.env.juncture_open).utilities, mate.weights)
         if u_found > u_stay:
             accepted.append(mate)
-    if accepted:
+    if len(accepted) >= model.params.found_min_partners:
         members = [founder, *accepted]
         model.create(members, model.governance[model.default_governance])
         model.counts["foundings"] += 1
@@ -145,9 +158,7 @@ def admission_view(model: CollaborationModel, member: Municipality, k: Collabora
     if net_now is None:
         net_now = now[member] = appraise.net_benefit(me, e, appraise.Prospect(k.governance, k.pool, case.before),
                                                      world, p)
-    idx = case.applicants
-    region_share = np.count_nonzero(model.region_code[idx] == model.region_code[member.index]) / idx.size
-    mean_trust = model.trust[member.index, idx].sum() / idx.size
+    _, region_share, mean_trust, _ = member.profile(case.applicants)  # applicants' region and trust in them
     grown = appraise.Prospect(k.governance, case.grown, case.after)
     return appraise.admit(me, e, net_now, grown, region_share, mean_trust, world, p)
 
@@ -155,20 +166,39 @@ def admission_view(model: CollaborationModel, member: Municipality, k: Collabora
 # ---- step 4: mergers ------------------------------------------------------------------------------
 
 def mergers(model: CollaborationModel) -> None:
-    """Neighbouring collaborations consider merging; the larger absorbs the smaller when both
+    """Mergers members proposed this year are voted on first (``proposed_mergers``); then
+    neighbouring collaborations consider merging; the larger absorbs the smaller when both
     agree by their own decision rules (Setesdal IKT into IKT Agder, 002 L145-147)."""
+    proposed_mergers(model)
     p = model.params
     rate = min(1.0, p.merger_review_rate * (p.juncture_merger_boost if model.env.juncture_open else 1.0))
     alive = sorted(model.collaborations, key=lambda k: k.unique_id)
+    if len(alive) < 2:
+        return
+    # one draw per pair, in pair order: the same numbers as drawing them one by one, in one call
+    draws = iter(model.rng.random(len(alive) * (len(alive) - 1) // 2).tolist())
     for a_pos, a in enumerate(alive):
         for b in alive[a_pos + 1:]:
-            draw = model.rng.random()
+            draw = next(draws)
             if not (a.alive and b.alive) or draw >= rate or not adjacent(a, b):
                 continue
             big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)
             merged = big.pool.merged(small.pool)
             if both_agree(model, big, small, merged):
                 model.merge(big, small)
+
+
+def proposed_mergers(model: CollaborationModel) -> None:
+    """A member that would rather be in a neighbouring collaboration proposes that its own
+    collaboration merge with it (``merger_route``); the case is put to both, once a year per
+    pair, and the larger absorbs the smaller when both agree. Refused, the member stays."""
+    proposals, model.merger_proposals = model.merger_proposals, []
+    for own, other in dict.fromkeys(proposals):
+        if own is other or not (own.alive and other.alive):
+            continue
+        big, small = (own, other) if own.pool.sum_pop >= other.pool.sum_pop else (other, own)
+        if both_agree(model, big, small, big.pool.merged(small.pool)):
+            model.merge(big, small)
 
 
 def adjacent(a: Collaboration, b: Collaboration) -> bool:

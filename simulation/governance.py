@@ -16,6 +16,7 @@ COST_KEYS = ("per_capita", "equal", "mixed", "usage")
 CONSOLIDATION_MODES = ("voluntary", "mandatory")
 ADMISSION_RULES = ("open", "vote", "screening")
 ONBOARDING_PACES = ("batch", "staggered")
+NO_SUCCESSOR = "none"  # a form that falls out of fashion without a successor keeps its collaborations in it
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,12 @@ class GovernanceModel:
     admission_rule: str
     onboarding_pace: str
     legitimacy: float  # how formal/legitimate the form looks to the myth perspective (0-1)
+    # its fashion cycle (read only when the parameter fashion_weight > 0; environment.fashion_standing):
+    fashion_gain: float = 0.0  # legitimacy the form gains as it comes into fashion (0-1)
+    fashion_rise: int = 2000  # year its rise is half way
+    fashion_loss: float = 0.0  # legitimacy it loses as it falls out of fashion or is outlawed (0-1)
+    fashion_fall: int = 2100  # year its fall is half way
+    successor: str = "none"  # the form a collaboration converts to once this one has fallen (NO_SUCCESSOR: none)
 
     def validate(self) -> None:
         checks = {
@@ -48,13 +55,16 @@ class GovernanceModel:
         for key, (value, allowed) in checks.items():
             if value not in allowed:
                 raise ValueError(f"governance '{self.name}': {key} must be one of {', '.join(allowed)}, got {value!r}")
-        for key in ("mixed_equal_weight", "pooled_share", "mandatory_floor", "legitimacy"):
+        for key in ("mixed_equal_weight", "pooled_share", "mandatory_floor", "legitimacy", "fashion_gain", "fashion_loss"):
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"governance '{self.name}': {key} must be in [0, 1], got {value}")
         for key in ("exit_notice", "exit_cost", "transaction_coefficient"):
             if getattr(self, key) < 0:
                 raise ValueError(f"governance '{self.name}': {key} must be >= 0, got {getattr(self, key)}")
+        for key in ("fashion_rise", "fashion_fall"):
+            if not 1900 <= getattr(self, key) <= 2200:
+                raise ValueError(f"governance '{self.name}': {key} must be a year 1900-2200, got {getattr(self, key)}")
 
 
 GOVERNANCE_MODELS: dict[str, GovernanceModel] = {
@@ -75,6 +85,9 @@ GOVERNANCE_MODELS: dict[str, GovernanceModel] = {
         exit_notice=1, exit_cost=1.0, transaction_coefficient=1.0, pooled_share=0.85,
         consolidation_mode="voluntary", mandatory_floor=0.0, admission_rule="vote",
         onboarding_pace="staggered", legitimacy=0.8,
+        # the move to the IKS form: HIKT decides to become an IKS as the 2018 Act comes into force
+        # in 2020 (004 L285, L785); IKS "as common a form as section 27" (004 L295)
+        fashion_gain=0.2, fashion_rise=2020,
     ),
     # aksjeselskap, e.g. IKT Agder (002): board votes by shares, everyone on the same systems
     # (002 L1977-1981), fast batch growth (002 L2597), exit means selling shares.
@@ -84,6 +97,8 @@ GOVERNANCE_MODELS: dict[str, GovernanceModel] = {
         exit_notice=2, exit_cost=2.0, transaction_coefficient=0.9, pooled_share=0.95,
         consolidation_mode="mandatory", mandatory_floor=0.6, admission_rule="open",
         onboarding_pace="batch", legitimacy=0.9,
+        # the "IKT Agder model" lifted up as the successful recipe of consolidation (004 L1046-1060)
+        fashion_gain=0.2, fashion_rise=2018,
     ),
     # kommunalt oppgavefellesskap (kommuneloven ch. 19): council, one vote each, mixed key.
     "task_community": GovernanceModel(
@@ -101,6 +116,9 @@ GOVERNANCE_MODELS: dict[str, GovernanceModel] = {
         exit_notice=0, exit_cost=0.0, transaction_coefficient=0.5, pooled_share=0.25,
         consolidation_mode="voluntary", mandatory_floor=0.0, admission_rule="open",
         onboarding_pace="staggered", legitimacy=0.4,
+        # regional digitalisation networks in fashion from the late 2010s: DigiRogaland from a 2018
+        # pre-project (003 L181, L1603), Digi Viken (000-001 L2459-2467), DigiInnlandet
+        fashion_gain=0.4, fashion_rise=2017,
     ),
 }
 
@@ -121,6 +139,9 @@ def governance_table(overrides: dict[str, dict[str, Any]] | None = None) -> dict
         table[name] = replace(base, **changes)
     for model in table.values():
         model.validate()
+        if model.successor != NO_SUCCESSOR and model.successor not in table:
+            raise ValueError(f"governance '{model.name}': successor must be one of {', '.join(sorted(table))}, "
+                             f"got {model.successor!r}")
     return table
 
 

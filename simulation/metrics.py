@@ -1,7 +1,7 @@
 """What is measured per tick and per run (MODEL.md s7).
 
 Per tick: membership (count and population), collaborations and concentration, joins, exits,
-mergers, dissolutions, coordination and leakage, ICT cost per inhabitant by size class,
+mergers, dissolutions, coordination and leakage, the decoupling gap (talk minus action), ICT cost per inhabitant by size class,
 development output, inequality of net benefit between small and large members, lock-in, and
 which perspective tipped the decisions. Per run: a one-row summary used by the CLI and sweeps.
 """
@@ -9,14 +9,16 @@ which perspective tipped the decisions. Per run: a one-row summary used by the C
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
 
 import mesa
 import numpy as np
 import pandas as pd
 
 from .agents import Collaboration, Municipality
-from .perspectives.choice import Decision
+from .perspectives.attrition import REASONS
+from .perspectives.choice import EXIT, SWITCH, Decision
 
 if TYPE_CHECKING:
     from .model import CollaborationModel
@@ -29,8 +31,33 @@ def _mean(values: list) -> float:
     return float(np.add.reduce(np.asarray(values, dtype=float)) / len(values))
 
 
+class Tally(NamedTuple):
+    """What several reporters read of one tick, gathered in one pass (``Collector.collect``
+    gathers it once for all of them; a reporter called on its own gathers it itself)."""
+
+    members: list  # municipalities in a collaboration, in model order
+    size_classes: list[str]  # every municipality's size class, in model order
+    tipped: Counter  # this tick's choices other than staying, by the perspective that tipped them
+
+
+def tally(model: CollaborationModel) -> Tally:
+    gathered = getattr(getattr(model, "datacollector", None), "tally", None)
+    return gathered if gathered is not None else _gather(model)
+
+
+def _gather(model: CollaborationModel) -> Tally:
+    tipped: Counter = Counter()
+    for d in reversed(model.decisions):  # this tick's decisions are the last ones recorded
+        if d.tick != model.steps:
+            break
+        if d.choice != "stay":
+            tipped[d.tipped_by] += 1
+    return Tally([mm for mm in model.municipalities if mm.collaboration is not None],
+                 [mm.size_class() for mm in model.municipalities], tipped)
+
+
 def _members(model: CollaborationModel) -> list:
-    return [mm for mm in model.municipalities if mm.collaboration is not None]
+    return tally(model).members
 
 
 def year(model) -> int:
@@ -72,9 +99,16 @@ def mean_leakage(model) -> float:
     return _mean([mm.leakage for mm in members]) if members else 0.0
 
 
+def decoupling_gap(model) -> float:
+    """Mean over all municipalities of declared coordination (talk: membership, strategy) less the
+    share of systems actually on a common platform (action) (003 L3058-3065; 000 L646-654)."""
+    return _mean([mm.decoupling_gap for mm in model.municipalities])
+
+
 def _cost_of(size_class: str):
     def reporter(model) -> float:
-        costs = [mm.cost for mm in model.municipalities if mm.size_class() == size_class]
+        sizes = tally(model).size_classes
+        costs = [mm.cost for mm, size in zip(model.municipalities, sizes, strict=True) if size == size_class]
         return _mean(costs) if costs else float("nan")
     reporter.__name__ = f"cost_{size_class}"
     return reporter
@@ -89,7 +123,9 @@ def onboarding_backlog(model) -> float:
 
 
 def _gain(model, size_class: str) -> float:
-    gains = [mm.outcome - mm.alone_outcome for mm in _members(model) if mm.size_class() == size_class]
+    sizes = tally(model).size_classes
+    gains = [mm.outcome - mm.alone_outcome for mm, size in zip(model.municipalities, sizes, strict=True)
+             if size == size_class and mm.collaboration is not None]
     return _mean(gains) if gains else float("nan")
 
 
@@ -143,12 +179,7 @@ def _count(name: str):
 
 def _tipped(perspective: str):
     def reporter(model) -> int:
-        n = 0
-        for d in reversed(model.decisions):  # this tick's decisions are the last ones recorded
-            if d.tick != model.steps:
-                break
-            n += d.tipped_by == perspective and d.choice != "stay"
-        return n
+        return tally(model).tipped[perspective]
     reporter.__name__ = f"tipped_{perspective}"
     return reporter
 
@@ -162,6 +193,7 @@ MODEL_REPORTERS = {
     "concentration": concentration,
     "mean_coordination": mean_coordination,
     "mean_leakage": mean_leakage,
+    "decoupling_gap": decoupling_gap,
     **{f"cost_{c}": _cost_of(c) for c in SIZE_CLASSES},
     "development_output": development_output,
     "onboarding_backlog": onboarding_backlog,
@@ -186,6 +218,9 @@ MUNICIPALITY_REPORTERS = {
     "collaboration": "collaboration_name",
     "coordination": "coordination",
     "leakage": "leakage",
+    "declared": "declared",
+    "actual": "actual",
+    "decoupling_gap": "decoupling_gap",
     "cost": "cost",
     "outcome": "outcome",
     "family": "family",
@@ -208,15 +243,21 @@ COLLABORATION_REPORTERS = {
 class Collector(mesa.DataCollector):
     """Mesa's DataCollector with the same records, collected faster: the model reporters return
     plain scalars, so they need no deep copy, and each agent type's attribute reporters are read
-    by one ``operator.attrgetter``."""
+    by one ``operator.attrgetter``. What several model reporters read is gathered once
+    (``tally``)."""
 
     def __init__(self, model_reporters: dict, agenttype_reporters: dict) -> None:
         super().__init__(model_reporters=model_reporters, agenttype_reporters=agenttype_reporters)
         self._read = {t: operator.attrgetter(*names.values()) for t, names in agenttype_reporters.items()}
+        self.tally: Tally | None = None  # set only while collecting
 
     def collect(self, model) -> None:
-        for var, reporter in self.model_reporters.items():
-            self.model_vars[var].append(reporter(model))
+        self.tally = _gather(model)
+        try:
+            for var, reporter in self.model_reporters.items():
+                self.model_vars[var].append(reporter(model))
+        finally:
+            self.tally = None
         steps = model.steps
         records = self._agenttype_records[steps] = {}
         for agent_type, read in self._read.items():
@@ -248,6 +289,16 @@ def decisions(model) -> pd.DataFrame:
     return pd.DataFrame(model.decisions, columns=list(Decision._fields))
 
 
+def exit_reasons(model) -> dict[str, int]:
+    """Notices to leave (exit or switch) by the attrition reason that weighed most (Berg's
+    reasons, 000 L515-529; ``perspectives.attrition``), over the whole run."""
+    counts = dict.fromkeys(REASONS, 0)
+    for d in model.decisions:
+        if d.choice == EXIT or d.choice == SWITCH:
+            counts[d.reason] += 1
+    return counts
+
+
 def summary(model) -> dict[str, float]:
     """One row per run: end state and totals, the outcomes sweeps and comparisons analyse.
 
@@ -267,6 +318,7 @@ def summary(model) -> dict[str, float]:
         "retained_share": float(share / peak) if peak > 0 else 0.0,
         "mean_coordination": float(s["mean_coordination"][-1]),
         "mean_leakage": float(s["mean_leakage"][-1]),
+        "decoupling_gap": float(s["decoupling_gap"][-1]),
         "cost_small": float(s["cost_small"][-1]),
         "cost_medium": float(s["cost_medium"][-1]),
         "cost_large": float(s["cost_large"][-1]),
@@ -284,4 +336,6 @@ def summary(model) -> dict[str, float]:
     total = sum(tipped.values())
     for p, n in tipped.items():
         out[f"tipped_{p}"] = n / total if total else 0.0
+    for reason, n in exit_reasons(model).items():
+        out[f"exits_{reason}"] = n
     return out

@@ -7,7 +7,9 @@ The step reads as the schedule of MODEL.md s3:
 4. collaborations decide on applications, standards, reforms and mergers;
 5. exits take effect after notice; collaborations below two members dissolve;
 6. trust, culture, aspirations and populations move on, and data are collected.
-All randomness comes from the model's seeded generator ``self.rng``.
+The model keeps the schedule and the world (memberships, trust, culture, what each municipality
+sees); what an option is worth is in ``perspectives.appraise``, choices that need more than one
+party in ``collective``. All randomness comes from the model's seeded generator ``self.rng``.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ class CollaborationModel(mesa.Model):
         p = self.params
         self.perspectives_on = tuple(name in scenario.perspectives for name in PERSPECTIVES)
         self.weights = self.weights_of((p.w_instrumental, p.w_cultural, p.w_myth))  # the scenario's default
-        self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p)
+        self.env = Environment(scenario.legitimacy, scenario.junctures, scenario.shocks, p, forms=self.governance)
         self._update_environment(self.year)  # the initial state: no shock draw
 
         # municipalities and their arrays (culture, region, family, trust) for fast lookups
@@ -82,7 +84,7 @@ class CollaborationModel(mesa.Model):
         self.graph.add_nodes_from(range(len(self.municipalities)))
         self.graph.add_edges_from((index[a], index[b]) for a, b in scenario.edges)
         self.neighbours = [sorted(self.graph.neighbors(i)) for i in range(len(self.municipalities))]
-        self._neighbour_arrays = [np.array(peers, dtype=int) for peers in self.neighbours]
+        self._by_degree = self._group_by_degree()  # for peer_means()
         regions = sorted({mm.region for mm in self.municipalities})
         self.region_code = np.array([regions.index(mm.region) for mm in self.municipalities])
         self.region_mates = [[mm for mm in self.municipalities if mm.region == region] for region in regions]
@@ -97,6 +99,7 @@ class CollaborationModel(mesa.Model):
             self.trust_baseline[index[a], index[b]] = self.trust_baseline[index[b], index[a]] = value
         np.fill_diagonal(self.trust_baseline, 1.0)
         self.trust = self.trust_baseline.copy()
+        self.conflicts = np.zeros(len(self.municipalities), dtype=int)  # this year's, per municipality (erode_trust)
 
         self.collaborations: list[Collaboration] = []
         # what municipalities see, cached until membership (or trust) changes: membership_changed()
@@ -107,8 +110,10 @@ class CollaborationModel(mesa.Model):
         self._sameness_of: tuple[np.ndarray, np.ndarray] | None = None  # the culture and families it counted
         self._identity_changed = False
         self.history: list[Collaboration] = []
+        self.merger_log: list[tuple[int, str, str]] = []  # (year, absorbing, absorbed) of each merger
         self.decisions: list[Decision] = []
         self.counts: Counter = Counter()
+        self.merger_proposals: list[tuple[Collaboration, Collaboration]] = []  # (own, wished) this year
         self._exit_terms: list[tuple[Municipality, float]] = []  # (leaver, NOK per inhabitant) this year
         self._founded = 0
         for spec in scenario.collaborations:
@@ -153,10 +158,19 @@ class CollaborationModel(mesa.Model):
     def step(self) -> None:
         self.counts = Counter()
         self.year = self.scenario.start_year + self.steps - 1
+        self.conflicts[:] = 0
         # 1. environment
         self._update_environment(self.year, self.rng)
-        # 2. production and cost settlement
+        self._update_economy()
+        # 2. leadership, production and cost settlement
+        if self.params.leadership_turnover > 0:
+            for k in self.collaborations:
+                k.change_leadership(self.rng)
         self._settle(produce=True)
+        if self.params.trust_erosion > 0:
+            for k in self.collaborations:
+                for mm in k.disputes():
+                    self.conflict(mm)
         # 3. municipalities decide, in random order; what needs others' consent goes to them
         for i in self.rng.permutation(len(self.municipalities)):
             mm = self.municipalities[i]
@@ -168,6 +182,7 @@ class CollaborationModel(mesa.Model):
             collective.decide_applications(self, k)
             k.set_standard()
             k.consider_reform()
+            k.consider_conversion()
         collective.mergers(self)
         # 5. exits after notice, dissolution
         self._exits()
@@ -229,26 +244,55 @@ class CollaborationModel(mesa.Model):
         p = self.params
         groups = [k.member_indices() for k in self.collaborations]
         cultural.update_trust(self.trust, self.trust_baseline, groups, p)
+        cultural.erode_trust(self.trust, groups, self.conflicts, p)
         np.fill_diagonal(self.trust, 1.0)
         self._blocs.clear()  # blocs follow trust
         cultural.converge(self.culture, groups, self.rng, p)
         self.identity_changed()
-        neighbour_outcomes = np.array([mm.outcome for mm in self.municipalities])
+        peer_outcome = self.peer_means(np.array([mm.outcome for mm in self.municipalities]))
         for mm in self.municipalities:
             mm.tenure += 1
             mm.population *= 1.0 + mm.growth
+            mm.follow_pressure()
             if mm.collaboration is not None and mm.last_choice != choice.LEAK:
                 mm.leakage *= 1.0 - p.leakage_decay
-            peers = self._neighbour_arrays[mm.index]
-            peer = neighbour_outcomes.take(peers).sum() / peers.size if peers.size else mm.outcome  # = mean(), faster
+            peer = peer_outcome[mm.index] if self.neighbours[mm.index] else mm.outcome
             target = (1 - p.social_comparison) * mm.outcome + p.social_comparison * peer
             mm.aspiration += p.aspiration_rate * (target - mm.aspiration)
+
+    def _update_economy(self) -> None:
+        """Budget stress (000 L519): each municipality's net result moves with the shared national
+        year (``Environment.economy``) and its own; not simulated while it weighs nothing."""
+        if self.params.budget_stress_weight <= 0:
+            return
+        innovations = self.rng.standard_normal(len(self.municipalities))
+        for mm, innovation in zip(self.municipalities, innovations, strict=True):
+            mm.update_economy(self.env.economy, float(innovation))
+
+    def conflict(self, mm: Municipality) -> None:
+        """Count a conflict of ``mm`` with its co-members this year (trust erosion, 000 L527)."""
+        if self.params.trust_erosion > 0:
+            self.conflicts[mm.index] += 1
+
+    def _group_by_degree(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(municipalities, their neighbours row by row) for each number of neighbours."""
+        degrees = sorted({len(peers) for peers in self.neighbours} - {0})
+        return [(np.array([i for i, peers in enumerate(self.neighbours) if len(peers) == d], dtype=int),
+                 np.array([peers for peers in self.neighbours if len(peers) == d], dtype=int)) for d in degrees]
+
+    def peer_means(self, values: np.ndarray) -> np.ndarray:
+        """Each municipality's mean of ``values`` over its neighbours (nan without neighbours):
+        row sums of one table per number of neighbours, the very sums of each one's own mean."""
+        means = np.full(len(self.municipalities), np.nan)
+        for who, peers in self._by_degree:
+            means[who] = np.add.reduce(values.take(peers), axis=1) / peers.shape[1]
+        return means
 
     def _update_environment(self, year: int, rng=None) -> None:
         """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""
         self.env.update(year, rng)
         self.cloud = self.env.cloud_factor(year)
-        self.conditions = Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open)
+        self.conditions = Conditions(self.env.legitimacy, self.env.risk, self.cloud, self.env.juncture_open, self.env.fashion)
 
     # ---- what municipalities see -----------------------------------------------------------
     def reachable(self, mm: Municipality) -> list[Collaboration]:
@@ -370,6 +414,7 @@ class CollaborationModel(mesa.Model):
         self.collaborations.remove(k)
         self._sight_index = None
         k.remove()
+        k.ended = self.year
         self.counts["dissolutions"] += 1
 
     def merge(self, big: Collaboration, small: Collaboration) -> None:
@@ -381,12 +426,15 @@ class CollaborationModel(mesa.Model):
         self.collaborations.remove(small)
         self._sight_index = None
         small.remove()
+        small.ended = self.year
         big.refresh()
         self.counts["mergers"] += 1
+        self.merger_log.append((self.year, big.name, small.name))
 
     def record_decision(self, mm: Municipality, option: Option, bloc: bool = False) -> None:
         target = getattr(option.target, "name", "") if option.target is not None else ""
-        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc))
+        reason = mm.reason if option.kind in (choice.EXIT, choice.SWITCH) else ""
+        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc, reason))
 
     # ---- convenience -----------------------------------------------------------------------
     def run(self, ticks: int | None = None) -> CollaborationModel:

@@ -20,6 +20,8 @@ OUTCOMES: dict[str, str] = {
     "retained_share": "membership retained: member share at the end / peak member share",
     "mean_coordination": "members' mean coordination at the end",
     "mean_leakage": "members' mean leakage at the end",
+    "decoupling_gap": "decoupling gap at the end: municipalities' mean declared coordination (talk) less the share "
+                      "of their systems on a common platform (action)",
     "cost_small": "mean ICT cost per inhabitant of small municipalities at the end (NOK)",
     "cost_medium": "mean ICT cost per inhabitant of medium municipalities at the end (NOK)",
     "cost_large": "mean ICT cost per inhabitant of large municipalities at the end (NOK)",
@@ -41,6 +43,17 @@ OUTCOMES: dict[str, str] = {
     "tipped_instrumental": "share of changes tipped by the instrumental perspective",
     "tipped_cultural": "share of changes tipped by the cultural perspective",
     "tipped_myth": "share of changes tipped by the myth perspective",
+    # notices to leave by the attrition reason that weighed most (Berg, 000 L515-529; perspectives.attrition)
+    "exits_trust": "notices to leave for lack of trust in the co-members (total)",
+    "exits_leadership": "notices to leave for weak change leadership (total)",
+    "exits_budget": "notices to leave for budget stress: the member fee weighs more (total)",
+    "exits_cost": "notices to leave for needs and benefit, economy and costs (total)",
+    "exits_heterogeneity": "notices to leave for heterogeneity in size and power (total)",
+    "exits_technology": "notices to leave for the choice of technology: misfit, another system family (total)",
+    "exits_distance": "notices to leave for distance: another region or culture (total)",
+    "exits_autonomy": "notices to leave for the autonomy given up (total)",
+    "exits_alternative": "notices to leave for an alternative network (switches, total)",
+    "exits_chance": "notices to leave with no term speaking for leaving (the logit's chance, total)",
 }
 
 # per-tick series (metrics.MODEL_REPORTERS): name -> meaning; counts are this tick's
@@ -53,6 +66,7 @@ SERIES: dict[str, str] = {
     "concentration": "Herfindahl index of collaboration sizes among members",
     "mean_coordination": "members' mean coordination",
     "mean_leakage": "members' mean leakage",
+    "decoupling_gap": "municipalities' mean declared coordination (talk) less their share on a common platform (action)",
     "cost_small": "mean ICT cost per inhabitant, small municipalities (NOK)",
     "cost_medium": "mean ICT cost per inhabitant, medium municipalities (NOK)",
     "cost_large": "mean ICT cost per inhabitant, large municipalities (NOK)",

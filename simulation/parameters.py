@@ -143,6 +143,24 @@ class Parameters:
     normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).", unit="weight")
     merger_legitimacy: float = _p(0.3, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.", unit="weight")
 
+    # --- myth: fashions and decoupling (issue 11; all off by default) -----------------------
+    fashion_weight: float = _p(0.0, 0.0, 5.0, "Weight of organisational fashions in a form's legitimacy: a form's fashion standing "
+                               "(governance fields fashion_gain/rise, fashion_loss/fall) is added to its legal sanction, times this "
+                               "(0 = off: forms keep their fixed legitimacy).",
+                               "004 L469 (fashions are what 'all' do), L1046; 003 fashion waves (L1753-1759, L2117-2121)", unit="weight")
+    fashion_width: float = _p(2.0, 0.1, 20.0, "Years over which a form's rise into or fall out of fashion runs (the logistic's scale).",
+                              unit="years")
+    legitimacy_fade: float = _p(0.0, 0.0, 1.0, "Yearly share of a national strategy step's push on L(t) that fades until the next "
+                                "strategy: the novelty of a strategy wears off (0 = off: L(t) holds each step).",
+                                "003 L2619-2631 (first-generation documents), L1673-1677 (an ICT strategy that lapsed)",
+                                unit="share/year")
+    declaration_rate: float = _p(0.0, 0.0, 1.0, "Yearly share of the way a fully receptive municipality's strategy moves towards the "
+                                 "coordination the felt pressure prescribes (min(1, legitimacy_weight x L(t))); times its receptivity. "
+                                 "Whatever its systems do: "
+                                 "talk without action (0 = off: it declares only the coordination it has agreed).",
+                                 "003 L2730-2736 (strategies a year or two after a national one), L3058-3065, L3842-3848; 000 L646-654",
+                                 unit="share/year")
+
     # --- collaborations ----------------------------------------------------------------------
     bloc_trust: float = _p(0.45, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",
                            "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)", unit="trust (0-1)")
@@ -152,6 +170,25 @@ class Parameters:
     merger_review_rate: float = _p(0.1, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.", unit="probability/year")
     juncture_merger_boost: float = _p(3.0, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
                                       "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)", unit="factor")
+    # consolidation (docs/ODD.md "Consolidation"): collaborations form from existing ties, neighbours
+    # join along the way, established collaborations merge (002 L388-393). All off at the defaults.
+    merger_route: float = _p(0.0, 0.0, 1.0, "Share of members' wishes to switch to a neighbouring collaboration that go to their "
+                             "collaboration as a merger proposal, put to both collaborations' votes that year, instead of a "
+                             "notice to leave alone (0 = off: members switch one by one).",
+                             "002 L388-393 (established collaborations merged), L145-147 (Setesdal IKT into IKT Agder); "
+                             "002 L2512-2520 (proposals, not withdrawal)", unit="share")
+    merger_myth: float = _p(0.0, 0.0, 5.0, "Extra legitimacy of consolidation, on top of merger_legitimacy, when members vote on "
+                            "merging two collaborations: absorbing a whole collaboration is the visible 'bigger is better' act "
+                            "(0 = off: a merger carries what an admission carries).",
+                            "004 L764 ('part of something bigger'), L880 (gather the regions in one collaboration); "
+                            "002 L145-147", unit="weight")
+    found_min_partners: int = _p(1, 1, 20, "Fewest invited neighbours who must accept for a collaboration to be founded "
+                                 "(1: a pair can be founded).", "002 L388-390 (formalised existing collaborations); "
+                                 "004 L301 (HIKT founded by three)", unit="municipalities")
+    founding_commitment: float = _p(0.0, 0.0, 20.0, "Years after its founding in which a new collaboration's members "
+                                    "cannot give notice (a binding founding agreement; 0 = off).",
+                                    "000 L1038-1046 (binding cooperation agreement), L1140-1144 (investments bind "
+                                    "the actors in the long term)", unit="years")
     reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).", unit="share/year")
     voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).", unit="share/year")
     voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520", unit="voice")
@@ -159,6 +196,70 @@ class Parameters:
                             "(what voice is worth to it).", unit="share")
     reform_backlog_cut: float = _p(0.5, 0.0, 1.0, "Share of the joint backlog a differentiation reform drops (the pipeline is reprioritised).", unit="share")
     director_turnover: float = _p(0.05, 0.0, 1.0, "Yearly probability of director turnover in a municipality: a local juncture.", "004 L798, L930", unit="probability/year")
+
+    # --- attrition from Berg's reasons (000 L515-529): trust erosion ---------------------------
+    # conflicts lower trust between a member and its co-members (cultural.erode_trust); 0 = off
+    trust_erosion: float = _p(0.0, 0.0, 0.5, "Share of the trust between a member and each co-member lost per conflict "
+                              "(proposal voted down, standard imposed, cost dispute, failed or late project); 0 = trust only grows.",
+                              "000 L527 (Berg: lack of trust); seeds_000_001 A4.6g", unit="share/conflict")
+    dispute_margin: float = _p(0.25, 0.0, 5.0, "A cost dispute: a member's cost share above (1 + this) times its population share "
+                               "(or an outcome below standing alone).", "000 L515, L519 (size and power; economy and costs)", unit="share")
+    project_shortfall: float = _p(0.5, 0.0, 1.0, "A failed project: a collaboration's development output below this share of the "
+                                  "capacity its pooled inhabitants give (a conflict for every member).", "002 L37-47 (onboarding crowds out development)",
+                                  unit="share")
+    late_delay: float = _p(1.0, 0.0, 20.0, "A late project: joint-process delay above this many years (a conflict for every member).",
+                           "002 L2191-2217 (onboarding delay)", unit="years")
+
+    # --- attrition from Berg's reasons: collaboration leadership ----------------------------------
+    # each collaboration's leadership quality; redrawn at director turnover (Collaboration.change_leadership)
+    leadership_turnover: float = _p(0.0, 0.0, 1.0, "Yearly probability that a collaboration changes director and its leadership "
+                                    "quality is drawn anew; 0 = stable leadership at leadership_mean (no draws).",
+                                    "000 L529 (Berg: weak change leadership); 001 L1200-1208 (stable leadership)", unit="probability/year")
+    leadership_mean: float = _p(0.5, 0.0, 1.0, "Leadership quality of a collaboration at founding, and the mean of a new director's.",
+                                unit="quality (0-1)")
+    leadership_spread: float = _p(0.5, 0.0, 0.5, "Half-width of the uniform draw of a new director's quality around leadership_mean "
+                                  "(clipped to 0-1).", unit="quality (0-1)")
+    leadership_development: float = _p(1.0, 0.0, 2.0, "Change of development output (share) per unit of leadership quality above "
+                                       "neutral_leadership: catalytic leadership makes joint work succeed.",
+                                       "001 L1102-1106 (catalytic leadership); seeds_000_001 A4.6h", unit="share per quality")
+    leadership_commitment: float = _p(1.0, 0.0, 5.0, "Members' commitment per unit of leadership quality above neutral_leadership "
+                                      "(cultural value of being a member).", "001 L1200-1208 (joint ownership, commitment to continue)",
+                                      unit="utility per quality")
+    neutral_leadership: float = _p(0.5, 0.0, 1.0, "Leadership quality that neither helps nor hinders development and commitment.",
+                                   unit="quality (0-1)")
+
+    # --- attrition from Berg's reasons: budget stress --------------------------------------------
+    # each municipality's net operating result varies (national years + its own, AR(1)); 0 weight = off
+    budget_stress_weight: float = _p(0.0, 0.0, 2.0, "Extra weight of the member fee in the instrumental appraisal per percentage point "
+                                     "of net operating result below recommended_net_result; 0 = off (the economy is then not simulated).",
+                                     "000 L519 (Berg: economy and costs); 002 L333-337 (poor economy)", unit="share of fee per % of revenue")
+    recommended_net_result: float = _p(1.75, -10.0, 10.0, "Net operating result below which a municipality's economy is under stress.",
+                                       "004 L709 (recommended level 1.75 %)", unit="% of revenue")
+    economy_national_sd: float = _p(1.0, 0.0, 10.0, "Yearly innovation of the national economic year shared by all municipalities "
+                                    "(deviation of the net operating result, around the national mean 4.3 %, 004 L719).", unit="% of revenue")
+    economy_local_sd: float = _p(1.0, 0.0, 10.0, "Yearly innovation of a municipality's own economic year.", unit="% of revenue")
+    economy_persistence: float = _p(0.6, 0.0, 0.99, "AR(1) persistence of the national and the own deviations of the net operating result.",
+                                    unit="share/year")
+
+    # --- path dependency: increasing returns from sunk joint investments (issue 11, item 4) ---
+    # Each member-year sinks investments specific to the collaboration (common systems,
+    # integrations, competence built together; 000 L1140-1144: ICT investments "bind the actors
+    # up in the long term"): the collaboration's lasting development grows with members and
+    # tenure, and a leaver loses its share, more the longer it has been in. A critical juncture
+    # relaxes that loss like habit and exit terms (juncture_relief; 004 L1032-1034).
+    increasing_returns: float = _p(0.0, 0.0, 3.0, "Switch and strength of increasing returns from sunk joint investments: 0 = off "
+                                   "(no stock, no loss on leaving); 1 = the rates sunk_stake_cost and sunk_development as given, the value "
+                                   "recommended for the joint calibration (docs/teaching.md: measured on two_hubs and hedmark).",
+                                   "000 L1140-1144; 004 L453 (path dependence, Pierson 2000)", unit="factor")
+    sunk_stake_cost: float = _p(600.0, 0.0, 5_000.0, "Value (NOK per inhabitant) of the joint investments a member sinks in one year of "
+                                "membership that are specific to its collaboration and lost if it leaves (asset specificity); "
+                                "a leaver loses sunk_stake_cost x its stake (member-years, ageing out over sunk_life).",
+                                "000 L1140-1144", unit="NOK/inhabitant per member-year")
+    sunk_development: float = _p(0.1, 0.0, 1.0, "Developer-years of lasting development (common systems, integrations) that one "
+                                 "member-year of joint investment adds to a collaboration's development output while it lasts.",
+                                 "000 L1140-1144", unit="developer-years per member-year")
+    sunk_life: float = _p(8.0, 1.0, 40.0, "Mean life of joint investments: each year 1/sunk_life of the stock (and of each member's "
+                          "stake) ages out as systems are renewed.", unit="years")
 
     # --- theory constants (named, previously literals) --------------------------------------
     neutral_similarity: float = _p(0.5, 0.0, 1.0, "Cultural similarity with a partner group at which that term of identity fit is zero: "

@@ -33,6 +33,8 @@ from .governance import (
     CONSOLIDATION_MODES,
     COST_KEYS,
     DECISION_RULES,
+    GOVERNANCE_MODELS,
+    NO_SUCCESSOR,
     ONBOARDING_PACES,
 )
 from .parameters import Parameters
@@ -122,6 +124,12 @@ _GOVERNANCE = {
     "admission_rule": ("choice", ADMISSION_RULES, None, "rule", "How applicants are admitted."),
     "onboarding_pace": ("choice", ONBOARDING_PACES, None, "rule", "Whether new members are onboarded in one batch or one by one."),
     "legitimacy": ("number", 0.0, 1.0, "legitimacy (0-1)", "How formal and legitimate the form looks to the myth perspective."),
+    "fashion_gain": ("number", 0.0, 1.0, "legitimacy (0-1)", "Legitimacy the form gains as it comes into fashion (fashion_weight > 0)."),
+    "fashion_rise": ("integer", 1900, 2200, "year", "Year the form's rise into fashion is half way."),
+    "fashion_loss": ("number", 0.0, 1.0, "legitimacy (0-1)", "Legitimacy the form loses as it falls out of fashion or is outlawed."),
+    "fashion_fall": ("integer", 1900, 2200, "year", "Year the form's fall is half way; a collaboration converts to its successor then."),
+    "successor": ("choice", (NO_SUCCESSOR, *GOVERNANCE_MODELS), None, "governance model",
+                  "Form a collaboration converts to once this one has fallen (none: it keeps its form)."),
 }
 
 

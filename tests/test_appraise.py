@@ -39,7 +39,7 @@ def test_one_off_costs_lower_only_the_instrumental_utility_of_joining():
 
 
 def test_the_myth_is_blind_to_leakage_but_not_to_declared_coordination():
-    belonging = appraise.belonging(ME, GOV.legitimacy, 0.5, 0.1, WORLD, P)
+    belonging = appraise.belonging(ME, GOV, 0.5, 0.1, WORLD, P)
     leaked = appraise.leak(appraise.member(ME, 0.4, _prospect(0.4), 0.0, belonging, WORLD, P))
     raised = appraise.raise_coordination(ME, appraise.member(ME, 0.6, _prospect(0.6), 0.0, belonging, WORLD, P),
                                          0.1, WORLD, P)

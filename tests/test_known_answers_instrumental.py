@@ -35,6 +35,17 @@ def test_pool_sums():
     assert PAIR == Pool(2, 4_000.0, 10_000_000.0, 3_500.0)
     assert PAIR.minus(3_000, 1.0) == Pool(1, 1_000.0, 1_000_000.0, 500.0)
     assert PAIR.merged(PAIR) == Pool(4, 8_000.0, 20_000_000.0, 7_000.0)
+    assert Pool.of([(1_000, 0.5), (3_000, 1.0)]) == PAIR
+    assert Pool.of([]) == EMPTY_POOL
+
+
+def test_pool_of_adds_in_the_same_order_as_plus():
+    """Pool.of gives the very floats of successive ``plus`` (settlements must stay bit-identical)."""
+    members = [(1_234.5 + 977.3 * i, 0.1 + 0.07 * i) for i in range(12)]
+    step_by_step = EMPTY_POOL
+    for population, effective in members:
+        step_by_step = step_by_step.plus(population, effective)
+    assert Pool.of(members) == step_by_step
 
 
 def test_size_heterogeneity_is_the_coefficient_of_variation():

@@ -7,16 +7,25 @@ under all three, as ``Utilities(instrumental, cultural, myth)``; ``choice`` weig
 
 - **Instrumental** (logic of consequence, bounded rationality): the net benefit per inhabitant
   of the arrangement, from ``instrumental.member_net_benefit`` (scale economies, transaction
-  cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon.
-  An organisation is a tool; the municipality compares what each option would bring.
+  cost, development gains, misfit, delay, shocks), less one-off costs spread over the horizon;
+  under budget stress the member fee weighs more (000 L519). An organisation is a tool; the
+  municipality compares what each option would bring. Increasing
+  returns (path dependency, 000 L1140-1144; switch ``increasing_returns``): a collaboration's
+  sunk joint investments add lasting development for its members, and a leaver loses its share
+  of them (``leaving_terms``), more the longer it has been in.
 - **Cultural** (logic of appropriateness, path dependency): identity fit with the partners
-  (culture, region, trust, system family), the autonomy norm against pooling, habit that grows
-  with tenure and relaxes at junctures, and voice as the loyal member's appropriate act.
+  (culture, region, trust, system family), the autonomy norm against pooling, commitment to a
+  collaboration's leadership (001 L1200-1208), habit that grows with tenure and relaxes at
+  junctures, and voice as the loyal member's appropriate act.
 - **Myth** (institutional environment): the legitimacy of belonging to a sanctioned form under
   national pressure, imitation of neighbours and successful collaborations under uncertainty,
   professional recipes for standardising, and the modernity of consolidation. The myth sees
   formal membership and declared coordination, not practice: it is blind to leakage
-  (decoupling). ``belonging`` is the one place where the myth of collaborating is assembled.
+  (decoupling), and coordination a strategy already declares brings no new legitimacy when
+  systems follow (talk versus action, 003 L3058-3065; 000 L646-654). Forms come into and go
+  out of fashion, so belonging to an out-of-fashion or outlawed form may be a liability (004
+  L291, L469).
+  ``belonging`` is the one place where the myth of collaborating is assembled.
 
 The functions take plain values: the municipality's ``Traits``, the year's ``Conditions``, a
 collaboration as a ``Prospect`` (its governance model, pool with the municipality counted in,
@@ -31,6 +40,8 @@ Options of a municipality outside: ``stay_alone``, ``join``, ``found``. Options 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..governance import GovernanceModel, collective_level
@@ -48,6 +59,7 @@ class Traits(NamedTuple):
     ambition: float  # 0..1: the standard it wants
     autonomy: float  # 0..1: strength of the autonomy norm
     receptivity: float  # 0..1: how much national pressure it feels
+    fee_weight: float = 0.0  # extra weight of the member fee under budget stress (instrumental.fee_weight)
 
 
 class Conditions(NamedTuple):
@@ -57,6 +69,7 @@ class Conditions(NamedTuple):
     risk: float  # perceived shock risk
     cloud: float  # cloud factor eroding the pooled-operations discount
     juncture_open: bool  # a critical juncture (or a new director) relaxes habit
+    fashion: Mapping[str, float] = MappingProxyType({})  # each form's fashion standing (fashion_weight > 0)
 
 
 class Prospect(NamedTuple):
@@ -70,16 +83,27 @@ class Prospect(NamedTuple):
 # ---- building blocks shared by the options ------------------------------------------------------
 
 def net_benefit(me: Traits, share: float, k: Prospect, world: Conditions, p: Parameters) -> float:
-    """Instrumental: net benefit per inhabitant of being in ``k`` with pooled ``share``."""
-    return instrumental.member_net_benefit(me.population, me.competence, me.ambition, share, k.pool,
-                                           k.governance, k.standing, world.risk, world.cloud, p)[0]
+    """Instrumental: net benefit per inhabitant of being in ``k`` with pooled ``share``; under
+    budget stress the member fee weighs more (``Traits.fee_weight``; 000 L519, 002 L333-337)."""
+    net = instrumental.member_net_benefit(me.population, me.competence, me.ambition, share, k.pool,
+                                          k.governance, k.standing, world.risk, world.cloud, p)[0]
+    if me.fee_weight > 0:
+        net -= me.fee_weight * instrumental.member_fee(k.governance, me.population, share, k.pool, world.cloud, p)
+    return net
 
 
-def belonging(me: Traits, form_legitimacy: float, peer_share: float, reputation: float,
+def fit_with(group_fit: float, autonomy: float, share: float, k: Prospect, p: Parameters) -> float:
+    """Cultural: fit with the group less the autonomy given up, and the commitment its
+    leadership creates (001 L1200-1208; weak change leadership, 000 L529)."""
+    return group_fit - cultural.autonomy_cost(autonomy, share, p) + cultural.commitment(k.standing.leadership, p)
+
+
+def belonging(me: Traits, form: GovernanceModel, peer_share: float, reputation: float,
               world: Conditions, p: Parameters) -> float:
-    """Myth: the legitimacy of belonging to a collaboration of a sanctioned form (coercive) and
-    of doing what neighbours and successful collaborations do (mimetic)."""
-    return (myth.legitimacy(world.legitimacy, me.receptivity, form_legitimacy, p)
+    """Myth: the legitimacy of belonging to a collaboration of a sanctioned form (coercive), as
+    the form stands in fashion this year, and of doing what neighbours and successful
+    collaborations do (mimetic)."""
+    return (myth.legitimacy(world.legitimacy, me.receptivity, form.legitimacy, p, world.fashion.get(form.name, 0.0))
             + myth.mimetic(peer_share, reputation, me.competence, p))
 
 
@@ -102,11 +126,22 @@ def habit_part(habit: float, weights: Weights) -> float:
     return weights.cultural * habit
 
 
+def leaving_terms(exit_terms: float, tenure: float, juncture_open: bool, p: Parameters) -> float:
+    """What leaving costs a member per inhabitant: the governance model's exit terms
+    (``instrumental.exit_terms``) and its share of the sunk joint investments, which stay with
+    the collaboration (``instrumental.sunk_loss``: asset specificity grows with tenure, 000
+    L1140-1144). A critical juncture relaxes both (004 L1032); with ``increasing_returns`` 0 only
+    the exit terms remain."""
+    return exit_terms + instrumental.sunk_loss(tenure, juncture_open, p)
+
+
 def founding_standing(pool: Pool, standard: float, mandatory: bool, p: Parameters) -> Standing:
-    """What founders expect of their new collaboration: development from their pooled inhabitants,
-    a delay while the joint platform is built, the standard their decision rule sets."""
-    return Standing(development_quality=instrumental.development_quality(instrumental.development_capacity(pool, p), p),
-                    delay=p.founding_delay, standard=standard, mandatory=mandatory)
+    """What founders expect of their new collaboration: development from their pooled inhabitants
+    under a leadership of the usual quality, a delay while the joint platform is built, the
+    standard their decision rule sets."""
+    output = instrumental.development_capacity(pool, p) * instrumental.leadership_factor(p.leadership_mean, p)
+    return Standing(development_quality=instrumental.development_quality(output, p),
+                    delay=p.founding_delay, standard=standard, mandatory=mandatory, leadership=p.leadership_mean)
 
 
 # ---- options of a municipality outside ----------------------------------------------------------
@@ -119,11 +154,11 @@ def stay_alone(alone_outcome: float, habit: float, p: Parameters) -> Utilities:
 def join(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: float, reputation: float,
          one_off: float, world: Conditions, p: Parameters) -> Utilities:
     """Apply to a collaboration, entering at pooled ``share``: its net benefit less the one-off
-    (instrumental); fit with the group it would join less the autonomy given up (cultural); the
-    legitimacy of belonging (myth)."""
+    (instrumental); fit with the group it would join less the autonomy given up, and its
+    leadership (cultural, ``fit_with``); the legitimacy of belonging (myth)."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), one_off, p),
-                     group_fit - cultural.autonomy_cost(me.autonomy, share, p),
-                     belonging(me, k.governance.legitimacy, peer_share, reputation, world, p))
+                     fit_with(group_fit, me.autonomy, share, k, p),
+                     belonging(me, k.governance, peer_share, reputation, world, p))
 
 
 def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborating_share: float,
@@ -131,8 +166,8 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
     """Found a collaboration with trusted neighbours (002 SF2): as joining, at the migration
     cost, with no reputation yet; imitation follows how many neighbours collaborate at all."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), p.migration_cost, p),
-                     partner_fit - cultural.autonomy_cost(me.autonomy, share, p),
-                     belonging(me, k.governance.legitimacy, collaborating_share, 0.0, world, p))
+                     fit_with(partner_fit, me.autonomy, share, k, p),
+                     belonging(me, k.governance, collaborating_share, 0.0, world, p))
 
 
 # ---- options of a member ------------------------------------------------------------------------
@@ -140,9 +175,10 @@ def found(me: Traits, share: float, k: Prospect, partner_fit: float, collaborati
 def member(me: Traits, share: float, k: Prospect, others_fit: float, belonging_now: float,
            world: Conditions, p: Parameters) -> Utilities:
     """Being a member at pooled ``share``: net benefit, fit with the other members less the
-    autonomy given up, and the legitimacy of belonging."""
+    autonomy given up and with the commitment its leadership creates (``fit_with``), and the
+    legitimacy of belonging."""
     return Utilities(instrumental.utility(net_benefit(me, share, k, world, p), 0.0, p),
-                     others_fit - cultural.autonomy_cost(me.autonomy, share, p), belonging_now)
+                     fit_with(others_fit, me.autonomy, share, k, p), belonging_now)
 
 
 def stay_member(now: Utilities, habit: float) -> Utilities:
@@ -152,13 +188,15 @@ def stay_member(now: Utilities, habit: float) -> Utilities:
 
 def raise_coordination(me: Traits, raised: Utilities, step: float, world: Conditions, p: Parameters) -> Utilities:
     """Pool more (``raised``: ``member`` at the higher share); declared coordination is
-    legitimate and carried by professional recipes (myth)."""
+    legitimate and carried by professional recipes (myth). ``step`` is the rise of what is
+    declared: nothing new to the myth if a strategy already declared it (talk before action)."""
     return Utilities(raised.instrumental, raised.cultural,
                      raised.myth + myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
 
 def lower_coordination(me: Traits, lowered: Utilities, step: float, world: Conditions, p: Parameters) -> Utilities:
-    """Pool less (``lowered``: ``member`` at the lower share); the myth frowns on it."""
+    """Pool less (``lowered``: ``member`` at the lower share); the myth frowns on it as far as
+    ``step`` lowers what is declared (a standing strategy keeps the talk up)."""
     return Utilities(lowered.instrumental, lowered.cultural,
                      lowered.myth - myth.standardisation(world.legitimacy, me.receptivity, step, p))
 
@@ -207,10 +245,11 @@ def merge(me: Traits, share: float, now: Prospect, merged: Prospect, fit_now: fl
           world: Conditions, p: Parameters) -> Utilities:
     """Merge two collaborations (Setesdal IKT into IKT Agder, 002 L145-147): the change of net
     benefit under the absorbing collaboration's governance (instrumental), of fit with the
-    members (cultural), and consolidation as modernity (myth)."""
+    members (cultural), and consolidation as modernity, the more so for a whole collaboration
+    (myth, ``myth.merger``)."""
     return Utilities((net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p)) / p.utility_scale,
                      fit_merged - fit_now,
-                     myth.consolidation(world.legitimacy, me.receptivity, p))
+                     myth.merger(world.legitimacy, me.receptivity, p))
 
 
 def standard(rule: str, ambitions: list[float], populations: list[float], chair: int) -> float:

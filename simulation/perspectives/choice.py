@@ -43,6 +43,7 @@ class Decision(NamedTuple):
     target: str  # the collaboration joined, switched to or acted in ('' if none)
     tipped_by: str  # the perspective that tipped it, "chance", "habit", or ''
     bloc: bool  # applied together with a region-mate (004 L301)
+    reason: str = ""  # for a notice (exit, switch): the attrition reason that weighed most (perspectives.attrition)
 
 
 PERSPECTIVES = Utilities._fields

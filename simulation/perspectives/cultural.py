@@ -96,19 +96,62 @@ def update_sameness(alike: Sameness, changed, culture: np.ndarray, region: np.nd
 def coded_profile(i: int, members: np.ndarray, alike: Sameness, trust: np.ndarray) -> tuple[float, float, float, float]:
     """``group_profile`` of a non-empty group from the packed pair counts: the same numbers."""
     n = members.size
-    same_family, rest = divmod(int(alike.codes[i].take(members).sum()), alike.family)
+    # this runs for every option: the integer codes add up exactly as Python ints (faster than
+    # numpy's reduction for small groups); trust with np.add.reduce, what .sum() calls
+    same_family, rest = divmod(sum(alike.codes[i].take(members).tolist()), alike.family)
     same_region, equal_traits = divmod(rest, alike.region)
-    return (equal_traits / (n * alike.width), same_region / n, float(trust[i].take(members).sum() / n), same_family / n)
+    return (equal_traits / (n * alike.width), same_region / n, float(np.add.reduce(trust[i].take(members)) / n),
+            same_family / n)
 
 
 def update_trust(trust: np.ndarray, baseline: np.ndarray, groups: list[np.ndarray], p: Parameters) -> None:
     """Trust grows between co-members (``groups``: the member indices of each collaboration) and
     decays towards its baseline when apart (in place)."""
-    blocks = [np.ix_(members, members) for members in groups]
+    blocks = [(members[:, None], members) for members in groups]  # = np.ix_(members, members), cheaper
     before = [trust[block] for block in blocks]  # co-members' trust before the decay below
     trust += p.trust_decay * (baseline - trust)  # all pairs decay, ...
     for block, t in zip(blocks, before, strict=True):  # ... except co-members, who grow instead
         trust[block] = np.where(t < 1.0, t + p.trust_gain * (1.0 - t), t)
+
+
+def erode_trust(trust: np.ndarray, groups: list[np.ndarray], conflicts: np.ndarray, p: Parameters) -> None:
+    """Trust erodes as well as grows (Berg's 'lack of trust', 000 L527): each conflict a member
+    had this year costs the trust between it and each co-member ``trust_erosion`` of what it was,
+    both ways (``conflicts``: per municipality; in place)."""
+    if p.trust_erosion <= 0:
+        return
+    kept = 1.0 - p.trust_erosion
+    for members in groups:
+        c = conflicts[members]
+        if members.size < 2 or not c.any():
+            continue
+        block = np.ix_(members, members)
+        trust[block] *= kept ** (c[:, None] + c[None, :])
+
+
+def cost_dispute(cost_share: float, population_share: float, outcome: float, alone_outcome: float,
+                 p: Parameters) -> bool:
+    """A dispute over costs: the member pays more than ``dispute_margin`` above its population
+    share, or is worse off than standing alone (heterogeneity in size and power; economy and
+    costs, 000 L515, L519)."""
+    return cost_share > (1.0 + p.dispute_margin) * population_share or outcome < alone_outcome
+
+
+def failed_project(output: float, capacity: float, delay: float, p: Parameters) -> bool:
+    """A failed or late project: development output short of what the pooled capacity promised
+    (onboarding or weak leadership crowd it out, 002 L37-47), or a long joint-process delay."""
+    return output < p.project_shortfall * capacity or delay > p.late_delay
+
+
+def standard_imposed(misfit_before: float, misfit_after: float) -> bool:
+    """A standard imposed against the member: the common standard moved away from what it wants."""
+    return misfit_after > misfit_before + 1e-12
+
+
+def commitment(leadership: float, p: Parameters) -> float:
+    """Members' commitment to continue: stable, catalytic leadership creates joint ownership
+    (001 L1200-1208); weak change leadership is a reason to leave (000 L529)."""
+    return p.leadership_commitment * (leadership - p.neutral_leadership)
 
 
 def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Generator, p: Parameters) -> None:
@@ -116,17 +159,19 @@ def converge(culture: np.ndarray, groups: list[np.ndarray], rng: np.random.Gener
     with probability rising with their similarity (in place)."""
     if p.convergence_rate <= 0:
         return
+    rows = culture.tolist()  # plain lists: a handful of traits compare faster than small arrays
+    width = culture.shape[1]
     for members in groups:
         if members.size < 2:
             continue
-        draws = rng.random(members.size)
-        partners = members[rng.integers(0, members.size, members.size)]
-        for i, j, u in zip(members, partners, draws, strict=True):
+        draws = rng.random(members.size).tolist()
+        partners = members[rng.integers(0, members.size, members.size)].tolist()
+        for i, j, u in zip(members.tolist(), partners, draws, strict=True):
             if i == j:
                 continue
-            same = culture[i] == culture[j]
-            equal = np.count_nonzero(same)
-            if u < p.convergence_rate * (0.5 + equal / same.size) and equal < same.size:  # similarity: = same.mean()
-                differing = np.flatnonzero(~same)
-                f = differing[rng.integers(differing.size)]
-                culture[i, f] = culture[j, f]
+            mine, theirs = rows[i], rows[j]
+            differing = [f for f in range(width) if mine[f] != theirs[f]]
+            equal = width - len(differing)
+            if u < p.convergence_rate * (0.5 + equal / width) and differing:  # similarity: equal / width
+                f = differing[rng.integers(len(differing))]
+                mine[f] = culture[i, f] = theirs[f]

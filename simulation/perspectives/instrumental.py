@@ -14,6 +14,7 @@ can be tested one by one.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..governance import GovernanceModel
@@ -27,6 +28,18 @@ class Pool(NamedTuple):
     sum_pop: float
     sum_pop2: float
     sum_eff: float  # sum of effective pooled share times population: pooled inhabitants
+
+    @classmethod
+    def of(cls, members: Iterable[tuple[float, float]]) -> Pool:
+        """The pool of members given as (population, effective share): the empty pool ``plus``
+        each in turn (the same sums in the same order), without a tuple per member."""
+        n, sum_pop, sum_pop2, sum_eff = 0, 0.0, 0.0, 0.0
+        for population, effective in members:
+            n += 1
+            sum_pop += population
+            sum_pop2 += population**2
+            sum_eff += effective * population
+        return cls(n, sum_pop, sum_pop2, sum_eff)
 
     def plus(self, population: float, effective: float) -> Pool:
         return Pool(self.n + 1, self.sum_pop + population, self.sum_pop2 + population**2,
@@ -51,6 +64,7 @@ class Standing(NamedTuple):
     delay: float  # years of joint-process delay (onboarding backlog over capacity)
     standard: float  # the common ambition level, 0..1
     mandatory: bool  # mandatory common systems (IKT Agder) vs voluntary minimum (HIKT2025)
+    leadership: float = 0.5  # the collaboration's leadership quality, 0..1 (0.5: neutral_leadership's default)
 
 
 def size_heterogeneity(pool: Pool) -> float:
@@ -126,13 +140,17 @@ def member_quality(population: float, competence: float, effective: float,
 
 def member_net_benefit(population: float, competence: float, ambition: float, effective: float,
                        pool: Pool, gov: GovernanceModel, standing: Standing, risk: float,
-                       cloud: float, p: Parameters) -> tuple[float, float]:
+                       cloud: float, p: Parameters, pooled: float | None = None) -> tuple[float, float]:
     """(net benefit, cost) per inhabitant of a member with pooled share ``effective``.
 
-    ``pool`` must already include this member with this effective share.
+    ``pool`` must already include this member with this effective share. ``pooled`` is the
+    pool's ``pooled_cost`` where the caller has it already (a settlement computes it once for
+    all members).
     """
+    if pooled is None:
+        pooled = pooled_cost(pool, gov, p, cloud)
     own = (1.0 - effective) * alone_cost(population, p)
-    shared = cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud)
+    shared = cost_share(gov, population, effective, pool) * pooled
     cost = (own + shared) / population
     quality = member_quality(population, competence, effective, standing, p)
     net = (p.quality_value * quality - cost
@@ -140,6 +158,49 @@ def member_net_benefit(population: float, competence: float, ambition: float, ef
            - p.delay_cost * effective * standing.delay
            - shock_exposure(competence, effective, risk, p))
     return net, cost
+
+
+def member_fee(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+               p: Parameters) -> float:
+    """The member fee per inhabitant: its share of the pooled cost (``pool`` includes it)."""
+    return cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud) / population
+
+
+def heterogeneity_burden(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
+                         p: Parameters) -> float:
+    """What differences in size cost a member, per inhabitant: its share of the transaction cost
+    that heterogeneity adds, and what its cost key charges it above its population share
+    (Berg's 'heterogeneity in size and power', 000 L515)."""
+    if pool.n < 2 or pool.sum_pop <= 0:
+        return 0.0
+    share = cost_share(gov, population, effective, pool)
+    base = transaction_cost(pool, gov, p) / (1.0 + p.heterogeneity_weight * size_heterogeneity(pool))
+    extra = max(0.0, share - population / pool.sum_pop) * pooled_cost(pool, gov, p, cloud)
+    return (share * (transaction_cost(pool, gov, p) - base) + extra) / population
+
+
+def leadership_loss(population: float, competence: float, effective: float, standing: Standing,
+                    neutral_quality: float, p: Parameters) -> float:
+    """Value per inhabitant of the development a member loses because its collaboration's
+    leadership is below neutral (negative when above): quality at the development quality
+    neutral leadership would give, less quality as it is."""
+    neutral = standing._replace(development_quality=neutral_quality)
+    return p.quality_value * (member_quality(population, competence, effective, neutral, p)
+                              - member_quality(population, competence, effective, standing, p))
+
+
+def fee_weight(net_result: float, p: Parameters) -> float:
+    """Extra weight of the member fee under budget stress: ``budget_stress_weight`` per percentage
+    point of net operating result below the recommended level (004 L709: 1.75 %). A strained
+    budget makes the yearly fee the line to cut (Berg's 'economy and costs', 000 L519; a poor
+    economy, 002 L333-337)."""
+    return p.budget_stress_weight * max(0.0, p.recommended_net_result - net_result)
+
+
+def leadership_factor(quality: float, p: Parameters) -> float:
+    """Development output relative to what neutral leadership achieves: catalytic leadership
+    makes joint work succeed, weak leadership lets it fail (001 L1102-1106; 000 L529)."""
+    return max(0.0, 1.0 + p.leadership_development * (quality - p.neutral_leadership))
 
 
 def development_quality(output: float, p: Parameters) -> float:
@@ -150,6 +211,35 @@ def development_quality(output: float, p: Parameters) -> float:
 def development_capacity(pool: Pool, p: Parameters) -> float:
     """Developer-years a collaboration can field, from its pooled inhabitants."""
     return p.development_rate * pool.sum_eff / 10_000.0
+
+
+def joint_assets(stock: float, members: int, p: Parameters) -> float:
+    """A collaboration's sunk joint investments (member-years) after one more year: each member-year
+    adds one, scaled by ``increasing_returns`` (0: none), and 1/``sunk_life`` of the stock ages out.
+    ICT investments made together "bind the actors up in the long term" (000 L1140-1144)."""
+    return stock * (1.0 - 1.0 / p.sunk_life) + p.increasing_returns * members
+
+
+def lasting_development(stock: float, p: Parameters) -> float:
+    """Developer-years of lasting development (common systems, integrations, competence built
+    together) that a stock of joint investments adds to this year's development output: the
+    increasing returns of a collaboration that grows and lasts."""
+    return p.sunk_development * stock
+
+
+def sunk_stake(tenure: float, p: Parameters) -> float:
+    """Member-years of its own joint investments a member still has in its collaboration after
+    ``tenure`` years: one a year, ageing out like the collaboration's stock (``joint_assets``),
+    ``sunk_life * (1 - (1 - 1/sunk_life) ** tenure)``: zero for a newcomer, ``sunk_life`` at most."""
+    return p.sunk_life * (1.0 - (1.0 - 1.0 / p.sunk_life) ** tenure)
+
+
+def sunk_loss(tenure: float, juncture_open: bool, p: Parameters) -> float:
+    """What a member leaving after ``tenure`` years loses of its sunk joint investments, per
+    inhabitant (asset specificity, 000 L1140-1144): it grows with tenure, so leaving gets harder;
+    relaxed like the exit terms while a critical juncture is open (004 L1032)."""
+    loss = p.increasing_returns * p.sunk_stake_cost * sunk_stake(tenure, p)
+    return loss * (1.0 - p.juncture_relief) if juncture_open else loss
 
 
 def onboarding_work(population: float, p: Parameters) -> float:

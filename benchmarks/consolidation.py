@@ -1,0 +1,101 @@
+"""Consolidation figures over seeds: foundings, dissolutions, mergers, durable collaborations,
+and for agder the fate of Setesdal IKT (merged into IKT Agder, or dissolved, and when).
+
+    python benchmarks/consolidation.py norway --seeds 10 [--set key=value ...]
+    python benchmarks/consolidation.py agder --seeds 20 --set consolidation_route=1
+
+Prints one line per seed and means with 95 % intervals (t over seeds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from collections import Counter
+
+from simulation.model import CollaborationModel
+from simulation.overrides import parse_overrides
+
+
+def run_one(scenario: str, seed: int, overrides: dict) -> dict:
+    m = CollaborationModel(scenario, seed=seed, overrides=overrides or None)
+    left: dict[str, int] = {}  # members lost (not through a merger) by the named collaborations
+    names = {c.name for c in m.scenario.collaborations}
+    before = {k.name: {mm.name for mm in k.members} for k in m.collaborations if k.name in names}
+    while m.running:
+        m.step()
+        for k in m.history:
+            if k.name in before and k.alive:
+                now = {mm.name for mm in k.members}
+                left[k.name] = left.get(k.name, 0) + len(before[k.name] - now)
+                before[k.name] = now
+    founded = [k for k in m.history if k.founded >= m.scenario.start_year and k.name not in
+               {c.name for c in m.scenario.collaborations}]
+    dissolved = [k for k in m.history if k.ended is not None and k not in m.collaborations
+                 and not any(small == k.name for _, _, small in m.merger_log)]
+    series = m.datacollector.get_model_vars_dataframe()
+    at = series[series["year"] == 2015] if "year" in series else series.iloc[[0]]
+    members = [mm for mm in m.municipalities]
+    p = m.params
+    small = [mm for mm in members if mm.population < p.small_max]
+    large = [mm for mm in members if mm.population >= p.medium_max]
+    row = {
+        "foundings": len(founded),
+        "dissolutions": len(dissolved),
+        "mergers": len(m.merger_log),
+        "alive_2015": float(at["collaborations"].iloc[0]) if len(at) else float("nan"),
+        "member_share_2015": float(at["member_share"].iloc[0]) if len(at) else float("nan"),
+        "alive_end": len(m.collaborations),
+        "durable_end": sum(m.year - k.founded >= 10 for k in m.collaborations),  # alive, 10 years or older
+        "pairs_share": (sum(k.peak_members <= 2 for k in founded) / len(founded)) if founded else float("nan"),
+        "dissolved_life": statistics.median([k.ended - k.founded for k in dissolved]) if dissolved else float("nan"),
+        "small_in_end": sum(mm.collaboration is not None for mm in small) / max(1, len(small)),
+        "large_in_end": sum(mm.collaboration is not None for mm in large) / max(1, len(large)),
+        "switch": sum(d.choice == "switch" for d in m.decisions),
+        "exit": sum(d.choice == "exit" for d in m.decisions),
+    }
+    if m.scenario.name == "agder":
+        merged = [(y, big) for y, big, small in m.merger_log if small == "Setesdal IKT"]
+        setesdal = next(k for k in m.history if k.name == "Setesdal IKT")
+        agder = next(k for k in m.history if k.name == "IKT Agder")
+        row["setesdal"] = ("merged:" + merged[0][1] if merged else
+                           "dissolved" if setesdal.ended is not None else "alive")
+        row["setesdal_year"] = merged[0][0] if merged else (setesdal.ended or 0)
+        row["agder_exits"] = left.get("IKT Agder", 0)
+        row["setesdal_exits"] = left.get("Setesdal IKT", 0)
+        row["ikt_agder_members"] = len(agder.members) if agder.alive else 0
+    return row
+
+
+def ci(values: list[float]) -> str:
+    vals = [v for v in values if v == v]
+    if not vals:
+        return "n/a"
+    mean = statistics.fmean(vals)
+    half = 1.96 * statistics.stdev(vals) / len(vals) ** 0.5 if len(vals) > 1 else 0.0
+    return f"{mean:.3g} ± {half:.2g}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario")
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--first", type=int, default=1)
+    ap.add_argument("--set", action="append", default=[])
+    args = ap.parse_args()
+    overrides = parse_overrides(args.set) if args.set else {}
+    rows = []
+    for seed in range(args.first, args.first + args.seeds):
+        row = run_one(args.scenario, seed, overrides)
+        rows.append(row)
+        print(seed, row, flush=True)
+    for key in rows[0]:
+        vals = [r[key] for r in rows]
+        if isinstance(vals[0], str):
+            print(f"{key}: {dict(Counter(vals))}")
+        else:
+            print(f"{key}: {ci([float(v) for v in vals])}")
+
+
+if __name__ == "__main__":
+    main()

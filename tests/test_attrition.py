@@ -1,0 +1,241 @@
+"""Attrition from Berg's reasons (000 L515-529): trust erosion, leadership, budget stress, attribution.
+
+Known answers for each new equation (hand-computed), the switches (off: the mechanism's other
+parameters change nothing and no random number is drawn), and runs in which members leave for
+eroded trust, weak leadership and budget stress with the mechanisms on, and do not with them off.
+"""
+
+import numpy as np
+import pytest
+
+from simulation import CollaborationModel, metrics
+from simulation.governance import GOVERNANCE_MODELS
+from simulation.parameters import Parameters
+from simulation.perspectives import appraise, attrition, choice, cultural, instrumental
+from simulation.perspectives.choice import Decision, Weights
+
+P = Parameters()
+IKS = GOVERNANCE_MODELS["iks"]
+
+
+# ---- trust erosion -------------------------------------------------------------------------------
+
+def test_erode_trust_known_answer():
+    trust = np.full((4, 4), 0.5)
+    p = P.replace(trust_erosion=0.1)
+    conflicts = np.array([1, 0, 2, 5])
+    cultural.erode_trust(trust, [np.array([0, 1, 2])], conflicts, p)
+    assert trust[0, 1] == pytest.approx(0.5 * 0.9 ** 1)
+    assert trust[1, 0] == pytest.approx(0.5 * 0.9 ** 1)  # both ways
+    assert trust[0, 2] == pytest.approx(0.5 * 0.9 ** 3)  # each party's conflicts count
+    assert trust[1, 2] == pytest.approx(0.5 * 0.9 ** 2)
+    assert trust[0, 3] == 0.5 and trust[3, 2] == 0.5  # 3 is no co-member: its conflicts erode nothing here
+
+
+def test_erode_trust_off_changes_nothing():
+    trust = np.full((3, 3), 0.5)
+    cultural.erode_trust(trust, [np.array([0, 1, 2])], np.array([3, 3, 3]), P)  # trust_erosion = 0
+    assert (trust == 0.5).all()
+
+
+def test_conflict_rules_known_answers():
+    p = P.replace(dispute_margin=0.25, project_shortfall=0.5, late_delay=1.0)
+    assert cultural.cost_dispute(0.26, 0.2, 10.0, 0.0, p)  # 0.26 > 1.25 * 0.2
+    assert not cultural.cost_dispute(0.24, 0.2, 10.0, 0.0, p)
+    assert cultural.cost_dispute(0.2, 0.2, -1.0, 0.0, p)  # worse off than alone
+    assert cultural.failed_project(2.4, 5.0, 0.0, p)  # 2.4 < 0.5 * 5
+    assert not cultural.failed_project(2.6, 5.0, 1.0, p)
+    assert cultural.failed_project(5.0, 5.0, 1.5, p)  # late
+    assert cultural.standard_imposed(0.1, 0.2) and not cultural.standard_imposed(0.2, 0.1)
+
+
+# ---- leadership ------------------------------------------------------------------------------------
+
+def test_leadership_known_answers():
+    p = P.replace(leadership_development=1.0, leadership_commitment=2.0, neutral_leadership=0.5)
+    assert instrumental.leadership_factor(0.2, p) == pytest.approx(0.7)
+    assert instrumental.leadership_factor(1.0, p) == pytest.approx(1.5)
+    assert instrumental.leadership_factor(0.0, p.replace(leadership_development=2.0)) == 0.0
+    assert instrumental.leadership_factor(0.0, p.replace(leadership_development=2.5)) == 0.0  # never negative
+    assert cultural.commitment(0.2, p) == pytest.approx(2.0 * -0.3)
+    # development lost: quality_value * e * (1 - operations_quality) * size gain * (neutral dq - dq)
+    standing = instrumental.Standing(0.2, 0.0, 0.5, False, 0.2)
+    size_gain = 5_000 / (5_000 + P.size_gain_half)
+    want = P.quality_value * 1.0 * (1 - P.operations_quality) * size_gain * (0.5 - 0.2)
+    assert instrumental.leadership_loss(5_000.0, 0.4, 1.0, standing, 0.5, P) == pytest.approx(want)
+
+
+def test_commitment_enters_the_cultural_value_of_membership():
+    me = appraise.Traits(4_000.0, 0.4, 0.6, 0.5, 0.7)
+    pool = instrumental.EMPTY_POOL.plus(4_000.0, 0.5).plus(10_000.0, 0.5)
+    weak = appraise.Prospect(IKS, pool, instrumental.Standing(0.5, 0.5, 0.5, False, 0.2))
+    neutral = weak._replace(standing=weak.standing._replace(leadership=0.5))
+    world = appraise.Conditions(1.0, 0.0, 1.0, False)
+    u_weak = appraise.member(me, 0.5, weak, 0.1, 0.3, world, P)
+    u_neutral = appraise.member(me, 0.5, neutral, 0.1, 0.3, world, P)
+    assert u_weak.cultural - u_neutral.cultural == pytest.approx(P.leadership_commitment * (0.2 - 0.5))
+    assert u_weak.instrumental == u_neutral.instrumental and u_weak.myth == u_neutral.myth
+
+
+# ---- budget stress ---------------------------------------------------------------------------------
+
+def test_fee_weight_known_answers():
+    p = P.replace(budget_stress_weight=0.5, recommended_net_result=1.75)
+    assert instrumental.fee_weight(0.75, p) == pytest.approx(0.5)  # 1 point below 1.75 %
+    assert instrumental.fee_weight(4.3, p) == 0.0
+    assert instrumental.fee_weight(-10.0, P) == 0.0  # off
+
+
+def test_member_fee_is_the_shared_cost_of_a_full_member():
+    pool = instrumental.EMPTY_POOL.plus(4_000.0, 1.0).plus(10_000.0, 1.0)
+    fee = instrumental.member_fee(IKS, 4_000.0, 1.0, pool, 1.0, P)
+    share = instrumental.cost_share(IKS, 4_000.0, 1.0, pool)
+    assert fee == pytest.approx(share * instrumental.pooled_cost(pool, IKS, P, 1.0) / 4_000.0)
+    standing = instrumental.Standing(0.5, 0.0, 0.5, False)
+    _, cost = instrumental.member_net_benefit(4_000.0, 0.4, 0.5, 1.0, pool, IKS, standing, 0.0, 1.0, P)
+    assert cost == pytest.approx(fee)  # nothing run alone: the whole cost is the fee
+
+
+def test_budget_stress_weighs_the_fee_in_the_appraisal():
+    pool = instrumental.EMPTY_POOL.plus(4_000.0, 0.5).plus(10_000.0, 0.5)
+    k = appraise.Prospect(IKS, pool, instrumental.Standing(0.5, 0.5, 0.5, False))
+    world = appraise.Conditions(1.0, 0.0, 1.0, False)
+    calm = appraise.Traits(4_000.0, 0.4, 0.6, 0.5, 0.7)
+    stressed = calm._replace(fee_weight=0.4)
+    fee = instrumental.member_fee(IKS, 4_000.0, 0.5, pool, 1.0, P)
+    assert appraise.net_benefit(stressed, 0.5, k, world, P) == pytest.approx(
+        appraise.net_benefit(calm, 0.5, k, world, P) - 0.4 * fee)
+
+
+def test_heterogeneity_burden_known_answer():
+    pool = instrumental.EMPTY_POOL.plus(1_000.0, 1.0).plus(3_000.0, 1.0)  # CV of 1,000 and 3,000 = 0.5
+    # per-capita key: no surcharge; its quarter of the transaction cost's heterogeneity part
+    t = P.transaction_cost * IKS.transaction_coefficient * 1.0 * (1 + P.heterogeneity_weight * 0.5)
+    want = 0.25 * (t - t / 1.5) / 1_000.0
+    assert IKS.cost_key == "per_capita"
+    assert instrumental.heterogeneity_burden(IKS, 1_000.0, 1.0, pool, 1.0, P) == pytest.approx(want)
+    even = instrumental.EMPTY_POOL.plus(2_000.0, 1.0).plus(2_000.0, 1.0)
+    assert instrumental.heterogeneity_burden(IKS, 2_000.0, 1.0, even, 1.0, P) == pytest.approx(0.0)
+
+
+# ---- attribution -----------------------------------------------------------------------------------
+
+def test_reasons_known_answer():
+    w = Weights(1.0, 2.0, 0.5)
+    stay = attrition.Side(profile=(0.5, 1.0, 0.1, 1.0), autonomy_cost=0.2, commitment=-0.3, instrumental=0.4,
+                          misfit=50.0, heterogeneity=100.0, budget=25.0, leadership_loss=10.0, myth=0.6)
+    go = attrition.alone(0.1, P)
+    r = attrition.reasons(stay, go, w, P)
+    scale = P.utility_scale
+    assert r.trust == pytest.approx(2.0 * P.trust_weight * (0.3 - 0.1))
+    assert r.leadership == pytest.approx(10.0 / scale + 2.0 * 0.3)
+    assert r.budget == pytest.approx(25.0 / scale)
+    assert r.heterogeneity == pytest.approx(100.0 / scale)
+    assert r.technology == pytest.approx(50.0 / scale + 2.0 * P.family_weight * (0.5 - 1.0))
+    assert r.distance == pytest.approx(2.0 * P.region_weight * (0.5 - 1.0))
+    assert r.autonomy == pytest.approx(2.0 * 0.2)
+    assert r.alternative == pytest.approx(0.5 * (0.0 - 0.6))
+    assert r.cost == pytest.approx((0.1 - 0.4) - (50.0 + 100.0 + 25.0 + 10.0) / scale)
+    assert attrition.weighed_most(r) == "leadership"  # 0.62 beats trust 0.24
+    assert attrition.weighed_most(attrition.Reasons(*([-1.0] * 9))) == "chance"
+
+
+def test_decision_keeps_its_old_fields_and_gains_a_reason():
+    old = Decision(1, 2001, "A", "exit", "K", "instrumental", False)
+    assert old.reason == ""
+    assert Decision._fields[:7] == ("tick", "year", "municipality", "choice", "target", "tipped_by", "bloc")
+    m = CollaborationModel("synthetic_small", seed=1).run(3)
+    assert list(metrics.decisions(m).columns) == list(Decision._fields)
+
+
+# ---- switches in the model -------------------------------------------------------------------------
+
+def test_off_means_the_other_parameters_change_nothing():
+    """With every mechanism at its off value, its other parameters do not matter and no random
+    number is drawn for it: the run is the same to the last digit."""
+    changed = {"dispute_margin": 0.0, "project_shortfall": 1.0, "late_delay": 0.0, "leadership_spread": 0.1,
+               "leadership_development": 2.0, "leadership_commitment": 5.0, "economy_national_sd": 5.0,
+               "economy_local_sd": 5.0, "economy_persistence": 0.9, "recommended_net_result": 9.0}
+    a = CollaborationModel("synthetic_small", seed=3).run()
+    b = CollaborationModel("synthetic_small", seed=3, overrides=changed).run()
+    pd_a, pd_b = metrics.municipality_series(a), metrics.municipality_series(b)
+    assert pd_a.equals(pd_b)
+    assert a.rng.random() == b.rng.random()
+
+
+def test_economy_shares_national_years_and_varies_only_when_on():
+    off = CollaborationModel("hedmark", seed=1).run(5)
+    assert all(mm.net_result == mm.net_result_base for mm in off.municipalities)
+    on = CollaborationModel("hedmark", seed=1, overrides={"budget_stress_weight": 0.3}).run(5)
+    national = [mm.net_result - mm.net_result_base - mm.economy_own for mm in on.municipalities]
+    assert np.allclose(national, on.env.economy) and on.env.economy != 0.0
+    assert len({mm.economy_own for mm in on.municipalities}) == len(on.municipalities)
+    for mm in on.municipalities:
+        assert mm.fee_weight == pytest.approx(0.3 * max(0.0, 1.75 - mm.net_result))
+
+
+def test_leadership_changes_with_turnover_only():
+    stable = CollaborationModel("synthetic_small", seed=1, overrides={"leadership_mean": 0.3}).run(5)
+    assert {k.leadership for k in stable.collaborations} == {0.3}
+    moving = CollaborationModel("synthetic_small", seed=1, overrides={"leadership_turnover": 1.0,
+                                                                       "leadership_spread": 0.2}).run(5)
+    qualities = [k.leadership for k in moving.collaborations]
+    assert all(0.3 - 1e-12 <= q <= 0.7 + 1e-12 for q in qualities) and len(set(qualities)) == len(qualities)
+
+
+# ---- members leave for the reasons, attributed ---------------------------------------------------
+
+def _reasons(overrides: dict, seeds=range(1, 6)) -> dict[str, int]:
+    total = dict.fromkeys(attrition.REASONS, 0)
+    for seed in seeds:
+        for reason, n in metrics.exit_reasons(CollaborationModel("synthetic_small", seed=seed, overrides=overrides).run()).items():
+            total[reason] += n
+    return total
+
+
+@pytest.mark.parametrize("reason, on, off", [
+    ("leadership", {"leadership_turnover": 0.3, "leadership_commitment": 2.0},
+     {"leadership_turnover": 0.0, "leadership_commitment": 2.0}),
+    ("budget", {"budget_stress_weight": 1.0}, {"budget_stress_weight": 0.0}),
+    ("trust", {"trust_erosion": 0.3, "project_shortfall": 0.8, "trust_weight": 1.5},
+     {"trust_erosion": 0.0, "project_shortfall": 0.8, "trust_weight": 1.5}),
+])
+def test_members_leave_for_the_reason_only_when_its_mechanism_is_on(reason, on, off):
+    assert _reasons(on)[reason] > 0
+    assert _reasons(off)[reason] == 0
+
+
+def test_summary_counts_notices_by_reason():
+    m = CollaborationModel("synthetic_small", seed=2, overrides={"budget_stress_weight": 1.0}).run()
+    s = metrics.summary(m)
+    notices = [d for d in m.decisions if d.choice in (choice.EXIT, choice.SWITCH)]
+    assert sum(s[f"exits_{r}"] for r in attrition.REASONS) == len(notices)
+    assert all(d.reason in attrition.REASONS for d in notices)
+    assert all(d.reason == "" for d in m.decisions if d.choice not in (choice.EXIT, choice.SWITCH))
+
+
+def test_conflict_hooks_count_only_when_erosion_is_on():
+    for erosion, want in ((0.2, 1), (0.0, 0)):
+        m = CollaborationModel("agder", seed=1, overrides={"trust_erosion": erosion})
+        k = m.collaborations[0]
+        proposer = k.members[0]
+        k.voice, k.proposers = 0.0, [proposer]  # a proposal that does not reach the reform threshold
+        k.consider_reform()
+        assert m.conflicts[proposer.index] == want and k.proposers == []
+        k.development_output, k.capacity, k.delay = 0.1, 5.0, 0.0  # a failed project: every member
+        assert set(k.disputes()) >= set(k.members)
+
+
+def test_conflicts_erode_co_members_trust_in_a_run():
+    """The same run with erosion on: conflicts happen and co-members' trust ends lower."""
+    def co_member_trust(model):
+        return np.mean([model.trust[i, j] for k in model.collaborations for i in k.member_indices()
+                        for j in k.member_indices() if i != j])
+    on = CollaborationModel("synthetic_small", seed=1, overrides={"trust_erosion": 0.3, "project_shortfall": 0.8})
+    conflicts = 0
+    for _ in range(10):
+        on.step()
+        conflicts += int(on.conflicts.sum())
+    off = CollaborationModel("synthetic_small", seed=1).run(10)
+    assert conflicts > 0
+    assert co_member_trust(on) < co_member_trust(off)

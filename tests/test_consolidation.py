@@ -1,0 +1,131 @@
+"""Consolidation (docs/ODD.md "Consolidation"): members' wishes to switch become merger proposals
+(``merger_route``), a merger carries extra legitimacy (``merger_myth``), foundings need enough
+founders (``found_min_partners``), a founding agreement binds (``founding_commitment``). All off
+by default; bit-identity with them off is covered by benchmarks/fingerprint_runs.py."""
+
+import numpy as np
+import pytest
+
+from simulation import collective
+from simulation.model import CollaborationModel
+from simulation.parameters import Parameters
+from simulation.perspectives import choice, myth
+from simulation.scenario import scenario_from_dict
+
+SEEDS = range(5)
+
+
+def two_collaborations(**parameters):
+    """Four municipalities of 20,000 in 'Big IKT' (an IKS) next to a pair of 1,500-inhabitant
+    municipalities in 'Pair IKT' (host), all in one region: the pair's members do better in the
+    big one."""
+    munis = [{"name": f"Big{i}", "population": 20000, "region": "A", "x": 8.0 + 0.1 * i, "y": 58.0} for i in range(4)]
+    munis += [{"name": f"Small{i}", "population": 1500, "region": "A", "x": 8.4 + 0.1 * i, "y": 58.0} for i in range(2)]
+    return scenario_from_dict({
+        "name": "consolidation_case", "start_year": 2015, "ticks": 8, "default_governance": "iks",
+        "trust": {"within_region": 0.6, "between_regions": 0.1},
+        "collaborations": [{"name": "Big IKT", "governance": "iks", "members": [f"Big{i}" for i in range(4)]},
+                           {"name": "Pair IKT", "governance": "host", "members": ["Small0", "Small1"]}],
+        "municipalities": munis, "parameters": parameters})
+
+
+def fate_of_pair(model: CollaborationModel) -> str:
+    pair = next(k for k in model.history if k.name == "Pair IKT")
+    if any(small == "Pair IKT" for _, _, small in model.merger_log):
+        return "merged"
+    return "dissolved" if pair.ended is not None else "alive"
+
+
+def test_switches_dissolve_the_pair_by_default():
+    """The case the rules address: with the defaults the pair's members switch one by one and
+    the pair dissolves, in every seed."""
+    for seed in SEEDS:
+        m = CollaborationModel(two_collaborations(), seed=seed).run()
+        assert fate_of_pair(m) == "dissolved"
+        assert any(d.choice == choice.SWITCH and d.target == "Big IKT" for d in m.decisions)
+        assert m.merger_log == []
+
+
+def test_with_the_rules_on_the_pair_merges_instead_of_dissolving():
+    """Routed to the collaboration, the same wishes to switch become a merger, voted by both."""
+    for seed in SEEDS:
+        m = CollaborationModel(two_collaborations(merger_route=1.0, merger_myth=2.0), seed=seed).run()
+        assert fate_of_pair(m) == "merged"
+        assert [(big, small) for _, big, small in m.merger_log] == [("Big IKT", "Pair IKT")]
+        big = next(k for k in m.collaborations if k.name == "Big IKT")
+        assert {"Small0", "Small1"} <= {mm.name for mm in big.members}
+        assert m.counts["dissolutions"] == 0
+
+
+def test_a_switch_gives_notice_by_default_and_proposes_a_merger_when_routed():
+    m = CollaborationModel(two_collaborations(), seed=0)
+    small = next(mm for mm in m.municipalities if mm.name == "Small0")
+    big = next(k for k in m.collaborations if k.name == "Big IKT")
+    switch = small.join_option(big, one_off_extra=small.exit_cost(), carried=small.coordination)
+    state = m.rng.bit_generator.state
+    collective.carry_out(m, small, switch)
+    assert m.rng.bit_generator.state == state  # off: no draw
+    assert small.notice_until is not None and small.destination is big
+    assert m.merger_proposals == []
+
+    routed = CollaborationModel(two_collaborations(merger_route=1.0), seed=0)
+    small = next(mm for mm in routed.municipalities if mm.name == "Small0")
+    big = next(k for k in routed.collaborations if k.name == "Big IKT")
+    state = routed.rng.bit_generator.state
+    collective.carry_out(routed, small, small.join_option(big, one_off_extra=small.exit_cost()))
+    assert routed.rng.bit_generator.state == state  # a share of 1 needs no draw either
+    assert small.notice_until is None
+    assert routed.merger_proposals == [(small.collaboration, big)]
+
+
+def test_a_refused_proposal_leaves_both_as_they_were(monkeypatch):
+    m = CollaborationModel(two_collaborations(merger_route=1.0), seed=0)
+    pair = next(k for k in m.collaborations if k.name == "Pair IKT")
+    big = next(k for k in m.collaborations if k.name == "Big IKT")
+    m.merger_proposals.append((pair, big))
+    monkeypatch.setattr(collective, "both_agree", lambda *args: False)  # refused by vote
+    collective.proposed_mergers(m)
+    assert pair.alive and big.alive and len(pair.members) == 2 and m.merger_proposals == []
+
+
+def test_merger_myth_known_answer():
+    """legitimacy_weight x (merger_legitimacy + merger_myth) x pressure x receptivity."""
+    p = Parameters().replace(legitimacy_weight=2.0, merger_legitimacy=0.5, merger_myth=1.5)
+    assert myth.merger(0.5, 0.8, p) == pytest.approx(2.0 * 2.0 * 0.5 * 0.8)
+    off = Parameters()
+    assert myth.merger(0.7, 0.6, off) == myth.consolidation(0.7, 0.6, off)
+
+
+def test_found_min_partners_refuses_a_pair():
+    """With two accepted partners required, a founder with one willing partner founds nothing."""
+    for needed, founded in ((1, 1), (2, 0)):
+        m = CollaborationModel(two_collaborations(found_min_partners=needed), seed=0)
+        for k in list(m.collaborations):
+            m.dissolve(k)
+        m._settle(produce=True)  # outcomes alone, as at the start of a year
+        m.counts.clear()
+        a, b = m.municipalities[0], m.municipalities[1]
+        collective.found(m, a, (b.index,))
+        assert m.counts["foundings"] == founded
+
+
+def test_founding_commitment_binds_members_for_its_years():
+    """In the binding period a member is offered neither exit nor switch; afterwards both."""
+    m = CollaborationModel(two_collaborations(founding_commitment=3.0), seed=0)
+    small = next(mm for mm in m.municipalities if mm.name == "Small0")
+    kinds = {o.kind for o in small.member_options(juncture=False)}
+    assert choice.EXIT not in kinds and choice.SWITCH not in kinds
+    m.year = small.collaboration.founded + 3
+    kinds = {o.kind for o in small.member_options(juncture=False)}
+    assert choice.EXIT in kinds and choice.SWITCH in kinds
+    default = CollaborationModel(two_collaborations(), seed=0)
+    assert choice.EXIT in {o.kind for o in default.municipalities[4].member_options(juncture=False)}
+
+
+def test_merger_log_and_lifetimes():
+    m = CollaborationModel(two_collaborations(merger_route=1.0, merger_myth=2.0), seed=0).run()
+    pair = next(k for k in m.history if k.name == "Pair IKT")
+    big = next(k for k in m.history if k.name == "Big IKT")
+    assert pair.ended == m.merger_log[0][0] and big.ended is None
+    assert big.peak_members == 6 and pair.peak_members == 2
+    assert np.isfinite(pair.ended - pair.founded)
