@@ -30,6 +30,17 @@ FOUNDING_YEARS = (2005, 2006)  # 004 L301: HaLøSt founded 2005-06
 BLOC_WINDOW = (2009, 2013)  # 004 L301: the bloc joined in 2011; a window of two years either side
 PRESENT = 2022  # the thesis' present (004 L301, L742)
 NATIONAL_YEAR = 2015  # 004 L271; 002 L384-386
+NATIONWIDE = ("national", "norway")  # the synthetic and the real national region share their patterns
+AGDER_HUB, AGDER_ABSORBED = "IKT Agder", "Setesdal IKT"
+AGDER_MERGER_YEAR = 2022  # 002 L145-147: Setesdal IKT incorporated into IKT Agder in 2022
+# a window of two years either side of 2022, as the hedmark bloc's window around 2011 (stated, not
+# from the sources)
+AGDER_MERGER_WINDOW = (2020, 2024)
+AGDER_OWNERS_2022 = 14  # 002 L137-141: IKT Agder owned by 14 municipalities (and the county) in 2022
+# at most about one dissolution a year on average over a run (stated bound: about 40 durable
+# collaborations nationally, formed by formalising ties and growing by joining and merging,
+# 002 L388-393; 004 L271)
+DISSOLUTIONS_PER_YEAR = 1.0
 
 
 class Runs:
@@ -108,7 +119,7 @@ def trio_collaboration(model: CollaborationModel) -> tuple[str, int] | tuple[Non
     return None, None
 
 
-def _bloc_year(model: CollaborationModel) -> int | None:
+def bloc_year(model: CollaborationModel) -> int | None:
     """Year the three Kongsvinger-region municipalities entered the trio's collaboration together,
     having been outside any collaboration before (they joined, 004 L301); None otherwise."""
     name, _ = trio_collaboration(model)
@@ -157,19 +168,22 @@ def founding_trio(runs: Runs) -> bool:
 
 
 def bloc_join(runs: Runs) -> bool:
-    year = _bloc_year(runs.get())
+    year = bloc_year(runs.get())
     return year is not None and BLOC_WINDOW[0] <= year <= BLOC_WINDOW[1]
+
+
+def late_year(model: CollaborationModel) -> int | None:
+    """Year Sør-Odal first entered the trio's collaboration (history: 2018, 004 L301); None if never."""
+    name, _ = trio_collaboration(model)
+    if name is None:
+        return None
+    return _first_year(membership(model)[HEDMARK_LATE], lambda v: v == name)
 
 
 def late_joiner(runs: Runs) -> bool:
     m = runs.get()
-    name, _ = trio_collaboration(m)
-    bloc = _bloc_year(m)
-    if name is None or bloc is None:
-        return False
-    h = membership(m)
-    entered = _first_year(h[HEDMARK_LATE], lambda v: v == name)
-    return entered is not None and bloc < entered <= PRESENT
+    bloc, entered = bloc_year(m), late_year(m)
+    return bloc is not None and entered is not None and bloc < entered <= PRESENT
 
 
 def no_exits(runs: Runs) -> bool:
@@ -298,6 +312,81 @@ def small_join_more(runs: Runs) -> float:
     return float(by["small"] - by["large"])
 
 
+# ---- national dynamics: durable collaborations that grow and merge (002 L388-393) --------------
+
+def dissolutions_per_year(runs: Runs) -> float:
+    """Dissolutions per simulated year over the whole run."""
+    s = _series(runs.get())
+    return float(s.dissolutions.sum() / len(s))
+
+
+def mergers_occur(runs: Runs) -> bool:
+    """At least one merger of two collaborations during the run (002 L390-393)."""
+    return bool(_series(runs.get()).mergers.sum() > 0)
+
+
+# ---- agder: IKT Agder grows, Setesdal IKT merges into it (002 L137-147) --------------------------
+
+def _members_of(h: pd.DataFrame, year: int, name: str) -> set[str]:
+    row = h.loc[year]
+    return set(row.index[row == name])
+
+
+def hub_members(model: CollaborationModel, year: int = AGDER_MERGER_YEAR) -> int:
+    """Members of IKT Agder in ``year`` (the last simulated year if the run ends earlier)."""
+    h = membership(model)
+    return len(_members_of(h, min(year, int(h.index.max())), AGDER_HUB))
+
+
+def hub_grows_without_exits(runs: Runs) -> bool:
+    """IKT Agder is alive throughout, no member ever leaves it, and it has more members in 2022
+    (or at the end of a shorter run) than at the start (002 L137-143)."""
+    h = membership(runs.get())
+    years = list(h.index)
+    for before, after in zip(years, years[1:], strict=False):
+        if not _members_of(h, before, AGDER_HUB) <= _members_of(h, after, AGDER_HUB):
+            return False
+    return hub_members(runs.get()) > len(_members_of(h, years[0], AGDER_HUB))
+
+
+def merger_years(model: CollaborationModel) -> set[int]:
+    """Years in which two collaborations merged."""
+    s = _series(model)
+    return {int(y) for y in s.year[s.mergers > 0]}
+
+
+def absorbed_fate(model: CollaborationModel) -> tuple[str, int | None]:
+    """What became of Setesdal IKT: ('survives', None); ('merged', year) when a merger took it
+    into IKT Agder (all its remaining members are there the year after its last, and a merger
+    happened that year); ('absorbed elsewhere', year) when a merger took it into another
+    collaboration; else ('dissolved', year): its members left, one by one or together, by exit
+    or by switching (even to IKT Agder), or it fell below two members."""
+    h = membership(model)
+    alive = [y for y in h.index if _members_of(h, y, AGDER_ABSORBED)]
+    if not alive:
+        return "dissolved", int(h.index[0])
+    last = int(alive[-1])
+    if last == int(h.index.max()):
+        return "survives", None
+    members = _members_of(h, last, AGDER_ABSORBED)
+    after = {h.loc[last + 1, n] for n in members}
+    if len(members) >= 2 and len(after) == 1 and "" not in after and last + 1 in merger_years(model):
+        return ("merged" if after == {AGDER_HUB} else "absorbed elsewhere"), last + 1
+    return "dissolved", last + 1
+
+
+def absorbed_merges_in_window(runs: Runs) -> bool:
+    """Setesdal IKT merges into IKT Agder in 2020-2024 (history: 2022, 002 L145-147)."""
+    fate, year = absorbed_fate(runs.get())
+    return fate == "merged" and AGDER_MERGER_WINDOW[0] <= year <= AGDER_MERGER_WINDOW[1]
+
+
+def absorbed_not_dissolved(runs: Runs) -> bool:
+    """Setesdal IKT does not end by exits or by falling apart: it merges into IKT Agder (in any
+    year) or survives to the end of the run."""
+    return absorbed_fate(runs.get())[0] in ("merged", "survives")
+
+
 def _at_least(x: float):
     return lambda v: v >= x
 
@@ -353,15 +442,36 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern("national membership ~60%", "004 L256-258",
             "share of municipalities in a collaboration in 2015 (60% collaborate on operations)",
             "mean in [0.45, 0.75]", national_member_share, _between(0.45, 0.75), kind="mean",
-            scenarios=("national",), horizon=NATIONAL_YEAR),
+            scenarios=NATIONWIDE, horizon=NATIONAL_YEAR),
     Pattern("about 40 collaborations", "004 L271; 002 L384-386",
             "number of collaborations in 2015",
             "mean in [25, 55]", national_collaborations, _between(25, 55), kind="mean",
-            scenarios=("national",), horizon=NATIONAL_YEAR, fmt="{:.1f}"),
+            scenarios=NATIONWIDE, horizon=NATIONAL_YEAR, fmt="{:.1f}"),
     Pattern("small municipalities join more", "004 L262, L764; 002 L111-115",
             "share of small minus share of large municipalities in a collaboration, 2015",
             "mean > 0.05", small_join_more, lambda v: v > 0.05, kind="mean",
-            scenarios=("national",), horizon=NATIONAL_YEAR),
+            scenarios=NATIONWIDE, horizon=NATIONAL_YEAR),
+    Pattern("durable collaborations", "002 L388-393; 004 L271",
+            "dissolutions per year over the whole run",
+            f"mean <= {DISSOLUTIONS_PER_YEAR:g}", dissolutions_per_year, _at_most(DISSOLUTIONS_PER_YEAR), kind="mean",
+            scenarios=NATIONWIDE),
+    Pattern("collaborations merge", "002 L388-393",
+            "at least one merger of two collaborations during the run",
+            ">= 50% of seeds", mergers_occur, _at_least(0.5), scenarios=NATIONWIDE),
+    Pattern("IKT Agder grows without exits", "002 L137-143",
+            "IKT Agder alive throughout, no member ever leaves it, more members in 2022 than at the start",
+            ">= 50% of seeds", hub_grows_without_exits, _at_least(0.5), scenarios=("agder",),
+            horizon=AGDER_MERGER_WINDOW[1]),
+    Pattern("Setesdal IKT merges into IKT Agder", "002 L145-147",
+            f"all remaining members of Setesdal IKT move into IKT Agder together in "
+            f"{AGDER_MERGER_WINDOW[0]}-{AGDER_MERGER_WINDOW[1]} (history: 2022)",
+            ">= 50% of seeds", absorbed_merges_in_window, _at_least(0.5), scenarios=("agder",),
+            horizon=AGDER_MERGER_WINDOW[1]),
+    Pattern("Setesdal IKT not dissolved", "002 L145-147",
+            f"Setesdal IKT merges into IKT Agder (any year) or survives to {AGDER_MERGER_WINDOW[1]}, "
+            "rather than ending by exits",
+            ">= 80% of seeds", absorbed_not_dissolved, _at_least(0.8), scenarios=("agder",),
+            horizon=AGDER_MERGER_WINDOW[1]),
 )
 
 

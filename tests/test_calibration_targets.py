@@ -1,0 +1,152 @@
+"""The joint calibration's pieces: one behavioural set for every region, the agder and norway
+target patterns, and the joint target computing on tiny runs (issue 11, item 6)."""
+
+import dataclasses
+import math
+
+import pandas as pd
+import pytest
+
+from simulation.parameters import Parameters
+from simulation.scenario import available_scenarios, load_scenario
+from simulation.validation import patterns, patterns_for
+from simulation.validation.behaviour import behaviour_free, behavioural_overrides
+from simulation.validation.calibrate import (
+    HEDMARK,
+    JOINT,
+    JOINT_PRIORS,
+    Region,
+    behaviour_draw,
+    region_scenario,
+    score,
+)
+from simulation.validation.distances import CAP, agder_distance, term
+from simulation.validation.patterns import (
+    _MEMBERSHIP,
+    absorbed_fate,
+    absorbed_merges_in_window,
+    absorbed_not_dissolved,
+    hub_grows_without_exits,
+)
+
+
+@pytest.mark.parametrize("name", sorted(available_scenarios()))
+def test_behaviour_free_gives_the_registry_defaults_and_keeps_the_region(name):
+    sc = load_scenario(name)
+    bare = behaviour_free(sc)
+    assert bare.parameters == Parameters() and behavioural_overrides(bare) == {}
+    # everything but the behaviour is the file's: municipalities, trust, governance, events
+    assert dataclasses.replace(bare, parameters=sc.parameters) == sc
+
+
+def test_behaviour_free_keeps_what_is_given_and_checks_it():
+    bare = behaviour_free(load_scenario("hedmark"), {"review_rate": 0.2})
+    assert behavioural_overrides(bare) == {"review_rate": 0.2}
+    with pytest.raises(ValueError, match="review_rate"):
+        behaviour_free(load_scenario("hedmark"), {"review_rate": 7.0})
+
+
+def test_hedmark_and_national_files_carry_behaviour_that_the_joint_target_strips():
+    assert "autonomy_weight" in behavioural_overrides(load_scenario("national"))
+    assert "bloc_trust" in behavioural_overrides(load_scenario("hedmark"))
+    for region in JOINT.regions:
+        assert not region.own_behaviour
+        assert behavioural_overrides(region_scenario(region, {})) == {}
+    assert region_scenario(HEDMARK.regions[0], {}).parameters == load_scenario("hedmark").parameters
+
+
+def test_the_joint_priors_cover_every_behavioural_key_a_file_sets():
+    """So the found set, given as --set keys, runs every region on exactly that behaviour."""
+    for name in available_scenarios():
+        assert set(behavioural_overrides(load_scenario(name))) - {"review_rate"} <= set(JOINT_PRIORS)
+    assert "review_rate" in JOINT_PRIORS
+
+
+def test_agder_and_norway_have_their_patterns():
+    agder = {p.name for p in patterns_for("agder")}
+    assert {"IKT Agder grows without exits", "Setesdal IKT merges into IKT Agder", "Setesdal IKT not dissolved"} <= agder
+    norway = {p.name for p in patterns_for("norway")}
+    assert {"national membership ~60%", "about 40 collaborations", "small municipalities join more",
+            "durable collaborations", "collaborations merge"} <= norway
+
+
+# ---- Setesdal's fate and IKT Agder's growth on hand-made membership tables --------------------
+
+class _Model:
+    """Stands in for a finished model whose membership table is given."""
+
+
+class _Runs:
+    def __init__(self, table: pd.DataFrame, mergers: tuple[int, ...] = ()) -> None:
+        self.model = _Model()
+        self.model.mergers = set(mergers)
+        _MEMBERSHIP[self.model] = table
+
+    def get(self):
+        return self.model
+
+
+def _table(rows: dict[int, list[str]]) -> pd.DataFrame:
+    """Years -> memberships of A (IKT Agder's founder), B, C (Setesdal's members), D."""
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["A", "B", "C", "D"])
+
+
+HUB, SET = "IKT Agder", "Setesdal IKT"
+
+
+@pytest.fixture(autouse=True)
+def _mergers_from_the_stand_in(monkeypatch):
+    """Merger years of a stand-in model are what it was given (a real one counts them)."""
+    real = patterns.merger_years
+    monkeypatch.setattr(patterns, "merger_years", lambda m: m.mergers if isinstance(m, _Model) else real(m))
+
+
+def test_a_merger_in_2022_is_told_from_a_dissolution_by_exits():
+    rows = {2020: [HUB, HUB, SET, SET], 2021: [HUB, HUB, SET, SET], 2022: [HUB, HUB, HUB, HUB]}
+    merged = _Runs(_table(rows), mergers=(2022,))
+    assert absorbed_fate(merged.get()) == ("merged", 2022)
+    assert absorbed_merges_in_window(merged) and absorbed_not_dissolved(merged)
+    assert hub_grows_without_exits(merged)
+    dissolved = _Runs(_table({2020: [HUB, HUB, SET, SET], 2021: [HUB, HUB, SET, ""], 2022: [HUB, HUB, "", ""]}))
+    assert absorbed_fate(dissolved.get()) == ("dissolved", 2022)
+    assert not absorbed_merges_in_window(dissolved) and not absorbed_not_dissolved(dissolved)
+    assert not hub_grows_without_exits(dissolved)  # the hub did not grow
+    # both members switching to IKT Agder in the same year is not a merger: no merger happened
+    switched = _Runs(_table(rows))
+    assert absorbed_fate(switched.get()) == ("dissolved", 2022) and not absorbed_not_dissolved(switched)
+    early = _Runs(_table({2009: [HUB, HUB, SET, SET], 2010: [HUB, HUB, HUB, HUB], 2011: [HUB, HUB, HUB, HUB]}),
+                  mergers=(2010,))
+    assert absorbed_fate(early.get()) == ("merged", 2010)
+    assert not absorbed_merges_in_window(early) and absorbed_not_dissolved(early)
+    survives = _Runs(_table({2021: [HUB, "", SET, SET], 2022: [HUB, HUB, SET, SET]}))
+    assert absorbed_fate(survives.get()) == ("survives", None) and absorbed_not_dissolved(survives)
+
+
+def test_a_member_leaving_ikt_agder_fails_its_growth():
+    left = _Runs(_table({2020: [HUB, HUB, "", ""], 2021: [HUB, "", HUB, HUB], 2022: [HUB, HUB, HUB, HUB]}))
+    assert not hub_grows_without_exits(left)
+
+
+def test_agder_distance_is_zero_only_at_the_history():
+    # 14 owners are not in a four-municipality table, so only the merger term can be zero
+    on_time = _Runs(_table({2021: [HUB, HUB, SET, SET], 2022: [HUB, HUB, HUB, HUB]}), mergers=(2022,))
+    late = _Runs(_table({2021: [HUB, HUB, SET, SET], 2022: [HUB, HUB, SET, SET], 2023: [HUB, HUB, SET, SET],
+                         2024: [HUB, HUB, HUB, HUB]}), mergers=(2024,))
+    assert agder_distance(on_time) < agder_distance(late)
+    assert term(None, 2022, 2) == CAP and term(math.nan, 0, 1) == CAP and term(2023, 2022, 2) == 0.5
+
+
+# ---- the joint target computes on tiny runs -----------------------------------------------------
+
+def test_the_joint_target_scores_every_check_on_a_tiny_run():
+    tiny = dataclasses.replace(JOINT, regions=(Region("hedmark", 2007, False), Region("agder", 2004, False),
+                                               Region("norway", 2002, False)))
+    scores = score(behaviour_draw("norway", JOINT_PRIORS), [1], tiny)
+    assert set(scores) == set(JOINT.checks)
+    for name, value in scores.items():
+        if name.endswith("distance"):
+            assert value >= 0
+        else:
+            assert value in (0.0, 1.0), name
+    assert scores["hedmark full history"] == 0.0  # the bloc cannot have joined by 2007
+    assert JOINT.fitness(scores)[0] <= 1
