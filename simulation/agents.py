@@ -178,10 +178,11 @@ class Municipality(mesa.Agent):
             self.last_choice = choice.STAY
             return None
         options = self.options(juncture)
-        chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng)
-        self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights)
+        u = choice.combined_all(options, self.weights)  # once for the logit, lock-in and attribution
+        chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng, u)
+        self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights, u)
         self.last_choice = options[chosen].kind
-        self.tipped_by = choice.tipped_by(options, chosen, self.weights)
+        self.tipped_by = choice.tipped_by(options, chosen, self.weights, u)
         leaving = options[chosen].kind in (choice.EXIT, choice.SWITCH)
         self.reason = self.leaving_reason(options, options[chosen]) if leaving else ""
         return options[chosen]

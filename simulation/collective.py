@@ -74,10 +74,11 @@ def regional_bloc(model: CollaborationModel, applicant: Municipality, k: Collabo
         if mate in k.applications:
             continue
         options = [mate.stay_alone_option(model.env.juncture_open), mate.join_option(k)]
-        chosen = choice.logit_choice(options, mate.weights, p.temperature, model.rng)
+        u = choice.combined_all(options, mate.weights)
+        chosen = choice.logit_choice(options, mate.weights, p.temperature, model.rng, u)
         if chosen == 1:
             mate.last_choice = choice.JOIN
-            mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
+            mate.tipped_by = choice.tipped_by(options, chosen, mate.weights, u)
             model.record_decision(mate, options[1], bloc=True)
             k.applications.append(mate)
             mate.bloc_lead = applicant  # one case with the applicant (decide_applications)
