@@ -273,10 +273,12 @@ class Municipality(mesa.Agent):
         habit = cultural.habit(self.tenure, juncture, p)
         without_me = k.pool.minus(self.population, self.effective_share())
         cap = self.cap(k)
+        # the transaction cost depends on the members' number and sizes, the same at every share
+        transaction = instrumental.transaction_cost(without_me.plus(self.population, 0.0), k.governance, p)
 
         def at(c: float, leak: float) -> Utilities:
             e = min(c, cap) * (1.0 - leak)  # = effective_share(k, c, leak)
-            prospect = appraise.Prospect(k.governance, without_me.plus(self.population, e), standing)
+            prospect = appraise.Prospect(k.governance, without_me.plus(self.population, e), standing, transaction)
             return appraise.member(me, e, prospect, fit, belonging, world, p)
 
         now = at(self.coordination, self.leakage)
