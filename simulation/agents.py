@@ -105,7 +105,7 @@ class Municipality(mesa.Agent):
             return 0.0
         c = self.coordination if coordination is None else coordination
         leak = self.leakage if leakage is None else leakage
-        return min(c, self.cap(collab)) * (1.0 - leak)
+        return min(c, self.cap_in(collab.governance, collab.family, collab.mandatory)) * (1.0 - leak)
 
     @property
     def declared(self) -> float:
