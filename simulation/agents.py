@@ -105,7 +105,7 @@ class Municipality(mesa.Agent):
             return 0.0
         c = self.coordination if coordination is None else coordination
         leak = self.leakage if leakage is None else leakage
-        return min(c, self.cap(collab)) * (1.0 - leak)
+        return min(c, self.cap_in(collab.governance, collab.family, collab.mandatory)) * (1.0 - leak)
 
     @property
     def declared(self) -> float:
@@ -178,10 +178,11 @@ class Municipality(mesa.Agent):
             self.last_choice = choice.STAY
             return None
         options = self.options(juncture)
-        chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng)
-        self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights)
+        u = choice.combined_all(options, self.weights)  # once for the logit, lock-in and attribution
+        chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng, u)
+        self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights, u)
         self.last_choice = options[chosen].kind
-        self.tipped_by = choice.tipped_by(options, chosen, self.weights)
+        self.tipped_by = choice.tipped_by(options, chosen, self.weights, u)
         leaving = options[chosen].kind in (choice.EXIT, choice.SWITCH)
         self.reason = self.leaving_reason(options, options[chosen]) if leaving else ""
         return options[chosen]
@@ -272,10 +273,12 @@ class Municipality(mesa.Agent):
         habit = cultural.habit(self.tenure, juncture, p)
         without_me = k.pool.minus(self.population, self.effective_share())
         cap = self.cap(k)
+        # the transaction cost depends on the members' number and sizes, the same at every share
+        transaction = instrumental.transaction_cost(without_me.plus(self.population, 0.0), k.governance, p)
 
         def at(c: float, leak: float) -> Utilities:
             e = min(c, cap) * (1.0 - leak)  # = effective_share(k, c, leak)
-            prospect = appraise.Prospect(k.governance, without_me.plus(self.population, e), standing)
+            prospect = appraise.Prospect(k.governance, without_me.plus(self.population, e), standing, transaction)
             return appraise.member(me, e, prospect, fit, belonging, world, p)
 
         now = at(self.coordination, self.leakage)

@@ -26,12 +26,12 @@ _COUNTED = {choice.LEAK: "leaks", choice.VOICE: "voice", choice.EXIT: "notices",
 
 
 class AdmissionCase(NamedTuple):
-    """A case put to a vote: the collaboration's standing now, its pool and standing with the
-    applicants, and the applicants' indices (``admission_case``)."""
+    """A case put to a vote: the collaboration as it stands and as it would be with the
+    applicants (the same for every voter: built once, transaction costs included), and the
+    applicants' indices (``admission_case``)."""
 
-    before: instrumental.Standing
-    grown: instrumental.Pool
-    after: instrumental.Standing
+    now: appraise.Prospect
+    grown: appraise.Prospect
     applicants: np.ndarray
 
 
@@ -74,10 +74,11 @@ def regional_bloc(model: CollaborationModel, applicant: Municipality, k: Collabo
         if mate in k.applications:
             continue
         options = [mate.stay_alone_option(model.env.juncture_open), mate.join_option(k)]
-        chosen = choice.logit_choice(options, mate.weights, p.temperature, model.rng)
+        u = choice.combined_all(options, mate.weights)
+        chosen = choice.logit_choice(options, mate.weights, p.temperature, model.rng, u)
         if chosen == 1:
             mate.last_choice = choice.JOIN
-            mate.tipped_by = choice.tipped_by(options, chosen, mate.weights)
+            mate.tipped_by = choice.tipped_by(options, chosen, mate.weights, u)
             model.record_decision(mate, options[1], bloc=True)
             k.applications.append(mate)
             mate.bloc_lead = applicant  # one case with the applicant (decide_applications)
@@ -144,8 +145,10 @@ def admission_case(model: CollaborationModel, k: Collaboration, case: list[Munic
     for a in case:
         grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
         work += instrumental.onboarding_work(a.population, p)
-    return AdmissionCase(k.standing(), grown, k.prospective_standing(grown, work),
-                         np.array([a.index for a in case]))
+    gov = k.governance
+    now = appraise.Prospect(gov, k.pool, k.standing(), instrumental.transaction_cost(k.pool, gov, p))
+    after = appraise.Prospect(gov, grown, k.prospective_standing(grown, work), instrumental.transaction_cost(grown, gov, p))
+    return AdmissionCase(now, after, np.array([a.index for a in case]))
 
 
 def admission_view(model: CollaborationModel, member: Municipality, k: Collaboration, case: AdmissionCase,
@@ -156,11 +159,9 @@ def admission_view(model: CollaborationModel, member: Municipality, k: Collabora
     e = member.effective_share(k)
     net_now = now.get(member)
     if net_now is None:
-        net_now = now[member] = appraise.net_benefit(me, e, appraise.Prospect(k.governance, k.pool, case.before),
-                                                     world, p)
+        net_now = now[member] = appraise.net_benefit(me, e, case.now, world, p)
     _, region_share, mean_trust, _ = member.profile(case.applicants)  # applicants' region and trust in them
-    grown = appraise.Prospect(k.governance, case.grown, case.after)
-    return appraise.admit(me, e, net_now, grown, region_share, mean_trust, world, p)
+    return appraise.admit(me, e, net_now, case.grown, region_share, mean_trust, world, p)
 
 
 # ---- step 4: mergers ------------------------------------------------------------------------------

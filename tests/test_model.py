@@ -2,6 +2,7 @@
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -88,3 +89,21 @@ def test_imcsim_lists_scenarios_params_and_governance(capsys):
     assert main(["governance"]) == 0
     out = capsys.readouterr().out
     assert "hedmark" in out and "fixed_cost" in out and "vertskommune" in out
+
+
+def test_mean_of_a_few_values_is_numpys_to_the_last_bit():
+    """metrics._mean adds fewer than eight values in Python: it must give np.mean's very float
+    (the series would otherwise change in their last digits), signed zeros and infinities included."""
+    rng = np.random.default_rng(5)
+    specials = [0.0, -0.0, 1e16, -1e16, 1.0, -3.3, 1e-300, np.inf]
+    for trial in range(20_000):
+        n = int(rng.integers(1, 12))
+        if trial % 3 == 0:
+            values = rng.choice(specials, size=n)
+        else:
+            values = rng.normal(size=n) * 10.0 ** rng.integers(-20, 20, size=n)
+        values = [float(x) for x in values]
+        want, got = float(np.mean(values)), metrics._mean(values)
+        assert got == want or (np.isnan(got) and np.isnan(want)), values
+        assert np.signbit(got) == np.signbit(want), values
+    assert metrics._mean([1, 2, 4]) == float(np.mean([1, 2, 4]))  # counts, as family_camps gives

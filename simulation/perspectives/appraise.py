@@ -78,6 +78,7 @@ class Prospect(NamedTuple):
     governance: GovernanceModel
     pool: Pool  # its pool with this member counted in at its share
     standing: Standing  # development quality, delay, standard, mandatory systems
+    transaction: float | None = None  # the pool's transaction cost, if the caller has it (else computed)
 
 
 # ---- building blocks shared by the options ------------------------------------------------------
@@ -86,9 +87,11 @@ def net_benefit(me: Traits, share: float, k: Prospect, world: Conditions, p: Par
     """Instrumental: net benefit per inhabitant of being in ``k`` with pooled ``share``; under
     budget stress the member fee weighs more (``Traits.fee_weight``; 000 L519, 002 L333-337)."""
     net = instrumental.member_net_benefit(me.population, me.competence, me.ambition, share, k.pool,
-                                          k.governance, k.standing, world.risk, world.cloud, p)[0]
+                                          k.governance, k.standing, world.risk, world.cloud, p,
+                                          transaction=k.transaction)[0]
     if me.fee_weight > 0:
-        net -= me.fee_weight * instrumental.member_fee(k.governance, me.population, share, k.pool, world.cloud, p)
+        net -= me.fee_weight * instrumental.member_fee(k.governance, me.population, share, k.pool, world.cloud, p,
+                                                       k.transaction)
     return net
 
 

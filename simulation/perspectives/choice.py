@@ -85,10 +85,18 @@ def is_searching(outcome: float, aspiration: float, tolerance: float, review_rat
     return outcome < aspiration - tolerance or juncture_open or draw < review_rate
 
 
+def combined_all(options: list[Option], weights: Weights) -> list[float]:
+    """Each option's combined utility, in order: computed once per decision and handed to the
+    logit, the attribution and the lock-in test (which would otherwise compute them again)."""
+    return [combined(o.utilities, weights) for o in options]
+
+
 def logit_choice(options: list[Option], weights: Weights, temperature: float,
-                 rng: np.random.Generator) -> int:
-    """Draw an option with probability proportional to exp(U / temperature)."""
-    u = [combined(o.utilities, weights) for o in options]
+                 rng: np.random.Generator, u: list[float] | None = None) -> int:
+    """Draw an option with probability proportional to exp(U / temperature); ``u`` are the
+    options' combined utilities when already at hand (``combined_all``)."""
+    if u is None:
+        u = combined_all(options, weights)
     top = max(u)
     weight = [math.exp((x - top) / temperature) for x in u]  # plain floats: a handful of options
     threshold = rng.random() * (1 - 1e-12) * math.fsum(weight)
@@ -100,32 +108,37 @@ def logit_choice(options: list[Option], weights: Weights, temperature: float,
     return len(weight) - 1
 
 
-def tipped_by(options: list[Option], chosen: int, weights: Weights) -> str:
+def tipped_by(options: list[Option], chosen: int, weights: Weights, u: list[float] | None = None) -> str:
     """The perspective that contributed most to the chosen option's advantage over the reference.
 
     The reference is the status quo (options[0]) when something else was chosen, otherwise the
-    best alternative to the status quo.
+    best alternative to the status quo. ``u``: the combined utilities, when at hand.
     """
     if len(options) < 2:
         return "habit"
     if chosen != 0:
         reference = 0
     else:
-        reference = max(range(1, len(options)), key=lambda k: combined(options[k].utilities, weights))
+        if u is None:
+            u = combined_all(options, weights)
+        reference = max(range(1, len(options)), key=u.__getitem__)
     gains = [w * (a - b) for w, a, b in zip(weights, options[chosen].utilities,
                                               options[reference].utilities, strict=True)]
     best = max(range(3), key=lambda k: gains[k])
     return PERSPECTIVES[best] if gains[best] > 0 else "chance"
 
 
-def locked_in(options: list[Option], weights: Weights) -> bool:
+def locked_in(options: list[Option], weights: Weights, u: list[float] | None = None) -> bool:
     """Would prefer to leave but for switching costs and habit: staying (options[0]) beats every
-    exit or switch with them, and loses to one without them."""
-    leaving = [o for o in options[1:] if o.kind in (EXIT, SWITCH)]
+    exit or switch with them, and loses to one without them. ``u``: the combined utilities, when
+    at hand."""
+    leaving = [k for k in range(1, len(options)) if options[k].kind in (EXIT, SWITCH)]
     if not leaving:
         return False
-    stay = combined(options[0].utilities, weights)
-    with_costs = [combined(o.utilities, weights) for o in leaving]
-    without = [u - o.switching for u, o in zip(with_costs, leaving, strict=True)]
+    if u is None:
+        u = combined_all(options, weights)
+    stay = u[0]
+    with_costs = [u[k] for k in leaving]
+    without = [x - options[k].switching for x, k in zip(with_costs, leaving, strict=True)]
     return stay >= max(with_costs) and stay - options[0].switching < max(without)
 

@@ -83,10 +83,15 @@ def transaction_cost(pool: Pool, gov: GovernanceModel, p: Parameters) -> float:
             * (1.0 + p.heterogeneity_weight * size_heterogeneity(pool)))
 
 
-def pooled_cost(pool: Pool, gov: GovernanceModel, p: Parameters, cloud: float) -> float:
-    """Yearly cost of the joint organisation: fixed + discounted variable + transaction cost."""
+def pooled_cost(pool: Pool, gov: GovernanceModel, p: Parameters, cloud: float,
+                transaction: float | None = None) -> float:
+    """Yearly cost of the joint organisation: fixed + discounted variable + transaction cost
+    (``transaction``: the pool's ``transaction_cost`` where the caller has it already; it depends
+    on the members' number and sizes, not on their shares)."""
+    if transaction is None:
+        transaction = transaction_cost(pool, gov, p)
     per_capita = p.per_capita_cost * (1.0 - p.pooled_discount * cloud)
-    return p.collab_fixed_cost + per_capita * pool.sum_eff + transaction_cost(pool, gov, p)
+    return p.collab_fixed_cost + per_capita * pool.sum_eff + transaction
 
 
 def cost_share(gov: GovernanceModel, population: float, effective: float, pool: Pool) -> float:
@@ -140,15 +145,16 @@ def member_quality(population: float, competence: float, effective: float,
 
 def member_net_benefit(population: float, competence: float, ambition: float, effective: float,
                        pool: Pool, gov: GovernanceModel, standing: Standing, risk: float,
-                       cloud: float, p: Parameters, pooled: float | None = None) -> tuple[float, float]:
+                       cloud: float, p: Parameters, pooled: float | None = None,
+                       transaction: float | None = None) -> tuple[float, float]:
     """(net benefit, cost) per inhabitant of a member with pooled share ``effective``.
 
     ``pool`` must already include this member with this effective share. ``pooled`` is the
     pool's ``pooled_cost`` where the caller has it already (a settlement computes it once for
-    all members).
+    all members); ``transaction`` its ``transaction_cost`` (the same at any share of the member).
     """
     if pooled is None:
-        pooled = pooled_cost(pool, gov, p, cloud)
+        pooled = pooled_cost(pool, gov, p, cloud, transaction)
     own = (1.0 - effective) * alone_cost(population, p)
     shared = cost_share(gov, population, effective, pool) * pooled
     cost = (own + shared) / population
@@ -161,9 +167,10 @@ def member_net_benefit(population: float, competence: float, ambition: float, ef
 
 
 def member_fee(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
-               p: Parameters) -> float:
-    """The member fee per inhabitant: its share of the pooled cost (``pool`` includes it)."""
-    return cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud) / population
+               p: Parameters, transaction: float | None = None) -> float:
+    """The member fee per inhabitant: its share of the pooled cost (``pool`` includes it;
+    ``transaction``: its transaction cost, where the caller has it)."""
+    return cost_share(gov, population, effective, pool) * pooled_cost(pool, gov, p, cloud, transaction) / population
 
 
 def heterogeneity_burden(gov: GovernanceModel, population: float, effective: float, pool: Pool, cloud: float,
