@@ -2,7 +2,7 @@
 computation) with sequential refinement.
 
 Draw parameter sets from uniform priors over a few free parameters, run each on a batch of seeds,
-and score it by the share of seeds that pass the target's checks. Three targets:
+and score it by the share of seeds that pass the target's checks. Four targets:
 
 - ``hedmark``: Hedmark's history (founding trio 2005-06, the Kongsvinger bloc joining in
   2009-2013, Sør-Odal later, no exits to 2022; 004 L301, L742) with leakage alive (004 L886-888);
@@ -17,9 +17,13 @@ and score it by the share of seeds that pass the target's checks. Three targets:
   without exits and Setesdal IKT merges into it in 2020-2024, or at least is not dissolved
   (002 L137-147); norway in 2015 as ``national``, plus durable collaborations (at most one
   dissolution a year) and mergers (002 L388-393). Distances (:mod:`.distances`) rank draws that miss.
+- ``joint2``: ``joint`` with the new mechanisms' switches fixed on as given keys (merger route,
+  increasing returns, two partners to found), their rates and the first search's decisive keys
+  searched, the other keys at the first search's best set; plus the issue's sharper Hedmark checks
+  (bloc within a year of 2011, Sør-Odal four years after it) and norway's size gradient as a number.
 
 Accepted sets are those that meet the target's acceptance rule; the best are printed.
-Runnable as ``python -m simulation.validation.calibrate [--target national|joint]``.
+Runnable as ``python -m simulation.validation.calibrate [--target national|joint|joint2]``.
 """
 
 from __future__ import annotations
