@@ -14,6 +14,9 @@ from simulation.validation.behaviour import behaviour_free, behavioural_override
 from simulation.validation.calibrate import (
     HEDMARK,
     JOINT,
+    JOINT2,
+    JOINT2_GIVEN,
+    JOINT2_PRIORS,
     JOINT_PRIORS,
     Region,
     behaviour_draw,
@@ -26,7 +29,10 @@ from simulation.validation.patterns import (
     absorbed_fate,
     absorbed_merges_in_window,
     absorbed_not_dissolved,
+    bloc_near_2011,
     hub_grows_without_exits,
+    late_joiner,
+    late_well_after_bloc,
 )
 
 
@@ -150,3 +156,43 @@ def test_the_joint_target_scores_every_check_on_a_tiny_run():
             assert value in (0.0, 1.0), name
     assert scores["hedmark full history"] == 0.0  # the bloc cannot have joined by 2007
     assert JOINT.fitness(scores)[0] <= 1
+
+
+# ---- joint2: the new mechanisms' switches fixed on, the issue's sharper hedmark checks ---------
+
+def _hedmark(bloc: int, late: int | None) -> _Runs:
+    """Trio in HaLøSt from 2005, the bloc joining in ``bloc``, Sør-Odal in ``late`` (None: never)."""
+    names = ["Hamar", "Løten", "Stange", "Kongsvinger", "Grue", "Nord-Odal", "Sør-Odal"]
+    rows = {y: ["H"] * 3 + (["H"] * 3 if y >= bloc else [""] * 3) + (["H"] if late is not None and y >= late else [""])
+            for y in range(2005, 2023)}
+    return _Runs(pd.DataFrame.from_dict(rows, orient="index", columns=names))
+
+
+def test_the_bloc_must_be_within_a_year_of_2011_and_sor_odal_four_years_later():
+    assert bloc_near_2011(_hedmark(2011, 2018)) and late_well_after_bloc(_hedmark(2011, 2018))
+    assert not bloc_near_2011(_hedmark(2013, 2018)) and bloc_near_2011(_hedmark(2012, 2018))
+    # a follower one year after the bloc is a late joiner, but not the history's late one
+    assert late_joiner(_hedmark(2011, 2012)) and not late_well_after_bloc(_hedmark(2011, 2012))
+    assert late_well_after_bloc(_hedmark(2011, 2015)) and not late_well_after_bloc(_hedmark(2011, 2014))
+    assert not late_well_after_bloc(_hedmark(2011, None))
+
+
+def test_joint2_fixes_the_switches_on_and_searches_the_new_rates():
+    assert {"merger_route": 1.0, "increasing_returns": 1.0, "found_min_partners": 2}.items() <= JOINT2_GIVEN.items()
+    assert {"merger_myth", "sunk_stake_cost", "trust_erosion", "leadership_turnover", "budget_stress_weight",
+            "merger_review_rate"} <= set(JOINT2_PRIORS)
+    assert not set(JOINT2_GIVEN) & set(JOINT2_PRIORS)
+    # searched and given together still cover every behavioural key a file sets
+    assert set(JOINT_PRIORS) <= set(JOINT2_PRIORS) | set(JOINT2_GIVEN)
+    sc = region_scenario(JOINT2.regions[0], JOINT2.given | {"merger_myth": 2.0})
+    assert sc.parameters.merger_route == 1.0 and sc.parameters.found_min_partners == 2
+    assert sc.parameters.merger_myth == 2.0
+
+
+def test_the_joint2_target_scores_every_check_on_a_tiny_run():
+    tiny = dataclasses.replace(JOINT2, regions=(Region("hedmark", 2007, False), Region("agder", 2004, False),
+                                                Region("norway", 2002, False)))
+    scores = score({k: (lo + hi) / 2 for k, (lo, hi) in JOINT2_PRIORS.items()}, [1], tiny)
+    assert set(scores) == set(JOINT2.checks)
+    assert scores["hedmark bloc 2010-12"] == 0.0 and scores["hedmark Sør-Odal >= 4 y after bloc"] == 0.0
+    assert -1 <= scores["norway small minus large"] <= 1

@@ -2,7 +2,7 @@
 computation) with sequential refinement.
 
 Draw parameter sets from uniform priors over a few free parameters, run each on a batch of seeds,
-and score it by the share of seeds that pass the target's checks. Three targets:
+and score it by the share of seeds that pass the target's checks. Four targets:
 
 - ``hedmark``: Hedmark's history (founding trio 2005-06, the Kongsvinger bloc joining in
   2009-2013, Sør-Odal later, no exits to 2022; 004 L301, L742) with leakage alive (004 L886-888);
@@ -17,9 +17,13 @@ and score it by the share of seeds that pass the target's checks. Three targets:
   without exits and Setesdal IKT merges into it in 2020-2024, or at least is not dissolved
   (002 L137-147); norway in 2015 as ``national``, plus durable collaborations (at most one
   dissolution a year) and mergers (002 L388-393). Distances (:mod:`.distances`) rank draws that miss.
+- ``joint2``: ``joint`` with the new mechanisms' switches fixed on as given keys (merger route,
+  increasing returns, two partners to found), their rates and the first search's decisive keys
+  searched, the other keys at the first search's best set; plus the issue's sharper Hedmark checks
+  (bloc within a year of 2011, Sør-Odal four years after it) and norway's size gradient as a number.
 
 Accepted sets are those that meet the target's acceptance rule; the best are printed.
-Runnable as ``python -m simulation.validation.calibrate [--target national|joint]``.
+Runnable as ``python -m simulation.validation.calibrate [--target national|joint|joint2]``.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,11 +53,13 @@ from .patterns import (
     absorbed_merges_in_window,
     absorbed_not_dissolved,
     bloc_join,
+    bloc_near_2011,
     dissolutions_per_year,
     founding_trio,
     full_history,
     hub_grows_without_exits,
     late_joiner,
+    late_well_after_bloc,
     leakage_persists,
     mergers_occur,
     national_collaborations,
@@ -91,6 +97,7 @@ class Target:
     checks: dict[str, Check]
     fitness: Callable[[dict[str, float]], tuple[float, ...]]
     accepted: Callable[[dict[str, float], float], bool]
+    given: dict[str, float] = field(default_factory=dict)  # fixed keys under every draw (not searched)
 
 
 def on(scenario: str, measure: Callable[[Runs], float]) -> Check:
@@ -245,15 +252,15 @@ JOINT_REQUIRED = ("hedmark full history", "hedmark leakage", "agder IKT Agder gr
                   "agder Setesdal not dissolved", *JOINT_GROUPS["norway"])
 
 
-def region_scores(scores: dict[str, float]) -> dict[str, float]:
+def region_scores(scores: dict[str, float], groups: dict[str, dict[str, Check]] = JOINT_GROUPS) -> dict[str, float]:
     """Each region's mean share over its yes/no checks."""
-    return {region: sum(scores[k] for k in checks) / len(checks) for region, checks in JOINT_GROUPS.items()}
+    return {region: sum(scores[k] for k in checks) / len(checks) for region, checks in groups.items()}
 
 
-def joint_fitness(scores: dict[str, float]) -> tuple[float, ...]:
+def joint_fitness(scores: dict[str, float], groups: dict[str, dict[str, Check]] = JOINT_GROUPS) -> tuple[float, ...]:
     """Lexicographic: the worst region's score first (one set must serve every region), then
     the sum over regions, then the summed distance (smaller is better)."""
-    by_region = region_scores(scores)
+    by_region = region_scores(scores, groups)
     return (min(by_region.values()), sum(by_region.values()), -sum(scores[k] for k in JOINT_DISTANCES))
 
 
@@ -261,7 +268,58 @@ JOINT = Target(JOINT_REGIONS, JOINT_PRIORS,
                {k: c for checks in JOINT_GROUPS.values() for k, c in checks.items()} | JOINT_DISTANCES,
                joint_fitness, lambda s, accept: all(s[k] >= accept for k in JOINT_REQUIRED))
 
-TARGETS = {"hedmark": HEDMARK, "national": NATIONAL, "joint": JOINT}
+# ---- joint2: the second joint search, with the new mechanisms in play (issue 11, item 6) ---------
+
+# The first search's best set (docs/validation.md, "First joint search"): the keys joint2 does
+# not search stay at these values.
+FIRST_JOINT_BEST: dict[str, float] = {
+    "fixed_cost": 8.06e6, "collab_fixed_cost": 6.37e6, "delay_cost": 476.0, "leakage_decay": 0.0454,
+    "region_weight": 0.377, "trust_weight": 0.615, "mimetic_weight": 0.743, "legitimacy_weight": 1.43,
+    "merger_legitimacy": 0.448, "legitimacy_uptake": 0.364, "review_rate": 0.215, "satisficing_tolerance": 39.4,
+    "social_comparison": 0.689, "habit_strength": 0.4, "temperature": 0.238, "bloc_trust": 0.402,
+    "autonomy_weight": 0.649, "transaction_cost": 2.92e5, "transaction_exponent": 1.61, "size_gain_half": 2390.0,
+    "onboarding_work": 0.366, "voice_weight": 0.445, "merger_review_rate": 0.14, "found_trust": 0.497,
+}
+# the new mechanisms' switches, fixed ON: a wish to switch becomes a merger proposal, sunk
+# joint investments bind members, a collaboration needs two partners to be founded
+JOINT2_SWITCHES: dict[str, float] = {"merger_route": 1.0, "increasing_returns": 1.0, "found_min_partners": 2}
+# searched: the new mechanisms' rates, plus the keys that decided the first search's conflict
+# (Hedmark's bloc vs Norway's size gradient: consolidation legitimacy, review, habit, autonomy,
+# onboarding; Setesdal's survival: collab_fixed_cost; the found_trust knife edge; mimetic pull)
+JOINT2_PRIORS: Priors = registry.prior_ranges({
+    "merger_myth": (0.0, 4.0),
+    "merger_review_rate": (0.02, 0.4),
+    "sunk_stake_cost": (0.0, 1500.0),
+    "trust_erosion": (0.0, 0.3),
+    "leadership_turnover": (0.0, 0.3),
+    "budget_stress_weight": (0.0, 0.6),
+    "legitimacy_weight": (0.3, 2.0),
+    "merger_legitimacy": (0.3, 1.5),
+    "legitimacy_uptake": (0.2, 1.0),
+    "review_rate": (0.05, 0.3),
+    "habit_strength": (0.2, 2.0),
+    "autonomy_weight": (0.2, 3.0),
+    "onboarding_work": (0.2, 2.0),
+    "collab_fixed_cost": (5.0e6, 2.5e7),
+    "mimetic_weight": (0.0, 1.5),
+    "found_trust": (0.4, 0.6),
+})
+JOINT2_GIVEN: dict[str, float] = {k: v for k, v in FIRST_JOINT_BEST.items() if k not in JOINT2_PRIORS} | JOINT2_SWITCHES
+
+# joint's checks plus the issue's sharper hedmark checks and norway's size gradient as a number
+JOINT2_GROUPS: dict[str, dict[str, Check]] = {
+    "hedmark": JOINT_GROUPS["hedmark"] | {"hedmark bloc 2010-12": on("hedmark", bloc_near_2011),
+                                          "hedmark Sør-Odal >= 4 y after bloc": on("hedmark", late_well_after_bloc)},
+    "agder": JOINT_GROUPS["agder"],
+    "norway": JOINT_GROUPS["norway"],
+}
+JOINT2_VALUES: dict[str, Check] = {"norway small minus large": on("norway", small_join_more)}  # reported, not ranked
+JOINT2 = Target(JOINT_REGIONS, JOINT2_PRIORS,
+                {k: c for checks in JOINT2_GROUPS.values() for k, c in checks.items()} | JOINT_DISTANCES | JOINT2_VALUES,
+                functools.partial(joint_fitness, groups=JOINT2_GROUPS),
+                lambda s, accept: all(s[k] >= accept for k in JOINT_REQUIRED), given=JOINT2_GIVEN)
+
+TARGETS = {"hedmark": HEDMARK, "national": NATIONAL, "joint": JOINT, "joint2": JOINT2}
 
 
 # ---- the search --------------------------------------------------------------------------------
@@ -295,6 +353,7 @@ def score(params: dict[str, float], seeds: list[int], target: Target = HEDMARK) 
     """Mean over seeds of each of the target's checks under ``params`` (for a yes/no check, the
     share of seeds passing). Every region gets the same draw and the same seeds; a region runs
     only if a check reads it."""
+    params = target.given | params
     scenarios = {r.scenario: region_scenario(r, params) for r in target.regions}
     totals = dict.fromkeys(target.checks, 0.0)
     for seed in seeds:

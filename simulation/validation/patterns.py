@@ -186,6 +186,25 @@ def late_joiner(runs: Runs) -> bool:
     return bloc is not None and entered is not None and bloc < entered <= PRESENT
 
 
+BLOC_YEAR = 2011  # 004 L301
+BLOC_NEAR = 1  # issue 11: the bloc within a year of 2011 (tighter than BLOC_WINDOW)
+LATE_GAP = 4  # issue 11: Sør-Odal at least four years after the bloc (history: seven, 2011 -> 2018)
+
+
+def bloc_near_2011(runs: Runs) -> bool:
+    """The bloc joins within ``BLOC_NEAR`` years of 2011 (004 L301)."""
+    year = bloc_year(runs.get())
+    return year is not None and abs(year - BLOC_YEAR) <= BLOC_NEAR
+
+
+def late_well_after_bloc(runs: Runs) -> bool:
+    """Sør-Odal joins at least ``LATE_GAP`` years after the bloc, by 2022 (history: 2011 -> 2018,
+    004 L301): a late joiner that is late, not the bloc's follower."""
+    m = runs.get()
+    bloc, entered = bloc_year(m), late_year(m)
+    return bloc is not None and entered is not None and bloc + LATE_GAP <= entered <= PRESENT
+
+
 def no_exits(runs: Runs) -> bool:
     s = _series(runs.get())
     s = s[s.year <= PRESENT]
