@@ -261,6 +261,16 @@ class Parameters:
     sunk_life: float = _p(8.0, 1.0, 40.0, "Mean life of joint investments: each year 1/sunk_life of the stock (and of each member's "
                           "stake) ages out as systems are renewed.", unit="years")
 
+    # --- exclusion cost: refusing a region-mate (issue 11, size gradient) -----------------------
+    # A member voting on an applicant from its own region weighs what a refusal would cost the
+    # other binding collaboration it has with that municipality: exclusion "can make
+    # collaboration more difficult on other arenas", and HIKT works to gather all the region's
+    # municipalities in one collaboration (004 L880). Off at 0.
+    exclusion_cost: float = _p(0.0, 0.0, 5.0, "Appropriateness (cultural utility) of admitting an applicant case wholly from the "
+                               "voting member's own region, i.e. the cost of excluding region-mates with whom it has other binding "
+                               "collaboration; scaled by the case's share of region-mates. 0 = off.",
+                               "004 L880", unit="utility")
+
     # --- theory constants (named, previously literals) --------------------------------------
     neutral_similarity: float = _p(0.5, 0.0, 1.0, "Cultural similarity with a partner group at which that term of identity fit is zero: "
                                    "more similar groups attract, less similar ones repel.", unit="similarity (0-1)")

@@ -237,10 +237,11 @@ def switch(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: 
 def admit(me: Traits, share: float, net_now: float, grown: Prospect, region_share: float, mean_trust: float,
           world: Conditions, p: Parameters) -> Utilities:
     """Admit applicants: the change of its net benefit (``net_now``, as things stand) when the
-    pool and standing grow (instrumental); trust in the applicants and their region (cultural);
+    pool and standing grow (instrumental); trust in the applicants and their region, and the
+    cost of excluding region-mates it has other binding ties with (cultural, 004 L880);
     growth as modernity (myth)."""
     return Utilities((net_benefit(me, share, grown, world, p) - net_now) / p.utility_scale,
-                     cultural.applicant_fit(region_share, mean_trust, p),
+                     cultural.applicant_fit(region_share, mean_trust, p) + cultural.exclusion_cost(region_share, p),
                      myth.consolidation(world.legitimacy, me.receptivity, p))
 
 

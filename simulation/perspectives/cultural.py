@@ -40,6 +40,14 @@ def applicant_fit(region_share: float, trust: float, p: Parameters) -> float:
     return identity_fit(p.neutral_similarity, region_share, trust, p.neutral_family_share, p)
 
 
+def exclusion_cost(region_share: float, p: Parameters) -> float:
+    """What refusing region-mates would cost a member voting on their admission: exclusion "can
+    make collaboration more difficult on other arenas" where they share much binding
+    collaboration (004 L880); so admitting them is the more appropriate, in proportion to the
+    applicants' share from the member's own region (0 when ``exclusion_cost`` is 0)."""
+    return p.exclusion_cost * region_share
+
+
 def autonomy_cost(autonomy: float, pooled_share: float, p: Parameters) -> float:
     """The autonomy norm resists handing a share of the portfolio to a joint body."""
     return p.autonomy_weight * autonomy * pooled_share
