@@ -10,7 +10,7 @@ import pytest
 from simulation.governance import GOVERNANCE_MODELS
 from simulation.parameters import Parameters
 from simulation.perspectives import appraise, cultural, instrumental, myth
-from simulation.perspectives.choice import Utilities
+from simulation.perspectives.choice import Utilities, combined
 
 P = Parameters()
 ME = appraise.Traits(population=4_000.0, competence=0.4, ambition=0.6, autonomy=0.5, receptivity=0.7)
@@ -129,3 +129,30 @@ def test_packed_pair_counts_give_the_same_group_profile():
         members = rng.choice(n, size=rng.integers(1, n), replace=False)
         assert cultural.coded_profile(i, members, alike, trust) == cultural.group_profile(i, members, culture, region,
                                                                                           family, trust)
+
+
+# ---- exclusion cost: refusing region-mates (004 L880) -------------------------------------------
+def test_exclusion_cost_is_the_weight_times_the_share_of_region_mates_and_off_at_zero():
+    on = Parameters(exclusion_cost=2.0)
+    assert cultural.exclusion_cost(0.25, on) == pytest.approx(0.5)
+    assert cultural.exclusion_cost(1.0, P) == 0.0  # the default is off
+    off_vote = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 0.25, 0.8, WORLD, P)
+    on_vote = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 0.25, 0.8, WORLD, on)
+    assert on_vote.cultural == pytest.approx(off_vote.cultural + 0.5)
+    assert (on_vote.instrumental, on_vote.myth) == (off_vote.instrumental, off_vote.myth)
+
+
+def test_a_small_region_mate_refused_without_exclusion_cost_is_admitted_with_it():
+    """A small applicant that costs the member net benefit (a full transaction-cost step for little
+    pooled population) is voted down; with the cost of excluding a region-mate it is voted in,
+    while one from another region is still refused."""
+    grown = _prospect(0.5)
+    net_after = appraise.net_benefit(ME, 0.5, grown, WORLD, P)
+    net_now = net_after + 3.0 * P.utility_scale  # admitting costs the member 3 utility units
+    weights = (1.0, 1.0, 1.0)
+    on = Parameters(exclusion_cost=4.0)
+    refused = combined(appraise.admit(ME, 0.5, net_now, grown, 1.0, P.neutral_trust, WORLD, P), weights)
+    admitted = combined(appraise.admit(ME, 0.5, net_now, grown, 1.0, P.neutral_trust, WORLD, on), weights)
+    stranger = combined(appraise.admit(ME, 0.5, net_now, grown, 0.0, P.neutral_trust, WORLD, on), weights)
+    assert refused < 0 < admitted
+    assert stranger < 0
