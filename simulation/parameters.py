@@ -266,7 +266,7 @@ class Parameters:
     # other binding collaboration it has with that municipality: exclusion "can make
     # collaboration more difficult on other arenas", and HIKT works to gather all the region's
     # municipalities in one collaboration (004 L880). Off at 0.
-    exclusion_cost: float = _p(0.0, 0.0, 5.0, "Appropriateness (cultural utility) of admitting an applicant case wholly from the "
+    exclusion_cost: float = _p(0.0, 0.0, 20.0, "Appropriateness (cultural utility) of admitting an applicant case wholly from the "
                                "voting member's own region, i.e. the cost of excluding region-mates with whom it has other binding "
                                "collaboration; scaled by the case's share of region-mates. 0 = off.",
                                "004 L880", unit="utility")
