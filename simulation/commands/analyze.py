@@ -160,6 +160,8 @@ def _prim(spec: dict, results: pd.DataFrame, out: Path, title: str, collapse_bel
     for case, f in boxes.items():
         if f is None:
             print(f"{case}: no run ended this way, no box")
+        elif f["limits"].empty:
+            print(f"{case}: no box reaches density {PRIM_THRESHOLD} (the row is the whole parameter space)")
     table.to_csv(out / "discovery_prim.csv", index=False)
     (out / "discovery_prim.md").write_text(markdown_table(table), encoding="utf-8")
     return {"discovery_prim.png": plot_prim(boxes, f"PRIM peeling trajectories: {title}")}

@@ -198,18 +198,31 @@ def plot_prim(found: dict[str, Any], title: str):
             ax.text(0.5, 0.5, "no run ended this way", ha="center", va="center", transform=ax.transAxes)
             continue
         t = f["box"].peeling_trajectory
-        points = ax.scatter(t.coverage, t.density, c=t.res_dim, cmap="viridis", s=18,
-                            vmin=0, vmax=max(int(t.res_dim.max()), 1))
-        fig.colorbar(points, ax=ax, label="restricted parameters")
+        top = max(int(t.res_dim.max()), 1)
+        points = ax.scatter(t.coverage, t.density, c=t.res_dim, cmap=plt.get_cmap("viridis", top + 1), s=18,
+                            vmin=-0.5, vmax=top + 0.5)
+        fig.colorbar(points, ax=ax, label="restricted parameters", ticks=range(top + 1))
         s = f["stats"]
         ax.scatter([s["coverage"]], [s["density"]], s=140, facecolors="none", edgecolors="red", linewidths=1.8, gid="chosen",
                    label=f"chosen box {f['index']}: coverage {s['coverage']:.2f}, density {s['density']:.2f}")
-        ax.axhline(PRIM_THRESHOLD, color="grey", lw=0.8, ls=":")
-        rules = [f"{lo:.3g} ≤ {name} ≤ {hi:.3g}" + (f"  (qp {min(np.nan_to_num(q, nan=1.0) for q in (ql, qh)):.2g})")
-                 for name, (lo, hi, ql, qh) in zip(f["limits"].index, f["limits"].to_numpy(), strict=True)]
-        ax.text(0.02, 0.02, "\n".join(rules) or "(no restriction)", transform=ax.transAxes, fontsize=8,
+        ax.axhline(PRIM_THRESHOLD, color="grey", lw=0.8, ls=":", label=f"density threshold {PRIM_THRESHOLD}")
+        rules = [_prim_rule(name, *values) for name, values in
+                 zip(f["limits"].index, f["limits"].to_numpy(dtype=float), strict=True)]
+        if not rules:
+            rules = [f"(none: no box reaches density {PRIM_THRESHOLD};", " EMA returns the whole space)"]
+        ax.text(0.02, 0.02, "chosen box (quasi-p-value per limit):\n" + "\n".join(rules),
+                transform=ax.transAxes, fontsize=8,
                 va="bottom", family="monospace", bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
         ax.legend(loc="upper right", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def _prim_rule(name: str, lo: float, hi: float, qp_lo: float, qp_hi: float) -> str:
+    """A box limit as text; a side EMA left unrestricted (quasi-p-value missing) is not shown."""
+    if np.isnan(qp_lo):
+        return f"{name} <= {hi:.3g}  (qp {qp_hi:.2g})"
+    if np.isnan(qp_hi):
+        return f"{name} >= {lo:.3g}  (qp {qp_lo:.2g})"
+    return f"{lo:.3g} <= {name} <= {hi:.3g}  (qp {qp_lo:.2g}, {qp_hi:.2g})"
