@@ -41,7 +41,7 @@ SLIDERS = (
     ("w_myth", "Weight: myth (legitimacy)", 1.0, 0.1),
     ("habit_strength", "Habit strength (status-quo bonus)", 1.0, 0.1),
     ("juncture_relief", "Habit relaxed at a critical juncture", 1.0, 0.05),
-    ("increasing_returns", "Increasing returns (sunk joint investments; 0 = off)", 1.0, 0.25),
+    ("increasing_returns", "Sunk investments (0 = off)", 1.0, 0.25),
     ("legitimacy_weight", "Legitimacy pressure weight", 1.0, 0.1),
     ("temperature", "Logit temperature (noise)", 1.0, 0.01),
 )

@@ -95,7 +95,7 @@ def test_progress_off_a_terminal_writes_plain_lines(monkeypatch):
     assert quiet.getvalue() == ""
 
 
-HEAVY = ("mesa", "numpy", "pandas", "scipy", "matplotlib", "pyarrow", "tqdm")
+HEAVY = ("mesa", "numpy", "pandas", "scipy", "matplotlib", "pyarrow", "tqdm", "ema_workbench")
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["scenarios"], ["params"], ["governance"],

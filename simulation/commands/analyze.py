@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outcomes", help="comma-separated outcomes to analyse (default: all; key ones printed)")
     p.add_argument("--discover", action="store_true",
                    help="scenario discovery: a decision tree (scikit-learn CART) of the parameter ranges that lead "
-                        "to collapse (most members gone) vs consolidation (one dominant collaboration)")
+                        "to collapse (most members gone) vs consolidation (one dominant collaboration), and PRIM "
+                        "boxes with quasi-p-values when ema_workbench is installed (imcsim[ema])")
     p.add_argument("--collapse-below", type=float, help="collapse: end member share below this (default from the experiment, 0.5)")
     p.add_argument("--dominant-above", type=float, help="consolidation: largest collaboration's share at least this (default 0.6)")
     p.add_argument("--max-depth", type=int, help="depth of the discovery tree (default 3)")
@@ -121,9 +122,10 @@ def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: 
     from ..experiments.discovery import discover, plot_tree
 
     d = spec["discovery"]
+    collapse_below = args.collapse_below if args.collapse_below is not None else d["collapse_below"]
+    dominant_above = args.dominant_above if args.dominant_above is not None else d["dominant_above"]
     found = discover(results, [f["name"] for f in spec["factors"]],
-                     collapse_below=args.collapse_below if args.collapse_below is not None else d["collapse_below"],
-                     dominant_above=args.dominant_above if args.dominant_above is not None else d["dominant_above"],
+                     collapse_below=collapse_below, dominant_above=dominant_above,
                      max_depth=args.max_depth or d["max_depth"], min_leaf=d["min_leaf"])
     counts = found["counts"]
     print(f"\nScenario discovery (scikit-learn decision tree, depth {found['tree'].get_depth()}, "
@@ -132,4 +134,34 @@ def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: 
     _print(found["leaves"])
     found["leaves"].to_csv(out / "discovery.csv", index=False)
     (out / "discovery_tree.txt").write_text(found["text"], encoding="utf-8")
-    return {"discovery_tree.png": plot_tree(found, f"Collapse vs consolidation: {title}")}
+    figures = {"discovery_tree.png": plot_tree(found, f"Collapse vs consolidation: {title}")}
+    figures.update(_prim(spec, results, out, title, collapse_below, dominant_above))
+    return figures
+
+
+def _prim(spec: dict, results: pd.DataFrame, out: Path, title: str, collapse_below: float,
+          dominant_above: float) -> dict:
+    """PRIM boxes through ema_workbench, or a one-line note when it is not installed."""
+    from ..experiments.discovery import (
+        PRIM_THRESHOLD,
+        markdown_table,
+        plot_prim,
+        prim_boxes,
+        prim_table,
+    )
+
+    boxes = prim_boxes(results, [f["name"] for f in spec["factors"]], collapse_below, dominant_above)
+    if boxes is None:
+        print("\nPRIM: skipped, ema_workbench is not installed (pip install 'imcsim[ema]'); decision tree only")
+        return {}
+    table = prim_table(boxes)
+    print(f"\nPRIM (ema_workbench analysis.prim): chosen boxes, widest with density >= {PRIM_THRESHOLD}")
+    _print(table)
+    for case, f in boxes.items():
+        if f is None:
+            print(f"{case}: no run ended this way, no box")
+        elif f["limits"].empty:
+            print(f"{case}: no box reaches density {PRIM_THRESHOLD} (the row is the whole parameter space)")
+    table.to_csv(out / "discovery_prim.csv", index=False)
+    (out / "discovery_prim.md").write_text(markdown_table(table), encoding="utf-8")
+    return {"discovery_prim.png": plot_prim(boxes, f"PRIM peeling trajectories: {title}")}

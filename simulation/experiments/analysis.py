@@ -76,8 +76,17 @@ def seed_noise(results: pd.DataFrame, outcomes: list[str]) -> pd.Series:
 # Sobol
 
 
-def sobol(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str], seed: int = 0) -> pd.DataFrame:
-    """First-order (S1) and total (ST) Sobol indices with 95% bootstrap confidence intervals."""
+BOOTSTRAP_SEED = 20_261_130
+"""Seed of the Sobol bootstrap: SALib's sobol.analyze reads a seed of 0 as "no seed", so the same
+results would get other confidence intervals on every ``imcsim analyze``."""
+
+
+def sobol(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str],
+          seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """First-order (S1) and total (ST) Sobol indices with 95% bootstrap confidence intervals,
+    reproducible: the bootstrap is seeded (never with 0, which SALib takes for unseeded)."""
+    if not seed:
+        raise ValueError("sobol: the bootstrap seed must not be 0 (SALib reads 0 as unseeded)")
     from SALib.analyze import sobol as sobol_analyze
 
     factors = factors_of(manifest)

@@ -104,3 +104,125 @@ def plot_tree(found: dict[str, Any], title: str):
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+# PRIM (Friedman & Fisher 1999) through EMA Workbench's ``analysis.prim``, when installed
+PRIM_CASES = ("collapse", "consolidation")
+PRIM_THRESHOLD = 0.8   # chosen box: the widest (highest coverage, then density) whose density is at least this
+PRIM_PEEL_ALPHA = 0.05  # share of runs peeled off per step (EMA's default)
+PRIM_MASS_MIN = 0.05    # peeling stops when a box holds fewer than this share of runs (EMA's default)
+
+
+def prim_boxes(results: pd.DataFrame, factors: list[str], collapse_below: float = 0.5,
+               dominant_above: float = 0.6, threshold: float = PRIM_THRESHOLD) -> dict[str, Any] | None:
+    """One PRIM box per case (collapse, consolidation): ``{case: {"box", "index", "stats", "limits"}}``.
+
+    ``None`` when ema_workbench is not installed. ``box`` is EMA's ``PrimBox``; ``index`` the chosen
+    point on its peeling trajectory (among boxes with density >= ``threshold`` the highest coverage,
+    ties to the higher density; when none is that dense, the densest); ``stats`` and ``limits`` are ``box.inspect(index, style="data")``, so the
+    table and the figure read the same box. A case no run reached maps to ``None``."""
+    try:
+        from ema_workbench.analysis import prim
+    except ImportError:
+        return None
+    numeric = [f for f in factors if pd.api.types.is_numeric_dtype(results[f])]
+    if not numeric:
+        raise ValueError("scenario discovery needs at least one numeric varied parameter")
+    ok = results[results.status == "ok"].reset_index(drop=True)
+    labels = label_runs(ok, collapse_below, dominant_above)
+    x = ok[numeric].astype(float)
+    found: dict[str, Any] = {}
+    for case in PRIM_CASES:
+        y = (labels == case).to_numpy()
+        if not y.any():
+            found[case] = None
+            continue
+        box = prim.Prim(x, y, threshold=threshold, peel_alpha=PRIM_PEEL_ALPHA, mass_min=PRIM_MASS_MIN).find_box()
+        trajectory = box.peeling_trajectory
+        dense = trajectory[trajectory.density >= threshold]
+        pick = dense if len(dense) else trajectory[trajectory.density == trajectory.density.max()]
+        index = int(pick.sort_values(["coverage", "density"], kind="stable").index[-1])
+        box.select(index)
+        stats, limits = box.inspect(index, style="data")[0]
+        found[case] = {"box": box, "index": index, "stats": stats, "limits": limits}
+    return found
+
+
+def prim_table(found: dict[str, Any]) -> pd.DataFrame:
+    """The chosen boxes' limits with quasi-p-values, one row per restricted parameter (a case whose
+    box restricts nothing gets one row with an empty parameter)."""
+    rows = []
+    for case, f in found.items():
+        if f is None:
+            continue
+        s = f["stats"]
+        head = {"case": case, "box": f["index"], "coverage": float(s["coverage"]), "density": float(s["density"]),
+                "mass": float(s["mass"]), "restricted": int(s["res_dim"])}
+        limits = f["limits"]
+        if limits.empty:
+            rows.append({**head, "parameter": "", "min": np.nan, "max": np.nan, "qp_lower": np.nan, "qp_upper": np.nan})
+        for name, values in zip(limits.index, limits.to_numpy(), strict=True):
+            lo, hi, qp_lo, qp_hi = (float(v) for v in values)
+            rows.append({**head, "parameter": name, "min": lo, "max": hi, "qp_lower": qp_lo, "qp_upper": qp_hi})
+    return pd.DataFrame(rows, columns=["case", "box", "coverage", "density", "mass", "restricted", "parameter",
+                                       "min", "max", "qp_lower", "qp_upper"])
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A plain Markdown table (no tabulate dependency); numbers to 4 significant digits."""
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return "" if np.isnan(v) else f"{v:.4g}"
+        return str(v)
+
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def plot_prim(found: dict[str, Any], title: str):
+    """Peeling trajectories (coverage vs density, colour = restricted parameters), chosen box ringed
+    and labelled with its limits, one panel per case; read from the same boxes as ``prim_table``."""
+    import matplotlib.pyplot as plt
+
+    cases = list(found)
+    fig, axes = plt.subplots(1, len(cases), figsize=(6.2 * len(cases), 5.6), squeeze=False)
+    for ax, case in zip(axes[0], cases, strict=True):
+        f = found[case]
+        ax.set_title(case)
+        ax.set_xlabel("coverage (share of the case's runs inside the box)")
+        ax.set_ylabel("density (share of the box's runs that are the case)")
+        ax.set_xlim(0, 1.05)
+        ax.set_ylim(0, 1.05)
+        if f is None:
+            ax.text(0.5, 0.5, "no run ended this way", ha="center", va="center", transform=ax.transAxes)
+            continue
+        t = f["box"].peeling_trajectory
+        top = max(int(t.res_dim.max()), 1)
+        points = ax.scatter(t.coverage, t.density, c=t.res_dim, cmap=plt.get_cmap("viridis", top + 1), s=18,
+                            vmin=-0.5, vmax=top + 0.5)
+        fig.colorbar(points, ax=ax, label="restricted parameters", ticks=range(top + 1))
+        s = f["stats"]
+        ax.scatter([s["coverage"]], [s["density"]], s=140, facecolors="none", edgecolors="red", linewidths=1.8, gid="chosen",
+                   label=f"chosen box {f['index']}: coverage {s['coverage']:.2f}, density {s['density']:.2f}")
+        ax.axhline(PRIM_THRESHOLD, color="grey", lw=0.8, ls=":", label=f"density threshold {PRIM_THRESHOLD}")
+        rules = [_prim_rule(name, *values) for name, values in
+                 zip(f["limits"].index, f["limits"].to_numpy(dtype=float), strict=True)]
+        if not rules:
+            rules = [f"(none: no box reaches density {PRIM_THRESHOLD};", " EMA returns the whole space)"]
+        ax.text(0.02, 0.02, "chosen box (quasi-p-value per limit):\n" + "\n".join(rules),
+                transform=ax.transAxes, fontsize=8,
+                va="bottom", family="monospace", bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
+        ax.legend(loc="upper right", fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _prim_rule(name: str, lo: float, hi: float, qp_lo: float, qp_hi: float) -> str:
+    """A box limit as text; a side EMA left unrestricted (quasi-p-value missing) is not shown."""
+    if np.isnan(qp_lo):
+        return f"{name} <= {hi:.3g}  (qp {qp_hi:.2g})"
+    if np.isnan(qp_hi):
+        return f"{name} >= {lo:.3g}  (qp {qp_lo:.2g})"
+    return f"{lo:.3g} <= {name} <= {hi:.3g}  (qp {qp_lo:.2g}, {qp_hi:.2g})"
