@@ -30,6 +30,8 @@ from ..model import CollaborationModel
 from ..parameters import PARAMETER_NAMES
 from ..progress import Progress
 from ..scenario import Scenario, available_scenarios, load_scenario
+from ..validation.runner import bootstrap
+from .analysis import mean_ci
 from .engines import worker_context
 from .plan import run_seeds
 
@@ -368,24 +370,19 @@ class PairedEffect(NamedTuple):
 
 
 def paired_effect(low: np.ndarray, high: np.ndarray, level: float = LEVEL) -> PairedEffect:
-    """Mean of the paired differences high - low with its t interval and a percentile bootstrap
-    interval (fixed seed); pairs where either run has no value are dropped."""
-    from scipy import stats
-
+    """Mean of the paired differences high - low with its t interval (``analysis.mean_ci``) and a
+    percentile bootstrap interval (``validation.runner.bootstrap``, fixed seed); pairs where either
+    run has no value are dropped."""
     d = np.asarray(high, dtype=float) - np.asarray(low, dtype=float)
     d = d[~np.isnan(d)]
     n = len(d)
     if n == 0:
         return PairedEffect(math.nan, math.nan, math.nan, math.nan, math.nan, 0)
-    mean = float(d.mean())
     if n == 1:
-        return PairedEffect(mean, math.nan, math.nan, math.nan, math.nan, 1)
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    means = d[rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))].mean(axis=1)
-    tail = (1 - level) / 2
-    boot_low, boot_high = np.quantile(means, [tail, 1 - tail])
-    return PairedEffect(mean, mean - half, mean + half, float(boot_low), float(boot_high), n)
+        return PairedEffect(float(d[0]), math.nan, math.nan, math.nan, math.nan, 1)
+    mean, half, _ = mean_ci(d, level)
+    boot_low, boot_high = bootstrap(d, level, BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)
+    return PairedEffect(mean, mean - half, mean + half, boot_low, boot_high, n)
 
 
 def verdict(effect: PairedEffect, direction: int | None) -> str:
