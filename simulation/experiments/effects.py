@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -32,7 +31,7 @@ from ..progress import Progress
 from ..scenario import Scenario, available_scenarios, load_scenario
 from ..validation.runner import bootstrap
 from .analysis import mean_ci
-from .engines import worker_context
+from .engines import run_tasks
 from .plan import run_seeds
 
 LEVEL = 0.95
@@ -461,23 +460,25 @@ def run_job(scenario: Scenario, overrides: tuple, seeds: list[int],
     return out
 
 
+def _run_jobs(shared: tuple[dict[str, Scenario], list[int], list[str]],
+              batch: list[tuple[str, tuple]]) -> list[tuple[tuple[str, tuple], list[dict]]]:
+    """A worker's batch of jobs (``engines.run_tasks``): each (region, overrides) over every seed."""
+    scenarios, seeds, names = shared
+    return [((region, overrides), run_job(scenarios[region], overrides, seeds, names)) for region, overrides in batch]
+
+
 def run_design(design: Design, workers: int = 1, progress: bool = False) -> dict[tuple[str, tuple], list[dict]]:
-    """Every job's per-seed outcomes, keyed by (region, overrides)."""
+    """Every job's per-seed outcomes, keyed by (region, overrides), on the experiment engine
+    (serially or on local processes); keyed results make the table the same for any ``workers``."""
     jobs = design.jobs()
     names = [o.name for o in design.outcomes]
     results: dict[tuple[str, tuple], list[dict]] = {}
     with Progress(total=len(jobs) * len(design.seeds), desc="effects", enabled=progress) as bar:
-        if workers <= 1:
-            for region, overrides in jobs:
-                results[(region, overrides)] = run_job(design.scenarios[region], overrides, design.seeds, names)
-                bar.update(len(design.seeds))
-        else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-                futures = {pool.submit(run_job, design.scenarios[region], overrides, design.seeds, names): (region, overrides)
-                           for region, overrides in jobs}
-                for fut in as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    bar.update(len(design.seeds))
+        def collect(done: list[tuple[tuple[str, tuple], list[dict]]]) -> None:
+            results.update(done)
+            bar.update(len(done) * len(design.seeds))
+
+        run_tasks(_run_jobs, (design.scenarios, design.seeds, names), jobs, collect, workers=workers)
     return results
 
 
