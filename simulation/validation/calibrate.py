@@ -31,16 +31,15 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import multiprocessing
-import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import registry
+from ..experiments.engines import run_tasks
 from ..parameters import PARAMETER_NAMES
+from ..progress import Progress
 from ..scenario import Scenario, load_scenario
 from .behaviour import behaviour_free
 from .distances import agder_distance, hedmark_distance, national_distance
@@ -363,9 +362,10 @@ def score(params: dict[str, float], seeds: list[int], target: Target = HEDMARK) 
     return {name: total / len(seeds) for name, total in totals.items()}
 
 
-def _score_item(item):
-    params, seeds, target = item
-    return params, score(params, seeds, TARGETS[target])
+def _score_batch(shared: tuple[list[int], str], batch: list[tuple[int, dict[str, float]]]):
+    """A worker's batch of draws (``engines.run_tasks``): (index, params, scores) for each."""
+    seeds, target = shared
+    return [(i, params, score(params, seeds, TARGETS[target])) for i, params in batch]
 
 
 def sample(n: int, rng: np.random.Generator, priors: Priors = PRIORS) -> list[dict[str, float]]:
@@ -384,32 +384,28 @@ def perturb(best: list[dict[str, float]], n: int, rng: np.random.Generator, scal
     return out
 
 
-def _evaluate(draws: list[dict[str, float]], seeds: int, workers: int, progress, target: str, log=None):
-    items = [(params, list(range(1, seeds + 1)), target) for params in draws]
-    if workers <= 1:
-        results = map(_score_item, items)
-        return _collect(progress(results, total=len(items)) if progress else results, log)
-    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_score_item, items, chunksize=4)
-        if progress:
-            results = progress(results, total=len(items))
-        return _collect(results, log)
+def _evaluate(draws: list[dict[str, float]], seeds: int, workers: int, progress: bool, target: str,
+              log=None) -> list[tuple[dict[str, float], dict[str, float]]]:
+    """Score every draw on the experiment engine (serially or on local processes). Each scored
+    draw goes to ``log(params, scores)`` as it arrives (a long search keeps its work); the result
+    keeps the draws' order, so the search does not depend on ``workers``."""
+    scored: dict[int, tuple[dict[str, float], dict[str, float]]] = {}
+    with Progress(len(draws), f"calibrate {target}", unit="draw", enabled=progress) as bar:
+        def collect(done) -> None:
+            for i, params, scores in done:
+                if log:
+                    log(params, scores)
+                scored[i] = (params, scores)
+            bar.update(len(done))
 
-
-def _collect(results, log) -> list[tuple[dict[str, float], dict[str, float]]]:
-    """The scored draws; each also handed to ``log`` as it arrives (a long search keeps its work)."""
-    out = []
-    for params, scores in results:
-        if log:
-            log(params, scores)
-        out.append((params, scores))
-    return out
+        run_tasks(_score_batch, (list(range(1, seeds + 1)), target), list(enumerate(draws)), collect,
+                  workers=workers)
+    return [scored[i] for i in range(len(draws))]
 
 
 def calibrate(draws: int = 300, seeds: int = 10, accept: float = 0.5, workers: int = 2,
               seed: int = 0, rounds: int = 2, keep: int = 10, start: list[dict[str, float]] | None = None,
-              progress=None, target: str = "hedmark", log=None) -> list[tuple[dict[str, float], dict[str, float]]]:
+              progress: bool = False, target: str = "hedmark", log=None) -> list[tuple[dict[str, float], dict[str, float]]]:
     """Rejection ABC with refinement: round 1 samples the priors, later rounds perturb the
     ``keep`` best. Returns (params, scores) of accepted draws, best first, or the five best if
     none is accepted (hedmark: full-history share >= accept and leakage in half the seeds;
@@ -446,8 +442,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--recheck", type=int, default=0, metavar="N",
                     help="score the printed sets again on N fresh seeds (from 1001) [0: no]")
     args = ap.parse_args(argv)
-    from tqdm import tqdm
-
     goal = TARGETS[args.target]
     unknown = sorted({k for s in args.start for k in s} - set(goal.priors))
     if unknown:
@@ -462,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
             sink.write(json.dumps({"scores": scores, "params": params}, ensure_ascii=False) + "\n")
             sink.flush()
     accepted = calibrate(args.draws, args.seeds, args.accept, args.workers, args.seed, args.rounds,
-                         start=start, progress=tqdm, target=args.target, log=log)
+                         start=start, progress=True, target=args.target, log=log)
     fresh = list(range(FRESH_SEEDS, FRESH_SEEDS + args.recheck))
     for params, scores in accepted[: args.top]:
         out = {"scores": scores, "params": {k: _typed(k, round(v, 4)) for k, v in params.items()}}
