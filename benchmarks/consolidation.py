@@ -13,6 +13,9 @@ import argparse
 import statistics
 from collections import Counter
 
+import numpy as np
+
+from simulation.experiments.analysis import mean_ci
 from simulation.model import CollaborationModel
 from simulation.overrides import parse_overrides
 
@@ -68,12 +71,11 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
 
 
 def ci(values: list[float]) -> str:
-    vals = [v for v in values if v == v]
-    if not vals:
+    """Mean ± the half-width of its 95 % t interval (``analysis.mean_ci``; NaNs dropped)."""
+    mean, half, n = mean_ci(np.array(values, dtype=float))
+    if n == 0:
         return "n/a"
-    mean = statistics.fmean(vals)
-    half = 1.96 * statistics.stdev(vals) / len(vals) ** 0.5 if len(vals) > 1 else 0.0
-    return f"{mean:.3g} ± {half:.2g}"
+    return f"{mean:.3g} ± {half if n > 1 else 0.0:.2g}"
 
 
 def main() -> None:
