@@ -14,14 +14,13 @@ reason that weighed most. Writes results/attrition_effects.{csv,md}.
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulation import CollaborationModel, metrics
+from simulation.experiments.analysis import mean_ci
 from simulation.experiments.effects import paired_effect
 
 RECOMMENDED = {"trust_erosion": 0.15, "leadership_turnover": 0.15, "budget_stress_weight": 0.3}
@@ -31,11 +30,8 @@ OUTCOMES = ("exits", "member_share", "exits_trust", "exits_leadership", "exits_b
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % t interval."""
-    n, mean = len(values), float(np.mean(values))
-    if n < 2:
-        return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
+    """Mean and 95 % t interval (``analysis.mean_ci``)."""
+    mean, half, _ = mean_ci(values)
     return mean, mean - half, mean + half
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 
 import numpy as np
-from scipy import stats
 
 from simulation import CollaborationModel, load_scenario, metrics
+from simulation.experiments.analysis import mean_ci
 
 RECOMMENDED = {"fashion_weight": 1.0, "declaration_rate": 0.3}
 OUTCOMES = ("gap", "member_share", "exits", "switches", "leave_myth", "conversions", "coordination")
@@ -41,10 +41,9 @@ def run(region: str, overrides: dict, seed: int) -> dict[str, float]:
 
 
 def interval(diffs: list[float]) -> tuple[float, float, float]:
-    """Mean paired difference and its 95 % t interval."""
-    d = np.asarray(diffs, dtype=float)
-    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else float("nan")
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+    """Mean paired difference and its 95 % t interval (``analysis.mean_ci``)."""
+    mean, half, _ = mean_ci(np.asarray(diffs, dtype=float))
+    return mean, mean - half, mean + half
 
 
 def settings(legitimacy_weight: float) -> dict[str, dict]:
