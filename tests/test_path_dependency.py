@@ -154,3 +154,17 @@ def test_with_increasing_returns_the_early_leader_wins_more_often(off_and_on):
     off, on = off_and_on
     assert on.leader_wins.n >= 20 and off.leader_wins.n >= 20
     assert on.leader_wins.value > off.leader_wins.value + 0.15, "early events should matter more"
+
+
+def test_late_entry_measures_hedmark_with_the_patterns_definitions():
+    """``late_entry`` reads the bloc's and Sør-Odal's entry years by the validation patterns' own
+    functions, seed by seed (it once called a name the patterns module no longer had)."""
+    from simulation.validation import patterns
+
+    result = pd.late_entry(range(2))
+    expected = []
+    for seed in range(2):
+        m = CollaborationModel("hedmark", seed=seed).run()
+        bloc, entry = patterns.bloc_year(m), patterns.late_year(m)
+        expected.append(entry - bloc if bloc is not None and entry is not None else None)
+    assert result.seeds == 2 and result.gaps == tuple(expected)

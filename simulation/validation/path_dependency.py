@@ -280,12 +280,7 @@ def late_entry(seeds: Iterable[int] = range(20), overrides: dict | None = None, 
     gaps, blocs, refused, waiting = [], [], 0, 0
     for seed in seeds:
         m = CollaborationModel(scenario, seed=seed).run()
-        name, _ = patterns.trio_collaboration(m)
-        bloc = patterns._bloc_year(m)  # the pattern's own definition of the bloc's entry
-        entry = None
-        if name is not None:
-            years = patterns.membership(m)[patterns.HEDMARK_LATE]
-            entry = next((int(y) for y, v in years.items() if v == name), None)
+        bloc, entry = patterns.bloc_year(m), patterns.late_year(m)  # the patterns' own definitions
         blocs.append(bloc)
         gaps.append(entry - bloc if bloc is not None and entry is not None else None)
         if bloc is not None and entry is not None and entry > bloc:
