@@ -227,8 +227,7 @@ MUNICIPALITY_REPORTERS = {
     "coordination": "coordination",
     "leakage": "leakage",
     "declared": "declared",
-    "actual": "actual",
-    "decoupling_gap": "decoupling_gap",
+    "actual": "actual",  # the panel's decoupling_gap is declared - actual (municipality_series)
     "cost": "cost",
     "outcome": "outcome",
     "family": "family",
@@ -284,7 +283,10 @@ def series(model) -> pd.DataFrame:
 
 
 def municipality_series(model) -> pd.DataFrame:
+    """One row per municipality and tick; ``decoupling_gap`` (talk minus action) is derived from
+    the collected ``declared`` and ``actual`` rather than collected a third time."""
     df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
+    df.insert(df.columns.get_loc("actual") + 1, "decoupling_gap", df["declared"] - df["actual"])
     return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
 
 
