@@ -4,6 +4,7 @@ who gains or loses. Titles in words with units; panels with nothing to show are 
 from __future__ import annotations
 
 import math
+import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -37,7 +38,7 @@ def differences(diff: pd.DataFrame, base: str, title: str):
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(y, options, fontsize=8)
         o = OUTCOMES[name]
-        ax.set_title(f"{o.label}\n({o.unit}; vs {base})", fontsize=8)
+        ax.set_title(textwrap.fill(o.label, 44) + f"\n({o.unit}; vs {base})", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
     for ax in axes.flat[len(outcomes):]:
         ax.set_visible(False)
@@ -60,7 +61,7 @@ def decomposition(parts: dict[str, pd.DataFrame], sourced: dict[str, bool], opti
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(y, [f"{a} (same)" if s else a for a, s in zip(t.attribute, t.same, strict=True)], fontsize=8)
         o = OUTCOMES[name]
-        ax.set_title(f"{o.label}\n({o.unit})", fontsize=8)
+        ax.set_title(textwrap.fill(o.label, 48) + f"\n({o.unit})", fontsize=8)
         ax.tick_params(axis="x", labelsize=7)
     if not shown:
         axes.flat[0].text(0.5, 0.5, "no difference in any seed", ha="center", va="center")

@@ -209,7 +209,7 @@ def robust_settings(scenario: Scenario, spec: str | None) -> list[Setting]:
             if not isinstance(current, int | float) or isinstance(current, bool):
                 raise ScenarioError(f"--robust {key}: {v} multiplies a number, but {key} is {current!r}")
             value: Any = type(current)(current * factor) if isinstance(current, int) else current * factor
-            label = f"{key} × {factor:g} ({value:,.4g})"
+            label = f"{key} × {factor:g} ({value:,.0f})" if abs(value) >= 100 else f"{key} × {factor:g} ({value:.3g})"
         else:
             value, label = v, f"{key} = {v}"
         setting = Setting(label, {key: value})

@@ -19,7 +19,7 @@ from ...scenario import resolve_path
 from ..provenance import model_fingerprint, now, package_versions
 from . import figures
 from .document import Document, fmt, fmt_range
-from .options import ATTRIBUTES, REST, STATUS_QUO, attribute_source, attribute_value, status_quo_text
+from .options import ATTRIBUTES, REST, attribute_source, attribute_value, status_quo_text
 from .study import Comparison
 from .tables import AUDIENCES, BETTER, OUTCOMES, SHORT, WORSE, Ranking, verdict
 
@@ -69,9 +69,10 @@ def tradeoffs(comp: Comparison, diff: pd.DataFrame) -> list[str]:
     region = [r for r in comp.rankings() if r.audience == "the region as a whole"]
     if region and region[0].best != comp.base.label:
         best = region[0].best
-        worse = diff[(diff.option == best) & (diff.verdict == WORSE)]
+        worse = diff[(diff.option == best) & (diff.verdict == WORSE) & ~diff.outcome.isin(AUDIENCES.values())]
         for row in worse.itertuples():
-            out.append(f"{best}, first for the region, is worse on {row.label.lower()} "
+            label = row.label if row.label[:3].isupper() else row.label[0].lower() + row.label[1:]
+            out.append(f"{best}, first for the region, is worse on {label} "
                        f"({fmt(row.diff, row.ci95, signed=True)} {row.unit})")
     return out
 
@@ -185,7 +186,7 @@ def write_report(comp: Comparison, out: Path, command: str, seed: int) -> Path:
     title = f"{sc.name}: which arrangement? {len(comp.options)} options against {base}"
     subtitle = f"{sc.name}, {len(comp.seeds)} seeds, {sc.start_year}-{sc.start_year + sc.ticks - 1}"
     outcomes, diff, towns = comp.outcomes(), comp.differences(), comp.municipalities()
-    comp.runs.to_csv(out / "runs.csv", index=False)
+    comp.point_table().merge(comp.runs, on="point").to_csv(out / "runs.csv", index=False)
     outcomes.to_csv(out / "outcomes.csv", index=False)
     diff.to_csv(out / "differences.csv", index=False)
     towns.to_csv(out / "municipalities.csv", index=False)
@@ -284,7 +285,7 @@ def write_report(comp: Comparison, out: Path, command: str, seed: int) -> Path:
                  f"{r.first_share:.0%}"] for r in robust.itertuples()]
         stable = robust.groupby("audience").best.nunique()
         doc.para("The first-ranked option " + "; ".join(
-            f"for {a}: {'the same at every setting' if stable[a] == 1 else 'changes with the setting'}" for a in stable) + ".")
+            f"for {a}: {'the same at every setting' if k == 1 else 'changes with the setting'}" for a, k in stable.items()) + ".")
         doc.table("First-ranked option at each setting (margin over the runner-up in NOK per inhabitant)",
                   ["Setting", "Audience", "First", "Runner-up", "Margin", "Clear lead", "First in seeds"], rows, {4, 6})
 
@@ -307,5 +308,3 @@ def write_report(comp: Comparison, out: Path, command: str, seed: int) -> Path:
     path.write_text(doc.html(), encoding="utf-8")
     return path
 
-
-__all__ = ["write_report", "STATUS_QUO"]

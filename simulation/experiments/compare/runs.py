@@ -8,7 +8,6 @@ alone in the last year, whether it is a member then, and whether it ever gave no
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import pandas as pd
@@ -73,7 +72,7 @@ def run_points(scenario: Scenario, points: list[dict[str, Any]], seeds: list[int
 
     bar = Progress(len(items), desc, unit="run", enabled=progress)
     try:
-        run_tasks(functools.partial(run_batch), scenario, items, collect, workers=workers, client=client)
+        run_tasks(run_batch, scenario, items, collect, workers=workers, client=client)
     finally:
         bar.close()
     order = ["point", "replication"]

@@ -69,6 +69,12 @@ class Comparison:
                                            desc=f"compare {self.scenario.name}")
         return self
 
+    def point_table(self) -> pd.DataFrame:
+        """What each point is: the option it is (if any) and its overrides as ``--set`` would take them."""
+        return pd.DataFrame({"point": range(len(self.points)),
+                             "option": [self.labels.get(p, "") for p in range(len(self.points))],
+                             "overrides": [" ".join(f"{k}={v}" for k, v in o.items()) for o in self.points]})
+
     # ---- results ----------------------------------------------------------------------------
     def outcomes(self) -> pd.DataFrame:
         return tables.outcome_table(self.runs, self.labels)

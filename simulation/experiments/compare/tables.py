@@ -127,6 +127,8 @@ def rank(runs: pd.DataFrame, labels: dict[int, str], base: int, audience: str) -
     outcome = AUDIENCES[audience]
     better = OUTCOMES[outcome].better
     table = runs[runs.point.isin(labels)].pivot(index="replication", columns="point", values=outcome)
+    # an option that gives the baseline's runs in every seed (a lever at the value the region has) is the baseline
+    table = table.drop(columns=[p for p in table.columns if p != base and table[p].equals(table[base])])
     means = table.mean()
     if means.isna().all():
         return None
