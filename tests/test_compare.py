@@ -161,7 +161,7 @@ def test_the_agder_report_says_its_inputs_are_approximate(tmp_path):
     n = sum(m.approximate for m in sc.municipalities)
     assert n > len(sc.municipalities) / 2
     assert f"{n} of {len(sc.municipalities)} municipalities' figures are approximate" in md
-    assert "Governance attributes no source gives" in md
+    assert "Attributes of as no source gives" in md
 
 
 @pytest.mark.parametrize("args, message", [

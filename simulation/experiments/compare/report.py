@@ -100,6 +100,10 @@ def summary(comp: Comparison, diff: pd.DataFrame, main: str | None, region: pd.D
         parts.append(f"For the region, {main} differs from {comp.base.label} by "
                      f"{fmt(t.loc['total', 'part'], t.loc['total', 'ci95'], True)} NOK per inhabitant, most through "
                      f"{' and '.join(said)}.")
+    approx = sum(m.approximate for m in sc.municipalities)
+    if approx:
+        parts.append(f"**Caution: {approx} of {len(sc.municipalities)} municipalities' input figures are approximate** "
+                     "(see Data quality).")
     tr = tradeoffs(comp, diff)
     parts.append("Trade-offs: " + "; ".join(tr) + "." if tr else "No option is better for one audience and worse for another.")
     return " ".join(parts)
@@ -130,16 +134,36 @@ def data_quality(comp: Comparison) -> list[str]:
         lines = resolve_path(comp.scenario_path).read_text(encoding="utf-8").splitlines()
     except Exception:  # noqa: BLE001 - a scenario built in memory has no file to quote
         lines = []
-    for i, line in enumerate(lines, 1):
-        if line.lstrip().startswith("#") and APPROXIMATE_WORDS.search(line):
-            items.append(f"Scenario file, line {i}: “{line.strip().lstrip('#').strip()}”")
-    if comp.swaps:
-        assumed = sorted({a for label in comp.swaps for a in ATTRIBUTES
-                          if not attribute_source(sc, comp.option_governance(label), a)})
-        items.append(f"Governance attributes no source gives (assumed by the model's builders): {', '.join(assumed)}.")
+    for first, last, text in comment_blocks(lines):
+        if APPROXIMATE_WORDS.search(text):
+            text = " ".join(x for x in re.split(r"(?<=\.) ", text) if APPROXIMATE_WORDS.search(x))
+            where = f"line {first}" if first == last else f"lines {first}-{last}"
+            items.append(f"Scenario file, {where}: “{text}”")
+    for label in comp.swaps:
+        model = comp.option_governance(label)
+        assumed = [a for a in ATTRIBUTES if not attribute_source(sc, model, a)]
+        items.append(f"Attributes of {label} no source gives (the model builders' assumptions): {', '.join(assumed)}.")
     items.append("Model parameters are the scenario's calibrated values or the model's defaults (`imcsim params`), "
                  "not measurements.")
     return items
+
+
+def comment_blocks(lines: list[str]) -> list[tuple[int, int, str]]:
+    """Runs of consecutive comment lines of a TOML file: first and last line number, joined text."""
+    blocks: list[tuple[int, int, str]] = []
+    for i, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if "  #" in line:  # a comment after a value stands alone
+                blocks.append((i, i, f"{line.split('  #', 1)[1].lstrip('# ').strip()} (on: {line.split('  #')[0].strip()})"))
+            continue
+        text = stripped.lstrip("#").strip()
+        if blocks and blocks[-1][1] == i - 1 and not blocks[-1][2].endswith(")"):
+            first, _, before = blocks[-1]
+            blocks[-1] = (first, i, f"{before} {text}")
+        else:
+            blocks.append((i, i, text))
+    return blocks
 
 
 def _pct(x: float) -> str:
