@@ -111,7 +111,12 @@ def summary(comp: Comparison, diff: pd.DataFrame, main: str | None, region: pd.D
 
 def best_rows(comp: Comparison) -> list[list[str]]:
     rows = []
-    for r in comp.rankings():
+    found = {r.audience: r for r in comp.rankings()}
+    for audience in AUDIENCES:
+        if audience not in found:
+            rows.append([audience, class_note(comp, audience), "none here", "", "", "", "", ""])
+            continue
+        r = found[audience]
         v = verdict(r.vs_base, r.vs_base_ci, OUTCOMES[r.outcome].better)
         rows.append([r.audience, class_note(comp, r.audience), f"**{r.best}**", fmt(r.best_mean),
                      f"{fmt(r.margin, r.margin_ci)} over {r.runner_up}" if r.runner_up else "",
@@ -192,7 +197,7 @@ def decomposition_rows(comp: Comparison, option: str, parts: dict[str, pd.DataFr
         cells = []
         for t in parts.values():
             r = t[t.attribute == attribute].iloc[0]
-            cells.append("0 (same)" if r.same else fmt(r.part, r.ci95, signed=True))
+            cells.append("0 (same value)" if r.same else fmt(r.part, r.ci95, signed=True))
         if attribute in ATTRIBUTES:
             source = attribute_source(sc, model, attribute) or "assumed"
             rows.append([attribute, attribute_value(sc.with_overrides(comp.base.overrides), comp.base.governance, attribute),
@@ -241,7 +246,7 @@ def write_report(comp: Comparison, out: Path, command: str, seed: int) -> Path:
             r = region.loc[a]
             src = ("" if a not in ATTRIBUTES else
                    "sourced: " + attribute_source(sc, model, a) if attribute_source(sc, model, a) else "assumed")
-            rows.append([a if a in ATTRIBUTES else f"**{a}**", "0 (same)" if r.same else fmt(r.part, r.ci95, True), src])
+            rows.append([a if a in ATTRIBUTES else f"**{a}**", "0 (same value)" if r.same else fmt(r.part, r.ci95, True), src])
         doc.table(f"Why {main} differs from {base} for the region: one attribute of {main} at a time "
                   "(NOK per inhabitant, mean ± 95 % interval)", ["Attribute", "Part", f"{main}'s value"], rows, {1})
     doc.close_grid()
