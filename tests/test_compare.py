@@ -88,7 +88,7 @@ def test_options_baseline_levers_and_swaps():
     # a governance field as a lever is set on every governance model of the region
     assert levers[1].overrides == {f"governance.{m}.cost_key": "equal" for m in sc.governance}
     _, crossed = build_options(sc, "status_quo", ["as", "iks"], ["exit_cost=0,2"])
-    assert [o.label for o in crossed] == ["as, exit_cost=0", "as, exit_cost=2", "iks, exit_cost=0", "iks, exit_cost=2"]
+    assert [o.label for o in crossed] == ["as", "as, exit_cost=0", "as, exit_cost=2", "iks", "iks, exit_cost=0", "iks, exit_cost=2"]
     base, options = build_options(sc, "iks", ["status_quo", "as"], [])
     assert base.overrides == {"governance": "iks"} and [o.label for o in options] == ["status quo", "as"]
     # swapping the cost key from the status quo to AS changes only the models whose key differs
@@ -144,7 +144,8 @@ def test_compare_writes_a_report_whose_numbers_are_the_runs(tmp_path, capsys):
     row = diff[(diff.option == "iks, exit_cost=2") & (diff.outcome == "gain_region")].iloc[0]
     assert f"{fmt(row['diff'], row.ci95, True)}, {row.verdict}" in md
     towns = pd.read_csv(out / "municipalities.csv")
-    assert set(towns.option) == {"status quo", *(f"{g}, exit_cost={c}" for g in ("iks", "loose_network") for c in (0, 2))}
+    assert set(towns.option) == {"status quo", "iks (= status quo)", "loose_network",  # two_hubs is under iks
+                                 *(f"{g}, exit_cost={c}" for g in ("iks", "loose_network") for c in (0, 2))}
     assert towns.p_member.between(0, 1).all() and towns.p_notice.between(0, 1).all()
     for text in ("Best option for each audience", "Data quality", "Reproduce", "Who gains and who loses"):
         assert text in md

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run SCENARIO under a baseline (its own arrangement, the status quo, unless --baseline) and "
                     "under each option, with the same seeds, and write report.html (one self-contained file) and "
                     "report.md: which option is best for small municipalities, large ones and the region and how "
-                    "sure, paired differences with 95%% intervals and verdicts, per-municipality results, why the "
+                    "sure, paired differences with 95% intervals and verdicts, per-municipality results, why the "
                     "main option differs (one governance attribute at a time, sourced or assumed), robustness.",
         epilog="Examples: imcsim compare hedmark --governance host,iks,as,task_community,loose_network -r 20 | "
                "imcsim compare agder --vary cost_key=per_capita,equal,usage | "

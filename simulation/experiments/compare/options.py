@@ -96,7 +96,7 @@ def baseline_option(scenario: Scenario, baseline: str) -> Option:
 
 def build_options(scenario: Scenario, baseline: str, governance: list[str], vary: list[str]) -> tuple[Option, list[Option]]:
     """The baseline and the options: each governance model (and the status quo if it is not the
-    baseline), crossed with every combination of the ``--vary`` levers' values. Every option's
+    baseline), as it is and crossed with every combination of the ``--vary`` levers' values. Every option's
     overrides are applied once here, so a bad key or value is refused before any run."""
     base = baseline_option(scenario, baseline)
     if len(set(governance)) != len(governance):
@@ -118,12 +118,15 @@ def build_options(scenario: Scenario, baseline: str, governance: list[str], vary
     combos = list(product(*[[(k, v) for v in values] for k, values in levers])) if levers else [()]
     options = []
     for arrangement in arrangements:
-        for combo in combos:
+        # under a model, its own rules come first: the lever's effect within it is then visible
+        own_rules = [()] if levers and arrangement is not base else []
+        for combo in own_rules + combos:
             overrides = dict(arrangement.overrides)
             for key, value in combo:
                 overrides.update({k: value for k in lever_keys(key, scenario)})
             settings = ", ".join(f"{k}={v}" for k, v in combo)
-            label = arrangement.label if not combo else settings if arrangement.label == "status quo" else f"{arrangement.label}, {settings}"
+            own = arrangement is base and baseline == STATUS_QUO  # a lever on the status quo: its settings say it all
+            label = arrangement.label if not combo else settings if own else f"{arrangement.label}, {settings}"
             applied = scenario.with_overrides(overrides, "--vary" if combo else "--governance")
             if applied == base_scenario:
                 label += f" (= {base.label})"  # e.g. the model the region already uses: the same runs
