@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
-from ...governance import GOVERNANCE_FIELDS, GOVERNANCE_MODELS, SOURCES
+from ...governance import GOVERNANCE_FIELDS, GOVERNANCE_MODELS, NO_SUCCESSOR, SOURCES
 from ...overrides import parse_override_value, value_of
 from ...registry import ScenarioError
 from ...scenario import Scenario
@@ -138,6 +138,19 @@ def build_options(scenario: Scenario, baseline: str, governance: list[str], vary
     return base, options
 
 
+def models_in_use(scenario: Scenario) -> list[str]:
+    """The governance models a run of ``scenario`` may put a collaboration under: its collaborations',
+    the one new collaborations take and, with fashions on, the successors they convert to."""
+    used = list(dict.fromkeys([*(c.governance for c in scenario.collaborations), scenario.default_governance]))
+    if scenario.parameters.fashion_weight > 0:
+        for name in list(used):
+            successor = scenario.governance[name].successor
+            while successor != NO_SUCCESSOR and successor not in used:
+                used.append(successor)
+                successor = scenario.governance[successor].successor
+    return used
+
+
 def swap(scenario: Scenario, base: Option, option: Option, attribute: str) -> dict[str, Any] | None:
     """The baseline's overrides with one attribute taken from the option's governance model (on
     every model the baseline's collaborations may be under); None when the two already agree."""
@@ -148,7 +161,7 @@ def swap(scenario: Scenario, base: Option, option: Option, attribute: str) -> di
     changes: dict[str, Any] = {}
     for fld in ATTRIBUTES[attribute]:
         value = getattr(target, fld)
-        for model in base_sc.governance.values():
+        for model in (base_sc.governance[m] for m in models_in_use(base_sc)):
             if getattr(model, fld) != value:
                 changes[f"governance.{model.name}.{fld}"] = value
     return {**base.overrides, **changes} if changes else None
@@ -171,7 +184,7 @@ def attribute_source(scenario: Scenario, model: str | None, attribute: str) -> s
 
 def attribute_value(scenario: Scenario, model: str | None, attribute: str) -> str:
     if model is None:
-        models = sorted({c.governance for c in scenario.collaborations} | {scenario.default_governance})
+        models = models_in_use(scenario)
         return " / ".join(attribute_value(scenario, m, attribute) for m in models)
     g = scenario.governance[model]
     return ", ".join(str(getattr(g, f)) for f in ATTRIBUTES[attribute]

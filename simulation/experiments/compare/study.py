@@ -49,10 +49,9 @@ class Comparison:
         if self.decompose:
             for o in self.options:
                 if o.governance is not None and o.governance != self.base.governance:
-                    self.swaps[o.label] = {}
-                    for attribute in ATTRIBUTES:
-                        changed = swap(self.scenario, self.base, o, attribute)
-                        self.swaps[o.label][attribute] = None if changed is None else point(changed)
+                    changes = {a: swap(self.scenario, self.base, o, a) for a in ATTRIBUTES}
+                    if any(c is not None for c in changes.values()):  # not the baseline's own model
+                        self.swaps[o.label] = {a: None if c is None else point(c) for a, c in changes.items()}
         for s in self.settings:
             labels = {point({**o.overrides, **s.overrides}): o.label for o in [self.base, *self.options]}
             self.robust.append((s, labels, point({**self.base.overrides, **s.overrides})))
