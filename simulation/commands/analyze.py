@@ -138,31 +138,26 @@ def _sensitivity(args: argparse.Namespace, store, manifest: dict, results: pd.Da
     seed_var = noise.floor_variance(manifest, results, outcomes, centre)
     reps = int(spec["replications"])
     figures = {}
+    s2 = None
     if design == "sobol":
         table, s2 = analysis.sobol_indices(manifest, results, outcomes)
         means = analysis.per_sample(results[results.status == "ok"], outcomes, int(results["sample"].max()) + 1)
         floor = noise.sobol_floor(seed_var.seed_var, means, reps)
-        key, name = "ST", "sobol"
-        table.to_csv(out / "sobol.csv", index=False)
-        for o in shown:
-            print(f"\n{o}: Sobol indices (95% CI), sorted by total effect; seed-noise floor of ST {_num(floor[o])}")
-            _print(table[table.outcome == o].sort_values("ST", ascending=False).drop(columns="outcome"))
-        figures["sobol.png"] = analysis.plot_sobol(table[table.outcome.isin(shown)], f"Sobol indices: {title}",
-                                                   floor.to_dict())
-        if len(s2):
-            s2.to_csv(out / "sobol_s2.csv", index=False)
-            figures["sobol_s2.png"] = analysis.plot_sobol_s2(s2[s2.outcome.isin(shown)],
-                                                             f"Second-order Sobol indices: {title}")
+        key, name, plot = "ST", "sobol", analysis.plot_sobol
+        heading, caption = "Sobol indices (95% CI), sorted by total effect", "Sobol indices"
     else:
         table = analysis.morris(manifest, results, store.plan(), outcomes)
         floor = noise.morris_floor(seed_var.seed_var, reps, spec["num_levels"])
-        key, name = "mu_star", "morris"
-        table.to_csv(out / "morris.csv", index=False)
-        for o in shown:
-            print(f"\n{o}: Morris screening, sorted by mu*; seed-noise floor of mu* {_num(floor[o])}")
-            _print(table[table.outcome == o].sort_values("mu_star", ascending=False).drop(columns="outcome"))
-        figures["morris.png"] = analysis.plot_morris(table[table.outcome.isin(shown)], f"Morris screening: {title}",
-                                                     floor.to_dict())
+        key, name, plot = "mu_star", "morris", analysis.plot_morris
+        heading, caption = "Morris screening, sorted by mu*", "Morris screening"
+    table.to_csv(out / f"{name}.csv", index=False)
+    for o in shown:
+        print(f"\n{o}: {heading}; seed-noise floor of {key} {_num(floor[o])}")
+        _print(table[table.outcome == o].sort_values(key, ascending=False).drop(columns="outcome"))
+    figures[f"{name}.png"] = plot(table[table.outcome.isin(shown)], f"{caption}: {title}", floor.to_dict())
+    if s2 is not None and len(s2):
+        s2.to_csv(out / "sobol_s2.csv", index=False)
+        figures["sobol_s2.png"] = analysis.plot_sobol_s2(s2[s2.outcome.isin(shown)], f"Second-order Sobol indices: {title}")
     floors = seed_var.assign(**{f"{key}_floor": floor}).reset_index()
     floors.to_csv(out / "noise_floor.csv", index=False)
     print(f"\nseed-noise floor ({floors.source.iloc[0]}): written to noise_floor.csv"
