@@ -302,3 +302,12 @@ def _fake_sweep(folder: Path, design: str) -> None:
                          "scenario": "synthetic_small"}, "runs_planned": 0}
     store.create([], manifest)
     store.close()
+
+
+def test_convergence_plot_gives_each_parameter_one_colour_in_every_panel():
+    manifest, results = _ishigami(256, second=False)
+    results["g"] = -results.f ** 3  # another ranking of the same parameters
+    means = analysis.per_sample(results, ["f", "g"], len(results))
+    fig = convergence.plot_convergence(convergence.sobol_convergence(manifest, means, ["f", "g"]), "ST", "two")
+    colour = [{c.get_label(): c.lines[0].get_color() for c in ax.containers} for ax in fig.axes[:2]]
+    assert colour[0] == colour[1] and len(set(colour[0].values())) == 3

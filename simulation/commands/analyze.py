@@ -32,6 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--collapse-below", type=float, help="collapse: end member share below this (default from the experiment, 0.5)")
     p.add_argument("--dominant-above", type=float, help="consolidation: largest collaboration's share at least this (default 0.6)")
     p.add_argument("--max-depth", type=int, help="depth of the discovery tree (default 3)")
+    p.add_argument("--prim-threshold", type=float, default=None, metavar="D",
+                   help="PRIM: choose the widest box whose density (share of its runs that are the case) is at "
+                        "least D (default 0.8); lower it for a rare case, e.g. consolidation in a few %% of runs")
     p.add_argument("--top", type=int, default=6, help="outcomes printed and plotted (default 6)")
     p.add_argument("--noise-seeds", type=int, default=0, metavar="K",
                    help="seed-noise floor of a Morris or Sobol design without replications: run the experiment "
@@ -73,6 +76,8 @@ def _analyze(args: argparse.Namespace, out: Path) -> list[str]:
         raise ValueError(f"--noise-seeds: expected 0 (none) or at least 2 seeds, got {args.noise_seeds}")
     if args.workers < 1:
         raise ValueError(f"--workers: expected at least 1, got {args.workers}")
+    if args.prim_threshold is not None and not 0 < args.prim_threshold <= 1:
+        raise ValueError(f"--prim-threshold: expected a density in (0, 1], got {args.prim_threshold}")
     for flag, given in (("--noise-seeds", args.noise_seeds), ("--convergence", args.convergence)):
         if given and manifest["spec"]["design"] not in ("sobol", "morris"):
             raise ValueError(f"{flag}: only for Morris and Sobol designs (this one is {manifest['spec']['design']})")
@@ -193,7 +198,7 @@ def _variance_split(results: pd.DataFrame, outcomes: list[str], shown: list[str]
 
 
 def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: Path, title: str) -> dict:
-    from ..experiments.discovery import discover, plot_tree
+    from ..experiments.discovery import PRIM_THRESHOLD, discover, plot_tree
 
     d = spec["discovery"]
     collapse_below = args.collapse_below if args.collapse_below is not None else d["collapse_below"]
@@ -211,33 +216,33 @@ def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: 
     found["leaves"].to_csv(out / "discovery.csv", index=False)
     (out / "discovery_tree.txt").write_text(found["text"], encoding="utf-8")
     figures = {"discovery_tree.png": plot_tree(found, f"Collapse vs consolidation: {title}")}
-    figures.update(_prim(spec, results, out, title, collapse_below, dominant_above))
+    threshold = args.prim_threshold if args.prim_threshold is not None else PRIM_THRESHOLD
+    figures.update(_prim(spec, results, out, title, collapse_below, dominant_above, threshold))
     return figures
 
 
 def _prim(spec: dict, results: pd.DataFrame, out: Path, title: str, collapse_below: float,
-          dominant_above: float) -> dict:
+          dominant_above: float, threshold: float) -> dict:
     """PRIM boxes through ema_workbench, or a one-line note when it is not installed."""
     from ..experiments.discovery import (
-        PRIM_THRESHOLD,
         markdown_table,
         plot_prim,
         prim_boxes,
         prim_table,
     )
 
-    boxes = prim_boxes(results, [f["name"] for f in spec["factors"]], collapse_below, dominant_above)
+    boxes = prim_boxes(results, [f["name"] for f in spec["factors"]], collapse_below, dominant_above, threshold)
     if boxes is None:
         print("\nPRIM: skipped, ema_workbench is not installed (pip install 'imcsim[ema]'); decision tree only")
         return {}
     table = prim_table(boxes)
-    print(f"\nPRIM (ema_workbench analysis.prim): chosen boxes, widest with density >= {PRIM_THRESHOLD}")
+    print(f"\nPRIM (ema_workbench analysis.prim): chosen boxes, widest with density >= {threshold}")
     _print(table)
     for case, f in boxes.items():
         if f is None:
             print(f"{case}: no run ended this way, no box")
         elif f["limits"].empty:
-            print(f"{case}: no box reaches density {PRIM_THRESHOLD} (the row is the whole parameter space)")
+            print(f"{case}: no box reaches density {threshold} (the row is the whole parameter space)")
     table.to_csv(out / "discovery_prim.csv", index=False)
     (out / "discovery_prim.md").write_text(markdown_table(table), encoding="utf-8")
     return {"discovery_prim.png": plot_prim(boxes, f"PRIM peeling trajectories: {title}")}

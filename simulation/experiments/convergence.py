@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -74,14 +75,15 @@ def plot_convergence(table: pd.DataFrame, index: str, title: str, floors: dict[s
     """One panel per outcome: ``index`` of every parameter against the number of design points
     analysed, with its CI; the seed-noise floor, if given, as a dashed line."""
     outcomes = list(dict.fromkeys(table.outcome))
+    names = list(dict.fromkeys(table.parameter))  # one colour per parameter, the same in every panel
+    colours = plt.get_cmap("tab10" if len(names) <= 10 else "tab20").colors
     fig, axes = panel_grid(len(outcomes), width=5.0, height=3.6)
     for ax, outcome in zip(axes, outcomes, strict=False):
         t = table[table.outcome == outcome]
-        final = t[t["size"] == t["size"].max()].sort_values(index, ascending=False)
-        for rank, name in enumerate(final.parameter):
+        for rank, name in enumerate(names):
             p = t[t.parameter == name].sort_values("size")
-            ax.errorbar(p.points * (1 + 0.015 * (rank - len(final) / 2)), p[index], yerr=p[f"{index}_conf"],
-                        marker="o", ms=3, capsize=2, lw=1, label=name)
+            ax.errorbar(p.points * (1 + 0.015 * (rank - len(names) / 2)), p[index], yerr=p[f"{index}_conf"],
+                        marker="o", ms=3, capsize=2, lw=1, label=name, color=colours[rank % len(colours)])
         floor = (floors or {}).get(outcome)
         if floor is not None and np.isfinite(floor):
             ax.axhline(floor, label="seed-noise floor", **FLOOR_STYLE)

@@ -194,7 +194,7 @@ def prim_boxes(results: pd.DataFrame, factors: list[str], collapse_below: float 
         index = int(pick.sort_values(["coverage", "density"], kind="stable").index[-1])
         box.select(index)
         stats, limits = box.inspect(index, style="data")[0]
-        found[case] = {"box": box, "index": index, "stats": stats, "limits": limits}
+        found[case] = {"box": box, "index": index, "stats": stats, "limits": limits, "threshold": threshold}
     return found
 
 
@@ -255,11 +255,11 @@ def plot_prim(found: dict[str, Any], title: str):
         s = f["stats"]
         ax.scatter([s["coverage"]], [s["density"]], s=140, facecolors="none", edgecolors="red", linewidths=1.8, gid="chosen",
                    label=f"chosen box {f['index']}: coverage {s['coverage']:.2f}, density {s['density']:.2f}")
-        ax.axhline(PRIM_THRESHOLD, color="grey", lw=0.8, ls=":", label=f"density threshold {PRIM_THRESHOLD}")
+        ax.axhline(f["threshold"], color="grey", lw=0.8, ls=":", label=f"density threshold {f['threshold']}")
         rules = [_prim_rule(name, *values) for name, values in
                  zip(f["limits"].index, f["limits"].to_numpy(dtype=float), strict=True)]
         if not rules:
-            rules = [f"(none: no box reaches density {PRIM_THRESHOLD};", " EMA returns the whole space)"]
+            rules = [f"(none: no box reaches density {f['threshold']};", " EMA returns the whole space)"]
         ax.text(0.02, 0.02, "chosen box (quasi-p-value per limit):\n" + "\n".join(rules),
                 transform=ax.transAxes, fontsize=8,
                 va="bottom", family="monospace", bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})
