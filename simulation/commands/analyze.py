@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "total indices with 95% CIs (sobol), Morris mu*/sigma (morris), the distribution of outcomes "
                     "across seeds (ensemble), means with CIs per level (full_factorial) or rank correlations "
                     "(latin_hypercube). Tables (CSV) and plots (PNG) go to --out (default RESULTS/analysis/).",
-        epilog="Example: imcsim analyze results/attrition_sobol --discover",
+        epilog="Example: imcsim analyze results/norway_attrition_sobol --noise-seeds 20 --convergence --discover",
     )
     p.add_argument("results", type=Path, help="results folder written by imcsim sweep")
     p.add_argument("--outcomes", help="comma-separated outcomes to analyse (default: all; key ones printed)")
@@ -42,8 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "the mu* or ST that noise alone gives on every plot (designs with replications use "
                         "those instead; docs/experiments.md)")
     p.add_argument("--convergence", action="store_true",
-                   help="Morris/Sobol: the indices from the first quarter, half and all of the design, plotted "
-                        "against the number of runs")
+                   help="Morris/Sobol: the indices from the first quarter, half and all of the design points, "
+                        "plotted against their number")
     p.add_argument("--workers", "-j", type=int, default=1, help="processes for the --noise-seeds runs (default 1)")
     add_out(p, "RESULTS/analysis")
     add_quiet(p, "tables on the screen (only the line naming the output folder)")
