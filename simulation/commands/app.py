@@ -55,7 +55,7 @@ def check_port(host: str, port: int) -> None:
 
 def command(scenario: str, host: str, port: int, open_browser: bool = False) -> list[str]:
     """The ``solara run`` command line for the page (production mode: no auto-reload)."""
-    return [sys.executable, "-m", "solara", "run", "simulation.app", "--host", host, "--port", str(port),
+    return [sys.executable, "-m", "solara", "run", "simulation.app.page", "--host", host, "--port", str(port),
             "--production", "--open" if open_browser else "--no-open", "--log-level", "warning"]
 
 
@@ -74,6 +74,7 @@ def handle(args: argparse.Namespace) -> int:
     check_port(args.host, port)
     env = dict(os.environ, IMCSIM_APP_SCENARIO=str(path.resolve()))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no usage reports from a classroom
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no "This website runs on Solara" over the charts
     if not args.quiet and not (Path(sys.prefix) / "share" / "solara" / "cdn" / "requirejs@2.3.6").exists():
         print("imcsim app: note: Solara's browser assets are not cached locally; without access to its CDN "
               "the page stays blank: run scripts/install_app_assets.sh once", file=sys.stderr)
