@@ -36,7 +36,7 @@ class Snapshot:
     names: tuple[str, ...]  # collaborations in order of founding (stable colours)
     steps: int
     done: bool
-    changes: tuple[str, ...]  # this year's decisions that changed something, in words
+    changes: tuple[tuple[str, str, str], ...]  # this year's decisions other than stay: (who, choice, target)
 
 
 @dataclass
@@ -91,7 +91,7 @@ class History:
         with self._lock:
             m = self.model
             years, arrangement, juncture = zip(*self._rows, strict=True)
-            changes = tuple(f"{d.municipality} {d.choice} {d.target}".strip()
+            changes = tuple((d.municipality, d.choice, d.target)
                             for d in m.decisions if d.tick == m.steps and d.choice != "stay")
             return Snapshot(tuple(years), tuple(arrangement), tuple(juncture),
                             tuple(k.name for k in m.history), m.steps, m.steps >= self.ticks, changes)

@@ -172,7 +172,7 @@ def histogram(values: Sequence[float], edges: Sequence[float], *, title: str, xl
                 counts[i] += 1
                 break
     top = max(ymax or 0, max(counts, default=0), 1)
-    f = _Frame(width, height, (edges[0], edges[-1]), (0, top * 1.12))
+    f = _Frame(width, height, (edges[0], edges[-1]), (0, top * 1.12), right=26)
     ticks = list(edges[::tick_every])
     out = f.axes(xlabel, ylabel, title, [], nice_ticks(0, top * 1.12, 4))
     for v in ticks:
