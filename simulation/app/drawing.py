@@ -98,7 +98,7 @@ def ensemble_charts(scenario: Scenario, outcomes: list[Outcome], palette: Palett
                          title="Which collaboration ends largest", ylabel="runs",
                          ymax=max(planned / 2, 1), width=360, height=280)
     focus = focus_collaboration(scenario)
-    what = f"{focus}'s share" if focus else "Largest collaboration's share"
+    what = f"{focus}'s share" if focus else "Largest one's share"
     share_chart = svg.histogram([o.focus_share for o in outcomes], [i / 12 for i in range(13)],
                                 title=f"{what} at the end", xlabel="share of all municipalities",
                                 colour=palette(focus) if focus else "#4c72b0", ymax=max(planned / 4, 1),

@@ -221,9 +221,9 @@ def Replay(scenario: Scenario, live: History, palette: drawing.Palette, disabled
     mark = at - 0.5
     with solara.Div(classes=["imc-pair"]):
         Svg(drawing.membership_chart(scenario, a, palette, f"The current run (seed {original.seed})", mark,
-                                     f"{at}", width=460, height=330), "original")
+                                     f"{at}", width=400, height=300), "original")
         Svg(drawing.membership_chart(scenario, b, palette, f"Replayed from {at}, seed {new_seed}", mark,
-                                     f"{at}", width=460, height=330), "branch")
+                                     f"{at}", width=400, height=300), "branch")
     ends = []
     for label, snap in (("the history", a), ("the replay", b)):
         counts = {n: sum(1 for c in snap.arrangement[-1] if c == n) for n in snap.names}

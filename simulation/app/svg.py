@@ -198,7 +198,7 @@ class Place:
 
 
 def region_map(places: Sequence[Place], edges: Sequence[tuple[int, int]], legend_entries: Sequence[tuple[str, str]],
-               *, title: str, labels: bool = True, width: float = 640, max_height: float = 520) -> str:
+               *, title: str, labels: bool = True, width: float = 640, max_height: float = 440) -> str:
     """Municipalities at their positions (already projected, y up), neighbour links in grey,
     names below the discs, and a legend of the colours below; as tall as the region's shape
     needs (up to ``max_height``)."""
@@ -214,16 +214,19 @@ def region_map(places: Sequence[Place], edges: Sequence[tuple[int, int]], legend
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     mx, my = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     pos = [(cx + (p.x - mx) * scale, cy - (p.y - my) * scale) for p in places]
+    # the largest disc no wider than 0.45 of the closest two places' distance, so discs stay apart
+    closest = min((math.dist(a, b) for i, a in enumerate(pos) for b in pos[i + 1:]), default=2 * pad)
+    shrink = min(1.0, 0.45 * closest / max(p.radius for p in places))
     out = [_text(width / 2, 22, title, 17, weight="bold", colour="#222222")]
     for i, j in edges:
         (x1, y1), (x2, y2) = pos[i], pos[j]
         out.append(f"<line x1='{x1:.1f}' y1='{y1:.1f}' x2='{x2:.1f}' y2='{y2:.1f}' stroke='#c8c8c8' stroke-width='1.5'/>")
     for p, (x, y) in zip(places, pos, strict=True):
         out.append(f"<circle class='place' data-name='{escape(p.name, quote=True)}' cx='{x:.1f}' cy='{y:.1f}' "
-                   f"r='{p.radius:.1f}' fill='{p.fill}' stroke='#222' stroke-width='1.2'><title>{escape(p.name)}</title></circle>")
+                   f"r='{max(p.radius * shrink, 4):.1f}' fill='{p.fill}' stroke='#222' stroke-width='1.2'><title>{escape(p.name)}</title></circle>")
     if labels:
         for p, (x, y) in zip(places, pos, strict=True):
-            out.append(_text(x, y + p.radius + 15, p.name, 13, colour="#111",
+            out.append(_text(x, y + max(p.radius * shrink, 4) + 15, p.name, 13, colour="#111",
                              extra="paint-order='stroke' stroke='white' stroke-width='3'"))
     out += legend(legend_entries, width, height - 10 - extra + 18)
     return _svg(width, height, out, title)
