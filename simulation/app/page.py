@@ -56,7 +56,7 @@ CSS = """
 .imc-side .v-input__slot, .imc-controls .v-input__slot { margin-bottom: 0 !important; }
 .imc-side .v-messages, .imc-controls .v-messages { display: none; }
 .imc-main { flex: 1; min-width: 0; padding: 0 12px 12px 12px; overflow-y: auto; }
-.imc-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 12px;
+.imc-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px;
             align-items: start; }
 .imc-grid3 { display: grid; grid-template-columns: repeat(auto-fit, minmax(330px, 1fr)); gap: 12px;
              align-items: start; }
@@ -66,7 +66,7 @@ CSS = """
 .v-window-x-reverse-transition-enter-active, .v-window-x-reverse-transition-leave-active { transition: none !important; }
 .imc-card { background: white; border: 1px solid #e2e2e2; border-radius: 6px; padding: 6px; }
 .imc-text { font-size: 17px; line-height: 1.45; max-width: 980px; }
-.imc-events { font-size: 16.5px; line-height: 1.45; padding: 8px 12px; }
+.imc-events { font-size: 16.5px; line-height: 1.45; padding: 8px 12px; grid-column: 1 / -1; }
 .imc-events ul { margin: 4px 0; padding-left: 20px; }
 .imc-pending { font-size: 13.5px; background: #fdecea; padding: 4px 8px; border-radius: 4px; margin-top: 8px; }
 """
