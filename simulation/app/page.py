@@ -166,7 +166,7 @@ MOVES = {"join": "applies to join", "found": "founds", "switch": "asks to switch
 def ManyHistories(scenario: Scenario, outcomes: list[Outcome], planned: int, running: bool, size: int, set_size,
                   start, stop, palette: drawing.Palette):
     with solara.Div(classes=["imc-controls"]):
-        solara.HTML(tag="span", unsafe_innerHTML="<b style='font-size:17px'>Histories (seeds 0 to N-1):</b>")
+        solara.HTML(tag="span", unsafe_innerHTML="<b style='font-size:17px'>Histories:</b>")
         solara.ToggleButtonsSingle(value=size, values=list(ENSEMBLE_SIZES), on_value=set_size)
         solara.Button(f"Run {size} histories", color="primary", on_click=start, disabled=running)
         solara.Button("Stop", on_click=stop, disabled=not running, outlined=True)
@@ -178,7 +178,8 @@ def ManyHistories(scenario: Scenario, outcomes: list[Outcome], planned: int, run
         wins = ", ".join(f"{'a tie' if w == TIE else w if w != NONE else 'no collaboration'} {k}"
                          for w, k in summary.wins)
         lock = f"median year of lock-in {summary.lock_in_median:.0f}" if summary.lock_in_median else "no changes"
-        text = (f"**{done} of {planned} histories** from the same start: largest at the end: {wins}. "
+        text = (f"**{done} of {planned} histories** (seeds 0-{planned - 1}) from the same start: largest at the "
+                f"end: {wins}. "
                 f"One collaboration takes every municipality in {summary.take_all} ({summary.take_all / done:.0%}); "
                 f"{lock}.")
     else:
@@ -220,7 +221,7 @@ def Replay(scenario: Scenario, live: History, palette: drawing.Palette, disabled
     a, b = original.snapshot(), branch.snapshot()
     mark = at - 0.5
     with solara.Div(classes=["imc-pair"]):
-        Svg(drawing.membership_chart(scenario, a, palette, f"The current run (seed {original.seed})", mark,
+        Svg(drawing.membership_chart(scenario, a, palette, f"The current run (seed {original.seed}) to the end", mark,
                                      f"{at}", width=400, height=300), "original")
         Svg(drawing.membership_chart(scenario, b, palette, f"Replayed from {at}, seed {new_seed}", mark,
                                      f"{at}", width=400, height=300), "branch")
@@ -233,16 +234,17 @@ def Replay(scenario: Scenario, live: History, palette: drawing.Palette, disabled
                     + ("The same arrangement: this history was already locked in." if same
                        else "A different arrangement from the same past."), style={"font-size": "17px"})
     with solara.Div(classes=["imc-controls"]):
-        solara.Button("Continue with the replay as the current run", outlined=True,
-                      on_click=lambda: on_adopt(branch.lineage), disabled=disabled)
+        solara.Button(f"Continue the replay from {at} as the current run", outlined=True,
+                      on_click=lambda: on_adopt(branch.lineage, at - scenario.start_year), disabled=disabled)
 
 
 @solara.component
 def WhyItHappens(scenario: Scenario):
+    big = {"font-size": "18px", "line-height": "1.5"}
     with solara.Div(classes=["imc-text"]):
-        solara.Markdown(f"### The story: {scenario.name}\n\n{story.story(scenario)}")
-        solara.Markdown("### Why history matters\n" + story.IDEAS)
-        solara.Markdown("### A lesson in ten minutes\n" + story.LESSON)
+        solara.Markdown(f"### The story: {scenario.name}\n\n{story.story(scenario)}", style=big)
+        solara.Markdown("### Why history matters\n" + story.IDEAS, style=big)
+        solara.Markdown("### A lesson in ten minutes\n" + story.LESSON, style=big)
 
 
 # ---- the page ---------------------------------------------------------------------------------
@@ -260,14 +262,14 @@ def Page():
     playing, set_playing = solara.use_state(False)
     speed, set_speed = solara.use_state(DEFAULT_SPEED)
     tab, set_tab = solara.use_state(0)
-    # the ensemble: outcomes arrive from a thread; a request number starts a new one
-    outcomes = solara.use_ref([])
+    # the ensemble: outcomes arrive from a thread into the list of its request; a new request
+    # number starts a new thread (and stops the one before)
     request, set_request = solara.use_state(0)
     planned, set_planned = solara.use_state(0)
     size, set_size = solara.use_state(DEFAULT_ENSEMBLE)
     running, set_running = solara.use_state(False)
     _, set_arrived = solara.use_state(0)
-    ensemble_settings = solara.use_ref(None)  # (scenario, runs, stop event)
+    ensemble_job = solara.use_ref((None, 0, threading.Event(), []))  # (scenario, runs, stop event, outcomes)
 
     snap = live.snapshot()
 
@@ -280,9 +282,13 @@ def Page():
         set_live(History.start(configured(base, values), seed))
         set_applied((dict(values), seed))
 
-    def adopt(lineage):
+    def adopt(lineage, tick: int):
+        """The replay becomes the current run, at the last year it shares (Play shows its own future)."""
         set_playing(False)
-        set_live(History(live.scenario, lineage))
+        branch = History(live.scenario, lineage)
+        for _ in range(tick):
+            branch.step()
+        set_live(branch)
         set_tab(0)
 
     def play(cancel: threading.Event):
@@ -303,34 +309,33 @@ def Page():
     def ensemble(cancel: threading.Event):
         if not request:
             return
-        scenario, n, stop = ensemble_settings.current
+        scenario, n, stop, outcomes = ensemble_job.current
         last = [0.0]
 
         def arrive(o: Outcome):
-            outcomes.current.append(o)
+            outcomes.append(o)
             if time.monotonic() - last[0] > REDRAW_EVERY:
                 last[0] = time.monotonic()
-                set_arrived(len(outcomes.current))
+                set_arrived(len(outcomes))
 
         run_seeds(scenario, range(n), arrive, lambda: cancel.is_set() or stop.is_set())
-
-        set_arrived(len(outcomes.current))
-        set_running(False)
+        if not stop.is_set():
+            set_arrived(len(outcomes))
+            set_running(False)
 
     solara.use_thread(ensemble, dependencies=[request], intrusive_cancel=False)
 
     def start_ensemble():
-        if ensemble_settings.current is not None:
-            ensemble_settings.current[2].set()  # a run still going stops
-        ensemble_settings.current = (configured(base, values), size, threading.Event())
-        outcomes.current = []
+        ensemble_job.current[2].set()  # one still going stops
+        ensemble_job.current = (configured(base, values), size, threading.Event(), [])
         set_planned(size)
         set_running(True)
         set_request(request + 1)
 
     def stop_ensemble():
-        ensemble_settings.current[2].set()  # the thread ends after the run in hand; results stay
+        ensemble_job.current[2].set()  # the thread ends after the run in hand; results stay
         set_running(False)
+        set_arrived(len(ensemble_job.current[3]))
 
     solara.Style(CSS)
     with solara.Div(classes=["imc-page"]):
@@ -353,9 +358,10 @@ def Page():
                     with solara.lab.Tab("One history"):
                         OneHistory(live.scenario, snap, palette)
                     with solara.lab.Tab("Many histories"):
-                        ManyHistories(base, list(outcomes.current), planned, running, size, set_size,
+                        ManyHistories(base, list(ensemble_job.current[3]), planned, running, size, set_size,
                                       start_ensemble, stop_ensemble, palette)
                     with solara.lab.Tab("Rewind & replay"):
-                        Replay(live.scenario, live, palette, disabled=playing, on_adopt=adopt)
+                        Replay(live.scenario, live, palette, disabled=playing, on_adopt=adopt).key(
+                            f"replay-{id(live)}")  # a new current run starts the panel afresh
                     with solara.lab.Tab("Why?"):
                         WhyItHappens(base)
