@@ -58,8 +58,10 @@ def _analyze(args: argparse.Namespace, out: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
     from ..experiments import analysis
+    from ..experiments.results import require_ok_runs
 
     store, manifest, results = analysis.load(args.results)  # first: refuse a folder that is no sweep
+    require_ok_runs(results, args.results)
     check_out(out, args.force)
     spec = manifest["spec"]
     out.mkdir(parents=True, exist_ok=True)

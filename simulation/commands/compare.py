@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..scenario import parse_overrides
-from .options import FORCE_RESULTS, add_out, add_quiet, check_sweep_out
+from .options import FORCE_RESULTS, add_out, add_quiet, check_resumable, check_sweep_out
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,21 +43,21 @@ def compare(args: argparse.Namespace) -> int:
         outcome_table,
         write_report,
     )
+    from ..experiments.results import require_ok_runs
 
     governance = [g.strip() for g in args.governance.split(",") if g.strip()]
-    if args.replications < 2:
-        raise ValueError(f"--replications: need >= 2 for confidence intervals, got {args.replications}")
-    if args.ticks is not None and args.ticks < 1:
-        raise ValueError(f"--ticks: expected >= 1, got {args.ticks}")
     exp = comparison_experiment(args.scenario, governance, args.replications, args.ticks, args.seed,
                                 parse_overrides(args.overrides))
     folder = args.out or Path("results") / exp.name
-    if not args.resume:
+    if args.resume:
+        check_resumable(folder)
+    else:
         check_sweep_out(folder, args.force)
     print(f"{exp.name}: {len(governance)} governance models x {args.replications} seeds -> {folder}")
     # --resume reuses finished runs of the same comparison; a different one refuses to mix results
     execute(exp, folder, workers=args.workers, scheduler=args.scheduler, resume=args.resume, replace=args.force,
             progress=not args.quiet)
+    require_ok_runs(load_results(folder), folder)
     report = write_report(folder, exp, governance)
     print(markdown_table(outcome_table(load_results(folder), governance), governance))
     print(f"report: {report}")

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 FORCE = "write into --out even if it already holds files (same-named files are replaced)"
+LOCK_FILE = ".lock"  # experiments.folder_lock.LOCK_NAME: a killed sweep's lock is no user file
 FORCE_RESULTS = "start again in --out: remove the results there (other files are kept)"
 
 
@@ -27,7 +28,7 @@ def check_out(out: Path, force: bool) -> None:
     """Refuse ``out`` if it is a file, or a folder with files in it and ``force`` is not given."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out}: exists and is not a folder")
-    if not force and out.is_dir() and any(out.iterdir()):
+    if not force and out.is_dir() and any(p.name != LOCK_FILE for p in out.iterdir()):
         raise ValueError(f"--out {out}: already holds files; add --force to replace them, or choose another folder")
 
 
@@ -38,3 +39,12 @@ def check_sweep_out(out: Path, force: bool) -> None:
 
     if not ResultStore(out).exists():
         check_out(out, force)
+
+
+def check_resumable(out: Path, flag: str = "--resume") -> None:
+    """``--resume`` continues the folder it names, never another: a folder without results is refused."""
+    from ..experiments.store import ResultStore
+
+    if not ResultStore(out).exists():
+        raise ValueError(f"{flag}: {out} holds no results to continue; drop {flag} to start there, "
+                         "or name the folder of the earlier run with --out")

@@ -7,7 +7,7 @@ import importlib.util
 import time
 from pathlib import Path
 
-from ..scenario import MAX_TICKS, load_scenario, parse_overrides
+from ..scenario import load_scenario, parse_overrides
 from .options import add_out, add_quiet, check_out
 
 SUMMARY_ROWS = [
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="override a parameter (see 'imcsim params'), e.g. fixed_cost=1e7, "
                         "perspectives=instrumental,myth, governance=as, governance.iks.exit_notice=2, "
                         "municipalities.Grue.w_myth=2 (one municipality's own value); repeatable")
-    add_out(p, "results/SCENARIO-seedN")
+    add_out(p, "results/SCENARIO-seedN", "replace the outputs of an earlier run in --out as a whole (your own files there are kept)")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format [csv]")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     add_quiet(p, "summary table (only the line naming the output folder)")
@@ -58,10 +58,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.ticks is not None and not 1 <= args.ticks <= MAX_TICKS:
-        raise ValueError(f"--ticks: expected a positive integer <= {MAX_TICKS}, got {args.ticks}")
-    if args.seed < 0:
-        raise ValueError(f"--seed: expected a non-negative integer, got {args.seed}")
     if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
         raise ValueError("--format parquet: needs the pyarrow package (pip install pyarrow)")
     scenario = load_scenario(args.scenario, parse_overrides(args.overrides))

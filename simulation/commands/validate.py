@@ -73,10 +73,6 @@ def _write(out: Path | None, rows: list[list[str]], header: list[str]) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.replications < 1:
-        raise ValueError(f"--replications: expected a positive integer, got {args.replications}")
-    if args.workers < 1:
-        raise ValueError(f"--workers: expected >= 1, got {args.workers}")
     if args.out is not None:
         check_out(args.out, args.force)
     from ..progress import Progress

@@ -7,7 +7,7 @@ as one line naming the file and the key, so ``imcsim sweep`` can fail fast befor
 
 from __future__ import annotations
 
-import tomllib
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from .. import registry
 from ..outcomes import OUTCOMES, SERIES, SERIES_DEFAULT
 from ..scenario import Scenario, ScenarioError, load_scenario, resolve_path
 from ..suggest import did_you_mean
+from ..textfiles import parse_toml, read_text
 from . import designs
 from .designs import DESIGNS, Factor
 
@@ -27,6 +28,9 @@ TOP_KEYS = {
     "parameters", "discovery",
 }
 DISCOVERY_KEYS = {"collapse_below", "dominant_above", "max_depth", "min_leaf"}
+# The most runs a sweep plans unless told --allow-large: the plan holds every run in memory (about
+# 0.45 kB a run, so about 0.5 GB here) and a million runs of a shipped region take days on a laptop.
+MAX_RUNS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,8 @@ class Experiment:
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; raise ``ScenarioError`` with a one-line message."""
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such experiment file")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    text = read_text(path, "experiment file")
+    data = parse_toml(text, path)
     return experiment_from_dict(data, origin=str(path), base=path.parent, source_text=text)
 
 
@@ -147,6 +146,8 @@ def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
         steps = raw.get("steps")
         if not isinstance(steps, int) or isinstance(steps, bool) or steps < 2:
             raise ScenarioError(f"{where}.steps: a range in a full_factorial design needs steps = N (N >= 2)")
+        if steps > MAX_RUNS:  # the levels are made here, before any size check
+            raise ScenarioError(f"{where}.steps: expected at most {MAX_RUNS:,} steps, got {steps:,}")
         values = np.linspace(low, high, steps)
         levels = tuple(int(round(v)) if integer else float(v) for v in values)
         return Factor(key, levels=levels, integer=integer)
@@ -246,6 +247,35 @@ def _check_against_model(exp: Experiment) -> None:
     if bad:
         raise ScenarioError(f"{origin}: series: unknown column(s) {', '.join(bad)}{did_you_mean(bad[0], SERIES)}; "
                             f"known: {', '.join(SERIES)}")
+
+
+def design_points(exp: Experiment) -> int:
+    """How many design points the experiment has, counted without sampling them."""
+    k = len(exp.factors)
+    if exp.design == "full_factorial":
+        return math.prod(len(f.levels) for f in exp.factors)
+    if exp.design == "latin_hypercube":
+        return exp.samples
+    if exp.design == "morris":
+        return exp.samples * (k + 1)
+    if exp.design == "sobol":
+        return exp.samples * (2 * k + 2 if exp.calc_second_order else k + 2)
+    return 1
+
+
+def planned_runs(exp: Experiment) -> int:
+    """How many runs the plan will hold (design points x replications), by arithmetic only."""
+    return design_points(exp) * exp.replications
+
+
+def check_size(exp: Experiment, allow_large: bool = False) -> int:
+    """The number of planned runs, refused above ``MAX_RUNS`` unless ``allow_large``."""
+    n = planned_runs(exp)
+    if n > MAX_RUNS and not allow_large:
+        raise ScenarioError(f"{exp.origin}: the design has {n:,} runs ({design_points(exp):,} points x "
+                            f"{exp.replications:,} replications), more than {MAX_RUNS:,}; lower samples or "
+                            "replications, or add --allow-large if you mean it")
+    return n
 
 
 def spec_record(exp: Experiment) -> dict[str, Any]:
