@@ -123,8 +123,8 @@ def shorten(text: str, width: int = 80) -> str:
     """``text`` cut in the middle to ``width`` characters (long paths in messages)."""
     if len(text) <= width:
         return text
-    half = (width - 3) // 2
-    return f"{text[:half]}...{text[-half:]}"
+    head = (width - 3) // 2
+    return f"{text[:head]}...{text[-(width - 3 - head):]}"
 
 
 def one_line(message: str) -> str:

@@ -320,16 +320,17 @@ def check_parameters(params: Parameters, where: str) -> None:
 
 def check_cultures(municipalities: Iterable[Any], where: str) -> None:
     """Every municipality that lists culture traits lists as many as the others (Axelrod features
-    are compared position by position; a short list would be silently padded with zeros)."""
-    first = None
-    for m in municipalities:
-        if not m.culture:
-            continue
-        if first is None:
-            first = m
-        elif len(m.culture) != len(first.culture):
-            _refuse(f"{where}[{m.name}].culture", f"expected {len(first.culture)} traits, as {first.name} has, "
-                    f"got {len(m.culture)}")
+    are compared position by position; a short list would be silently padded with zeros). The odd
+    one out is named: the first whose length differs from the most common one."""
+    listed = [m for m in municipalities if m.culture]
+    if not listed:
+        return
+    lengths = [len(m.culture) for m in listed]
+    usual = max(dict.fromkeys(lengths), key=lengths.count)
+    model = next(m for m in listed if len(m.culture) == usual)
+    for m in listed:
+        if len(m.culture) != usual:
+            _refuse(f"{where}[{m.name}].culture", f"expected {usual} traits, as {model.name} has, got {len(m.culture)}")
 
 
 def check_generator(generator: Any, where: str) -> None:

@@ -39,12 +39,13 @@ def host_port(address: str) -> tuple[str, int] | None:
     return host, int(port)
 
 
-def check_scheduler(address: str, timeout: float = HANDSHAKE_SECONDS) -> None:
+def check_scheduler(address: str, timeout: float | None = None) -> None:
     """Return if a Dask scheduler greets us at ``address`` within ``timeout`` seconds; raise
     :class:`NotAScheduler` otherwise. Addresses of other protocols (tls://, ws://) are left to Dask."""
     where = host_port(address)
     if where is None:
         return
+    timeout = HANDSHAKE_SECONDS if timeout is None else timeout
     deadline = time.monotonic() + timeout
     try:
         with socket.create_connection(where, timeout=timeout) as conn:

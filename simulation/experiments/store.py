@@ -46,8 +46,8 @@ DAMAGED = "damaged"  # where --repair moves parts that cannot be read
 def repair_advice(path: Path) -> str:
     """How to recover from a damaged file of the results folder that holds ``path``."""
     folder = path.parent.parent if path.parent.name in (RUNS, SERIES) else path.parent
-    return (f"continue with: imcsim sweep EXPERIMENT --out {folder} --repair (damaged parts are moved to "
-            f"{folder / DAMAGED}/ and their runs run again)")
+    return (f"continue with: imcsim sweep EXPERIMENT --out {folder} --repair (it moves damaged parts "
+            f"to {DAMAGED}/ there and runs their runs again)")
 
 
 class DamagedResults(ValueError):
@@ -61,7 +61,7 @@ def read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError; a truncated file an OSError
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:80]
         raise DamagedResults(f"{path}: damaged ({first}); {repair_advice(path)}") from None
 
 
