@@ -163,7 +163,10 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
         raise ScenarioError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(TOP_KEYS))}")
     if "scenario" not in data:
         raise ScenarioError(f"{origin}: scenario: missing (a name in simulation/scenarios/ or a .toml path)")
-    scenario = _resolve_scenario(_get(data, "scenario", str, origin, None), base, origin)
+    scenario_name = _get(data, "scenario", str, origin, None)
+    if not scenario_name.strip():
+        raise ScenarioError(f"{origin}: scenario: expected a scenario name or a .toml path, got {scenario_name!r}")
+    scenario = _resolve_scenario(scenario_name, base, origin)
     design = _get(data, "design", str, origin, "ensemble")
     if design not in DESIGNS:
         raise ScenarioError(f"{origin}: design: expected one of {', '.join(DESIGNS)}, got {design!r}")
@@ -209,6 +212,10 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
         raise ScenarioError(f"{origin}: discovery: unknown key(s) {', '.join(sorted(bad))}; expected some of {', '.join(sorted(DISCOVERY_KEYS))}")
     discovery = Discovery(**disc_raw)
 
+    for key in ("outputs", "series"):
+        listed = data.get(key)
+        if isinstance(listed, list) and not all(isinstance(x, str) for x in listed):
+            raise ScenarioError(f"{origin}: {key}: expected a list of names, got {listed!r}"[:300])
     exp = Experiment(
         name=name, scenario=scenario, design=design, factors=factors, samples=samples,
         replications=replications, ticks=ticks, seed=seed,
