@@ -117,6 +117,26 @@ def check_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
                                  f"at most {PATH_MAX}, and {NAME_MAX} bytes per name)")
             if "\0" in text:
                 raise ValueError(f"{names.get(dest, dest)} {shorten(text)}: a path cannot hold a NUL character")
+    out = getattr(args, "out", None)
+    if out is not None:
+        check_writable(Path(out))
+
+
+def check_writable(out: Path) -> None:
+    """``--out`` could be made: its nearest existing ancestor is a folder this user may write in.
+    (Checked first: a command may run for minutes before it writes.)"""
+    ancestor = out
+    while not ancestor.exists() and not ancestor.is_symlink() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if ancestor == out and out.is_dir():
+        return
+    if not ancestor.is_dir():
+        problem = "a part of the path is a file, not a folder" if ancestor != out else "exists and is not a folder"
+        if ancestor.is_symlink() and not ancestor.exists():
+            problem = "a part of the path is a broken symbolic link or a link loop"
+        raise ValueError(f"--out {shorten(str(out))}: {problem}")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {shorten(str(out))}: permission denied (cannot create folders in {shorten(str(ancestor))})")
 
 
 def shorten(text: str, width: int = 80) -> str:

@@ -641,3 +641,23 @@ def test_leftovers_of_a_killed_run_are_cleaned_and_an_aside_output_comes_back(tm
     with runs.staged_output(tmp_path / "out"):
         assert (tmp_path / "out" / "series.csv").read_text() == "old"  # put back before anything else
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("argv", [["run"], ["validate", "-r", "2"], ["compare", "hedmark", "-g", "iks,as"],
+                                  ["effects", "--seeds", "2"], ["analyze", "results"]])
+def test_an_out_under_a_file_is_refused_before_any_work(tmp_path, capsys, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("keep")
+    started = time.process_time()
+    code, _, err = run_cli(capsys, *argv, "--out", "afile/x")
+    assert_refused(code, err, "--out afile/x", "a part of the path is a file, not a folder")
+    assert time.process_time() - started < 5  # refused before any simulation (they take minutes here)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
+def test_an_out_in_a_read_only_folder_is_refused(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    code, _, err = run_cli(capsys, "run", "--out", str(locked / "x"))
+    assert_refused(code, err, "--out", "permission denied")
