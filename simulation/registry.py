@@ -48,7 +48,7 @@ MAX_TICKS = 500
 # The most inhabitants a municipality may have: Norway's largest, Oslo, has 717,710 (2025,
 # simulation/data/norway_municipalities_2025.csv) and the whole country about 5.6 million; ten
 # million leaves room for other countries' municipalities and catches typos such as 1e15.
-MAX_POPULATION = 1.0e7
+MAX_POPULATION = 10_000_000
 
 
 class ScenarioError(ValueError):

@@ -347,7 +347,13 @@ def _check_unique(names: list[str], where: str) -> None:
     for n in names:
         key = unicodedata.normalize("NFC", n).casefold()
         if key in seen:
-            dupes.append(n if n == seen[key] else f"{seen[key]!r} and {n!r}")
+            other = seen[key]
+            if n == other:
+                dupes.append(n)
+            elif unicodedata.normalize("NFC", n) == unicodedata.normalize("NFC", other):
+                dupes.append(f"{other!r} and {n!r} (one with composed, one with decomposed letters)")
+            else:
+                dupes.append(f"{other!r} and {n!r}")
         seen.setdefault(key, n)
     if dupes:
         raise ScenarioError(f"{where}: duplicate name(s) {', '.join(dict.fromkeys(dupes))} (names are compared "

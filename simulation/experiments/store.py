@@ -61,7 +61,8 @@ def read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
     except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError; a truncated file an OSError
         if isinstance(exc, FileNotFoundError | PermissionError):
             raise
-        first = (str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:80]
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = first.replace(f"Could not open Parquet input source '{path}': ", "")[:100]  # the path is named
         raise DamagedResults(f"{path}: damaged ({first}); {repair_advice(path)}") from None
 
 
