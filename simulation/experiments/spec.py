@@ -210,7 +210,11 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
     bad = set(disc_raw) - DISCOVERY_KEYS
     if bad:
         raise ScenarioError(f"{origin}: discovery: unknown key(s) {', '.join(sorted(bad))}; expected some of {', '.join(sorted(DISCOVERY_KEYS))}")
-    discovery = Discovery(**disc_raw)
+    limits = {"collapse_below": (0.0, 1.0, False), "dominant_above": (0.0, 1.0, False),
+              "max_depth": (1, 20, True), "min_leaf": (1, MAX_RUNS, True)}  # as analyze's options
+    discovery = Discovery(**{key: registry.number(value, f"{origin}: discovery.{key}", *limits[key][:2],
+                                                  integer=limits[key][2])
+                             for key, value in disc_raw.items()})
 
     for key in ("outputs", "series"):
         listed = data.get(key)
