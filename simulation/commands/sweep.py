@@ -47,6 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def sweep(args: argparse.Namespace) -> int:
     from ..experiments import execute, load_experiment
     from ..experiments.repair import repair
+    from ..experiments.results import require_ok_runs
     from ..experiments.spec import check_size
     from ..experiments.store import ResultStore
 
@@ -56,7 +57,7 @@ def sweep(args: argparse.Namespace) -> int:
     resume = args.resume or args.repair
     if resume:
         check_resumable(folder, "--repair" if args.repair else "--resume")
-    if not resume:
+    else:
         check_sweep_out(folder, args.force)
     if args.repair:
         for line in repair(exp, folder) or ["nothing damaged found"]:
@@ -72,11 +73,12 @@ def sweep(args: argparse.Namespace) -> int:
     print(f"{done}/{n} runs finished, {failed} failed -> {folder}")
     if failed:
         print(f"  failed runs are recorded with their error (status, error columns); see {folder}")
-    if done and failed == done:
-        first = ResultStore(folder).results().error.iloc[0]
-        print(f"imcsim: error: every run failed ({failed} of {done}), nothing to analyse; the first error: {first}",
-              file=sys.stderr)
-        return 1
+    if done and failed == done:  # the sweep itself went well: exit 1, as for an unfinished one
+        try:
+            require_ok_runs(ResultStore(folder).results(), folder)
+        except ValueError as exc:
+            print(f"imcsim: error: {exc}", file=sys.stderr)
+            return 1
     if manifest["complete"]:
         print(f"analyse with: imcsim analyze {folder}")
         return 0
