@@ -363,8 +363,6 @@ def test_resume_of_a_missing_folder_is_refused(tmp_path, capsys, monkeypatch):
     exp = write(tmp_path, TINY)
     code, _, err = run_cli(capsys, "sweep", str(exp), "--out", str(tmp_path / "nowhere"), "--resume")
     assert_refused(code, err, "--resume", "nowhere", "holds no results")
-    code, _, err = run_cli(capsys, "compare", "hedmark", "-g", "iks,as", "--resume", "--out", "nowhere")
-    assert_refused(code, err, "--resume", "nowhere")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.toml"]
 
 
@@ -383,7 +381,7 @@ def test_the_max_runs_hint_continues_the_folder_named_by_results(tmp_path, capsy
 # ---------------------------------------------------------------------------------------------
 # failed runs
 
-def test_all_failed_runs_give_a_clear_message_in_sweep_analyze_and_compare(tmp_path, capsys, monkeypatch):
+def test_all_failed_runs_give_a_clear_message_in_sweep_and_analyze(tmp_path, capsys, monkeypatch):
     class Broken(batch.CollaborationModel):
         def run(self, *args, **kwargs):
             raise RuntimeError("boom in the model")
@@ -396,10 +394,6 @@ def test_all_failed_runs_give_a_clear_message_in_sweep_analyze_and_compare(tmp_p
     code, _, err = run_cli(capsys, "analyze", str(tmp_path / "r"))
     assert_refused(code, err, "every run failed (3 of 3)", "RuntimeError: boom in the model")
     assert not (tmp_path / "r" / "analysis").exists()
-    code, _, err = run_cli(capsys, "compare", "two_hubs", "-g", "iks,as", "-r", "2", "--ticks", "2", "-j", "1",
-                           "--out", str(tmp_path / "c"), "-q")
-    assert_refused(code, err, "every run failed (4 of 4)")
-    assert not (tmp_path / "c" / "report.md").exists()
 
 
 # ---------------------------------------------------------------------------------------------
