@@ -537,8 +537,17 @@ def alive(pids: list[int]) -> list[int]:
     return [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
 
 
+SHUTDOWN_RUNS = 400  # enough for a minute of work: the signal comes long before the end
+
+
+def wait_for_a_part(out: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not ResultStore(out).parts() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def start_sweep(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
-    exp = write(tmp_path, TINY.replace("replications = 8", "replications = 60").replace("ticks = 2", "ticks = 10"))
+    exp = write(tmp_path, TINY.replace("replications = 8", f"replications = {SHUTDOWN_RUNS}").replace("ticks = 2", "ticks = 20"))
     out = tmp_path / "res"
     proc = subprocess.Popen([sys.executable, "-m", "simulation.cli", "sweep", str(exp), "--out", str(out), "-j", "2",
                              "--force-workers", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -561,16 +570,16 @@ def test_workers_die_with_a_killed_sweep_and_its_folder_can_be_resumed(tmp_path)
     while alive(workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(workers), "workers outlived their killed sweep"
-    assert main(["sweep", str(exp), "--out", str(out), "-j", "1", "--resume", "-q"]) == 0  # the lock is free
+    assert main(["sweep", str(exp), "--out", str(out), "-j", "2", "--resume", "-q"]) == 0  # the lock is free
     parts = pd.concat(pd.read_parquet(p) for p in ResultStore(out).parts())
-    assert sorted(parts.run_id) == list(range(60))
+    assert sorted(parts.run_id) == list(range(SHUTDOWN_RUNS))
 
 
 @pytest.mark.slow
 def test_sigterm_keeps_the_finished_runs_like_ctrl_c(tmp_path):
     proc, exp, out = start_sweep(tmp_path)
     workers = children(proc.pid)
-    time.sleep(2.0)
+    wait_for_a_part(out)  # runs have finished (parts are written every 5 s or 100 runs)
     proc.send_signal(signal.SIGTERM)
     code = proc.wait(timeout=60)
     err = proc.stderr.read()
@@ -582,10 +591,10 @@ def test_sigterm_keeps_the_finished_runs_like_ctrl_c(tmp_path):
     assert not alive(workers)
     kept = ResultStore(out).results()
     manifest = ResultStore(out).manifest()
-    assert 0 < len(kept) < 60 and manifest["runs_finished"] == len(kept)
-    assert main(["sweep", str(exp), "--out", str(out), "-j", "1", "--resume", "-q"]) == 0
+    assert 0 < len(kept) < SHUTDOWN_RUNS and manifest["runs_finished"] == len(kept)
+    assert main(["sweep", str(exp), "--out", str(out), "-j", "2", "--resume", "-q"]) == 0
     parts = pd.concat(pd.read_parquet(p) for p in ResultStore(out).parts())
-    assert sorted(parts.run_id) == list(range(60))
+    assert sorted(parts.run_id) == list(range(SHUTDOWN_RUNS))
 
 
 # ---------------------------------------------------------------------------------------------
