@@ -44,6 +44,8 @@ BOUNDS: dict[str, tuple[float, float | None]] = {
     "collapse_below": (0.0, 1.0),  # shares
     "dominant_above": (0.0, 1.0),
     "port": (0, 65535),
+    "prim_threshold": (0.0, 1.0),  # a density; analyze refuses 0 itself
+    "noise_seeds": (0, MAX_REPLICATIONS),  # analyze refuses 1 itself
 }
 
 
