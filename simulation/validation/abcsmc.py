@@ -281,13 +281,13 @@ def generation_table(folder: Path) -> list[dict[str, Any]]:
     return out
 
 
-def particles(folder: Path) -> list[dict[str, Any]]:
-    """The last generation's particles: parameters, normalised weight, distance, and the mean of
-    each statistic over the particle's seeds."""
+def particles(folder: Path, t: int | None = None) -> list[dict[str, Any]]:
+    """Generation ``t``'s particles (default: the last): parameters, normalised weight, distance,
+    and the mean of each statistic over the particle's seeds."""
     import pyabc
 
     history = pyabc.History(database(folder), _id=1)
-    t = int(history.max_t)
+    t = int(history.max_t) if t is None else t
     population = history.get_population(t=t)
     out = []
     for i, p in enumerate(population.particles):
