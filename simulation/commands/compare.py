@@ -7,7 +7,14 @@ import os
 from pathlib import Path
 
 from ..scenario import parse_overrides
-from .options import FORCE_RESULTS, add_out, add_quiet, check_sweep_out
+from .options import (
+    FORCE_RESULTS,
+    add_out,
+    add_posterior,
+    add_quiet,
+    check_sweep_out,
+    with_posterior,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="continue an interrupted comparison in --out: reuse the runs already there")
     p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1, help="local worker processes")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster")
+    add_posterior(p)
     add_quiet(p)
     p.set_defaults(handler=compare)
 
@@ -51,6 +59,7 @@ def compare(args: argparse.Namespace) -> int:
         raise ValueError(f"--ticks: expected >= 1, got {args.ticks}")
     exp = comparison_experiment(args.scenario, governance, args.replications, args.ticks, args.seed,
                                 parse_overrides(args.overrides))
+    exp = with_posterior(exp, args)
     folder = args.out or Path("results") / exp.name
     if not args.resume:
         check_sweep_out(folder, args.force)

@@ -38,3 +38,26 @@ def check_sweep_out(out: Path, force: bool) -> None:
 
     if not ResultStore(out).exists():
         check_out(out, force)
+
+
+def add_posterior(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--posterior", metavar="FILE",
+                   help="integrate over a calibration's posterior (imcsim calibrate's posterior.csv): replication r "
+                        "runs posterior draw r with its seed, on the registry's behaviour as calibrated")
+    p.add_argument("--draws", type=int, metavar="N", help="with --posterior: N draws (replications) [the replications]")
+
+
+def with_posterior(exp, args: argparse.Namespace):
+    """The experiment integrating over ``--posterior`` (``--draws`` replications), or as it is."""
+    import dataclasses
+
+    if args.draws is not None and not args.posterior:
+        raise ValueError("--draws: needs --posterior FILE")
+    if not args.posterior:
+        return exp
+    if args.draws is not None and args.draws < 1:
+        raise ValueError(f"--draws: expected >= 1, got {args.draws}")
+    from ..posterior import load_posterior
+
+    path = str(load_posterior(args.posterior).path.resolve())  # one-line error for a bad file
+    return dataclasses.replace(exp, posterior=path, replications=args.draws or exp.replications)

@@ -7,7 +7,14 @@ import os
 import sys
 from pathlib import Path
 
-from .options import FORCE_RESULTS, add_out, add_quiet, check_sweep_out
+from .options import (
+    FORCE_RESULTS,
+    add_out,
+    add_posterior,
+    add_quiet,
+    check_sweep_out,
+    with_posterior,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="flush every results file to disk as it is written: finished parts survive a power loss "
                         "or an OS crash too (atomic writes already protect them against an interrupted or killed "
                         "command; default: the IMCSIM_FSYNC environment variable)")
+    add_posterior(p)
     add_quiet(p)
     p.set_defaults(handler=sweep)
 
@@ -45,7 +53,7 @@ def sweep(args: argparse.Namespace) -> int:
         raise ValueError(f"--workers: expected >= 1, got {args.workers}")
     if args.max_runs is not None and args.max_runs < 1:
         raise ValueError(f"--max-runs: expected >= 1, got {args.max_runs}")
-    exp = load_experiment(args.experiment)
+    exp = with_posterior(load_experiment(args.experiment), args)
     folder = output_folder(args, exp.name)
     if not args.resume:
         check_sweep_out(folder, args.force)
