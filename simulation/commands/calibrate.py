@@ -56,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", "-j", type=int, default=1, help="local worker processes [1]")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster (overrides --workers)")
     p.add_argument("--resume", action="store_true", help="continue the calibration in --out")
+    p.add_argument("--no-plots", action="store_true", help="skip marginals.png and pairs.png")
     add_out(p, "results/calibrate-REGIONS", "start again in --out: remove the calibration there")
     add_quiet(p)
     p.set_defaults(handler=handle)
@@ -224,7 +225,8 @@ def _finish(folder: Path, setup, provenance: dict[str, Any], excluded: tuple[str
     stats = posterior_report.statistics_table(parts, setup.statistics())
     (folder / "statistics.md").write_text(posterior_report.markdown(
         stats, ["statistic", "source", "observed", "posterior_mean", "finite_share", "term_at_mean"]), encoding="utf-8")
-    posterior_report.plot(posterior, setup.priors, rows, folder)
+    if not args.no_plots:
+        posterior_report.plot(posterior, setup.priors, rows, folder)
     last = provenance["generations"][-1] if provenance["generations"] else {}
     print(f"posterior: {len(parts)} particles of generation {last.get('generation')} (epsilon "
           f"{last.get('epsilon', float('nan')):.3g}) -> {folder / 'posterior.csv'}")

@@ -57,6 +57,11 @@ def shortfall(value: float, floor: float, tolerance: float) -> float:
     return min(CAP, max(0.0, floor - value) / tolerance)
 
 
+def excess(value: float, ceiling: float, tolerance: float) -> float:
+    """How far ``value`` rises above ``ceiling``, in units of ``tolerance``, capped; nan counts as CAP."""
+    return shortfall(-value, -ceiling, tolerance)
+
+
 @dataclass(frozen=True)
 class Statistic:
     """One summary statistic: what is measured on a region's runs (one number per seed; nan when
@@ -129,7 +134,7 @@ STATISTICS: tuple[Statistic, ...] = (
     Statistic("norway small minus large", "norway", "004 L262, L764", small_join_more,
               lambda v: shortfall(v, SMALL_GAP, 0.1), SMALL_GAP, "max(0, 0.15 - gap) / 0.1"),
     Statistic("norway dissolutions per year", "norway", "002 L388-393", dissolutions_per_year,
-              lambda v: min(CAP, max(0.0, v - DISSOLUTIONS_PER_YEAR) / 0.5), DISSOLUTIONS_PER_YEAR,
+              lambda v: excess(v, DISSOLUTIONS_PER_YEAR, 0.5), DISSOLUTIONS_PER_YEAR,
               "max(0, rate - 1) / 0.5"),
     Statistic("norway mergers", "norway", "002 L388-393", lambda r: float(mergers_occur(r)),
               lambda v: 0.0 if v > 0 else 1.0, 1.0, "0 if a merger happened, else 1"),
