@@ -224,7 +224,7 @@ def _finish(folder: Path, setup, provenance: dict[str, Any], excluded: tuple[str
     pd.DataFrame(rows).to_csv(folder / "identification.csv", index=False)
     stats = posterior_report.statistics_table(parts, setup.statistics())
     (folder / "statistics.md").write_text(posterior_report.markdown(
-        stats, ["statistic", "source", "observed", "posterior_mean", "finite_share", "term_at_mean"]), encoding="utf-8")
+        stats, ["statistic", "source", "observed", "posterior_mean", "finite_share", "mean_term"]), encoding="utf-8")
     if not args.no_plots:
         posterior_report.plot(posterior, setup.priors, rows, folder)
     last = provenance["generations"][-1] if provenance["generations"] else {}

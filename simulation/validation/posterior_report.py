@@ -75,7 +75,7 @@ def identification(posterior: Posterior, priors: dict[str, tuple[float, float]],
 
 def markdown(rows: list[dict[str, Any]], columns: list[str]) -> str:
     def cell(v: Any) -> str:
-        return f"{v:.4g}" if isinstance(v, float) else str(v)
+        return f"{v:.5g}" if isinstance(v, float) else str(v)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(r[c]) for c in columns) + " |" for r in rows]
@@ -153,5 +153,5 @@ def statistics_table(particles: list[dict[str, Any]], statistics) -> list[dict[s
         term = float(np.average([s.term(x) for x in v], weights=w))
         rows.append({"statistic": s.name, "source": s.source, "observed": float(s.observed),
                      "posterior_mean": mean, "finite_share": round(float(w[ok].sum() / w.sum()), 3),
-                     "term_at_mean": round(term, 3), "term": s.text})
+                     "mean_term": round(term, 3), "term": s.text})
     return rows
