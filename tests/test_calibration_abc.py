@@ -101,10 +101,24 @@ def _calibrate(folder, generations, *extra):
     return main([*TINY, "--generations", str(generations), "--out", str(folder), *extra])
 
 
-def test_a_tiny_calibration_resumed_continues_as_an_uninterrupted_one(tmp_path):
+def test_a_tiny_calibration_interrupted_and_resumed_continues_as_an_uninterrupted_one(tmp_path, monkeypatch):
     pytest.importorskip("pyabc")
+    from simulation.validation import abcsmc
+
     assert _calibrate(tmp_path / "a", 2, "--no-plots") == 0
-    assert _calibrate(tmp_path / "b", 1, "--no-plots") == 0  # "interrupted" after one generation
+    engine = abcsmc.run_tasks
+
+    def interrupted(task, shared, items, handle, workers=1, client=None):
+        """Ctrl-C in generation 1, after its first evaluation."""
+        if shared[2] == 1:
+            handle(task(shared, list(items[:1])))
+            raise KeyboardInterrupt
+        return engine(task, shared, items, handle, workers=workers, client=client)
+
+    monkeypatch.setattr(abcsmc, "run_tasks", interrupted)
+    assert _calibrate(tmp_path / "b", 2, "--no-plots") == 130
+    assert abcsmc.generations_done(tmp_path / "b") == 1 and not (tmp_path / "b" / "posterior.csv").exists()
+    monkeypatch.setattr(abcsmc, "run_tasks", engine)
     assert _calibrate(tmp_path / "b", 2, "--resume") == 0
     a, b = (pd.read_csv(tmp_path / x / "posterior.csv") for x in "ab")
     assert (b.generation == 1).all() and len(b) == 4

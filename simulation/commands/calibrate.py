@@ -172,10 +172,10 @@ def _start(folder: Path, setup, args: argparse.Namespace, excluded: tuple[str, .
                              "use another --out, or --force to start again")
         provenance["sessions"].append(session)
     else:
+        check_out(folder, args.force)
         if args.force and folder.is_dir():
             for name in OUTPUTS:
                 (folder / name).unlink(missing_ok=True)
-        check_out(folder, False)
         folder.mkdir(parents=True, exist_ok=True)
         packages = package_versions()
         packages["pyabc"] = metadata.version("pyabc")
