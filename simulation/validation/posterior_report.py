@@ -101,7 +101,7 @@ def plot(posterior: Posterior, priors: dict[str, tuple[float, float]], rows: lis
         ax.hist(posterior.particles[key], bins=12, range=(lo, hi), weights=w, density=True, color="tab:blue", alpha=0.7)
         ax.axhline(1 / (hi - lo), color="grey", linestyle="--", linewidth=1)
         ratio = next(r["width_ratio"] for r in rows if r["parameter"] == key)
-        ax.set_title(f"{key}\n90% width / prior: {ratio:.2f}", fontsize=8)
+        ax.set_title(f"{key}\n90% width / prior sample's: {ratio:.2f}", fontsize=8)
         ax.set_xlim(lo, hi)
         ax.tick_params(labelsize=7)
         ax.set_yticks([])
