@@ -241,17 +241,26 @@ def heldout(posterior, regions: tuple[str, ...], replications: int, workers: int
     """The held-out regions' patterns under the posterior (seed r runs draw r), as Markdown."""
     from ..progress import Progress
     from ..scenario import load_scenario
+    from ..validation.abcsmc import statistic_pattern
+    from ..validation.distances import STATISTICS
     from ..validation.runner import validate
 
     seeds = range(1, replications + 1)
     out = []
     for name in regions:
-        with Progress(replications, f"held out: {name}", unit="seed", enabled=progress) as bar:
-            results = validate(posterior.base(load_scenario(name)), seeds, progress=bar.update, workers=workers,
-                               draws=posterior.draws(replications))
+        scenario, draws = posterior.base(load_scenario(name)), posterior.draws(replications)
+        with Progress(2 * replications, f"held out: {name}", unit="seed", enabled=progress) as bar:
+            results = validate(scenario, seeds, progress=bar.update, workers=workers, draws=draws)
+            terms = validate(scenario, seeds, patterns=[statistic_pattern(s) for s in STATISTICS if s.region == name],
+                             progress=bar.update, draws=draws)
         out.append(f"Held out: {name} ({replications} seeds x posterior draws; 90% intervals)\n\n"
                    "| pattern | target | predicted | result |\n|---|---|---|---|\n")
         out.extend(f"| {r.pattern.name} | {r.pattern.target_text} | {r.observed()} | {r.verdict} |\n" for r in results)
-        out.append(f"\n{sum(r.passed for r in results)}/{len(results)} patterns pass\n\n")
+        out.append(f"\n{sum(r.passed for r in results)}/{len(results)} patterns pass\n\n"
+                   f"Held out: {name}, the calibration's statistics (distance term, 0 = the history, 1 = as far "
+                   "off as the sources' tolerance, at most 3)\n\n| statistic | term | predicted | within tolerance |\n"
+                   "|---|---|---|---|\n")
+        out.extend(f"| {r.pattern.name} | {r.pattern.measure_text} | {r.observed()} | {r.verdict} |\n" for r in terms)
+        out.append("\n")
     return "".join(out)
 

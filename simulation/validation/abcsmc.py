@@ -41,7 +41,7 @@ from ..experiments.engines import run_tasks
 from ..progress import Progress
 from .calibrate import JOINT2_GIVEN, JOINT2_PRIORS, JOINT_REGIONS, Priors, Region, region_scenario
 from .distances import STATISTICS, Statistic
-from .patterns import Runs
+from .patterns import Pattern, Runs
 
 # TODO-INTEGRATOR (issue 11): the free behavioural parameters and their priors, and the keys held
 # fixed under every particle. Today: the second joint search's (calibrate.JOINT2_*).
@@ -108,6 +108,15 @@ def distance(x: dict[str, np.ndarray], x0: dict[str, Any] | None = None, names: 
     by_name = {s.name: s for s in STATISTICS}
     per_seed = [sum(by_name[n].term(float(x[n][j])) for n in names) for j in range(len(x["seeds"]))]
     return float(np.mean(per_seed))
+
+
+def statistic_pattern(statistic: Statistic) -> Pattern:
+    """A statistic's distance term as a pattern (mean over seeds, run to the year the calibration
+    runs its region; passes within the sources' tolerance, term <= 1): how a held-out region's
+    statistics are predicted."""
+    return Pattern(statistic.name, statistic.source, statistic.text, "mean term <= 1",
+                   lambda runs: statistic.distance(runs), lambda v: v <= 1.0, kind="mean",
+                   scenarios=(statistic.region,), horizon=REGIONS[statistic.region].until)
 
 
 def observed(setup: Setup) -> dict[str, np.ndarray]:
