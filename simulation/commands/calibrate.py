@@ -215,8 +215,9 @@ def _finish(folder: Path, setup, provenance: dict[str, Any], excluded: tuple[str
     parts = abcsmc.particles(folder)
     table = pd.DataFrame([{k: v for k, v in p.items() if k != "stats"} for p in parts])
     table.to_csv(folder / "posterior.csv", index=False)
-    _write_json(folder / "posterior.json", provenance)
     posterior = load_posterior(folder / "posterior.csv")
+    provenance["weighted_median"] = posterior.summary()  # what `run --posterior` runs; candidate defaults
+    _write_json(folder / "posterior.json", provenance)
     prior_sample = pd.DataFrame(abcsmc.particles(folder, 0))
     rows = posterior_report.identification(posterior, setup.priors, prior_sample)
     columns = ["parameter", "section", "prior_low", "prior_high", "median", "low90", "high90", "width_ratio", "verdict"]
