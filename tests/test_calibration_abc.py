@@ -90,6 +90,9 @@ def test_validate_run_and_sweep_read_posterior_draws(tmp_path, capsys):
 
     runs = load_results(tmp_path / "sw").sort_values("replication")
     assert list(runs.habit_strength) == [d["habit_strength"] for d in load_posterior(path).draws(3)]
+    assert main(["compare", "hedmark", "-g", "iks", "--posterior", str(path), "--draws", "2", "--ticks", "3",
+                 "--no-decompose", "-j", "1", "-q", "--out", str(tmp_path / "cmp")]) == 0
+    assert "--posterior" in (tmp_path / "cmp" / "report.md").read_text(encoding="utf-8")
 
 
 # ---- ABC-SMC end to end (pyabc) --------------------------------------------------------------------

@@ -47,17 +47,24 @@ def add_posterior(p: argparse.ArgumentParser) -> None:
     p.add_argument("--draws", type=int, metavar="N", help="with --posterior: N draws (replications) [the replications]")
 
 
-def with_posterior(exp, args: argparse.Namespace):
-    """The experiment integrating over ``--posterior`` (``--draws`` replications), or as it is."""
-    import dataclasses
-
+def read_posterior(args: argparse.Namespace, replications: int):
+    """(the posterior, how many draws) for ``--posterior``/``--draws``; (None, replications) without."""
     if args.draws is not None and not args.posterior:
         raise ValueError("--draws: needs --posterior FILE")
     if not args.posterior:
-        return exp
+        return None, replications
     if args.draws is not None and args.draws < 1:
         raise ValueError(f"--draws: expected >= 1, got {args.draws}")
     from ..posterior import load_posterior
 
-    path = str(load_posterior(args.posterior).path.resolve())  # one-line error for a bad file
-    return dataclasses.replace(exp, posterior=path, replications=args.draws or exp.replications)
+    return load_posterior(args.posterior), args.draws or replications
+
+
+def with_posterior(exp, args: argparse.Namespace):
+    """The experiment integrating over ``--posterior`` (``--draws`` replications), or as it is."""
+    import dataclasses
+
+    posterior, n = read_posterior(args, exp.replications)
+    if posterior is None:
+        return exp
+    return dataclasses.replace(exp, posterior=str(posterior.path.resolve()), replications=n)
