@@ -50,6 +50,10 @@ GIVEN: dict[str, Any] = JOINT2_GIVEN
 REGIONS: dict[str, Region] = {r.scenario: r for r in JOINT_REGIONS}
 ALPHA = 0.5  # epsilon: the weighted median of the previous generation's distances (pyabc's default)
 MAX_SEED = 2**31 - 1
+# a sampling round evaluates the particles still missing over the acceptance so far (at least
+# MIN_RATE), times ROUND_MARGIN: fewer rounds (each waits for its slowest evaluation) against
+# fewer evaluations wasted after the last accepted one; the posterior does not depend on either
+ROUND_MARGIN, MIN_RATE = 1.1, 0.02
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,8 @@ def engine_sample(sampler: Any, n: int, simulate_one: Callable, t: int, max_eval
 
         while len(accepted) < n and done < max_eval:
             rate = len(accepted) / done if done else 1.0
-            size = max(math.ceil((n - len(accepted)) / max(rate, 0.02) * 1.1), max(sampler.workers, 1))
+            margin = ROUND_MARGIN if done else 1.0  # the first round: exactly n (generation 0 accepts all)
+            size = max(math.ceil((n - len(accepted)) / max(rate, MIN_RATE) * margin), max(sampler.workers, 1))
             size = int(min(size, 10 * n, max_eval - done))
             run_tasks(_evaluate, (blob, sampler.seed, t), list(range(done, done + size)), collect,
                       workers=sampler.workers, client=sampler.client)
