@@ -46,6 +46,16 @@ BOUNDS: dict[str, tuple[float, float | None]] = {
     "port": (0, 65535),
     "prim_threshold": (0.0, 1.0),  # a density; analyze refuses 0 itself
     "noise_seeds": (0, MAX_REPLICATIONS),  # analyze refuses 1 itself
+    # --posterior: draws (replications) and one draw's number
+    "draws": (1, MAX_REPLICATIONS),
+    "draw": (1, MAX_REPLICATIONS),
+    # calibrate (ABC-SMC): a population needs two particles; alpha is a quantile
+    "particles": (2, MAX_REPLICATIONS),
+    "generations": (1, 1000),
+    "seeds_per_particle": (1, 1000),
+    "alpha": (0.01, 1.0),
+    "min_epsilon": (0.0, 1e9),
+    "heldout_replications": (2, MAX_REPLICATIONS),
 }
 
 

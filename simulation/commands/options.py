@@ -48,3 +48,33 @@ def check_resumable(out: Path, flag: str = "--resume") -> None:
     if not ResultStore(out).exists():
         raise ValueError(f"{flag}: {out} holds no results to continue; drop {flag} to start there, "
                          "or name the folder of the earlier run with --out")
+
+
+def add_posterior(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--posterior", metavar="FILE",
+                   help="integrate over a calibration's posterior (imcsim calibrate's posterior.csv): replication r "
+                        "runs posterior draw r with its seed, on the registry's behaviour as calibrated")
+    p.add_argument("--draws", type=int, metavar="N", help="with --posterior: N draws (replications) [the replications]")
+
+
+def read_posterior(args: argparse.Namespace, replications: int):
+    """(the posterior, how many draws) for ``--posterior``/``--draws``; (None, replications) without."""
+    if args.draws is not None and not args.posterior:
+        raise ValueError("--draws: needs --posterior FILE")
+    if not args.posterior:
+        return None, replications
+    if args.draws is not None and args.draws < 1:
+        raise ValueError(f"--draws: expected >= 1, got {args.draws}")
+    from ..posterior import load_posterior
+
+    return load_posterior(args.posterior), args.draws or replications
+
+
+def with_posterior(exp, args: argparse.Namespace):
+    """The experiment integrating over ``--posterior`` (``--draws`` replications), or as it is."""
+    import dataclasses
+
+    posterior, n = read_posterior(args, exp.replications)
+    if posterior is None:
+        return exp
+    return dataclasses.replace(exp, posterior=str(posterior.path.resolve()), replications=n)

@@ -8,7 +8,15 @@ import shlex
 import sys
 from pathlib import Path
 
-from .options import FORCE_RESULTS, add_out, add_quiet, check_resumable, check_sweep_out
+from .options import (
+    FORCE_RESULTS,
+    add_out,
+    add_posterior,
+    add_quiet,
+    check_resumable,
+    check_sweep_out,
+    with_posterior,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="flush every results file to disk as it is written: finished parts survive a power loss "
                         "or an OS crash too (atomic writes already protect them against an interrupted or killed "
                         "command; default: the IMCSIM_FSYNC environment variable)")
+    add_posterior(p)
     add_quiet(p)
     p.set_defaults(handler=sweep)
 
@@ -51,7 +60,7 @@ def sweep(args: argparse.Namespace) -> int:
     from ..experiments.spec import check_size
     from ..experiments.store import ResultStore
 
-    exp = load_experiment(args.experiment)
+    exp = with_posterior(load_experiment(args.experiment), args)
     n = check_size(exp, args.allow_large)  # counted, not planned: a huge design fails at once
     folder = output_folder(args, exp.name)
     resume = args.resume or args.repair

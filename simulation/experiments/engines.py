@@ -75,7 +75,9 @@ def _run_dask(task, shared, items, handle, client: Any) -> None:
     from distributed import as_completed as dask_completed
 
     parts = batches(items, max(1, len(client.scheduler_info().get("workers", {}))))
-    remote = client.scatter(shared, broadcast=True)
+    # one piece of data, under a key of its own: scatter would split a tuple into its items, and
+    # key a hashable item (an int) by its value, which the previous call's release then loses
+    remote = client.scatter([shared], broadcast=True, hash=False)[0]
     futures = [client.submit(task, remote, b, pure=False) for b in parts]
     try:
         for fut in dask_completed(futures):

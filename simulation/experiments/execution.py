@@ -19,7 +19,7 @@ from ..progress import Progress
 from .batch import run_batch
 from .engines import dask_client, run_tasks
 from .folder_lock import FolderLock
-from .plan import factor_names, plan_records, same_plan
+from .plan import applied_names, plan_records, same_plan
 from .provenance import model_fingerprint, now, package_versions
 from .spec import Experiment, check_size, spec_record
 from .store import ResultStore
@@ -123,7 +123,7 @@ def _sweep(exp: Experiment, store: ResultStore, session: _Session, workers: int,
            progress: bool, flush_every: int, flush_seconds: float) -> None:
     """Run the session's runs, handing finished ones to the store in parts; then finish the manifest."""
     scenario = exp.load_scenario()
-    task = functools.partial(run_batch, params=factor_names(exp), outputs=exp.outputs, series=exp.series)
+    task = functools.partial(run_batch, params=applied_names(exp), outputs=exp.outputs, series=exp.series)
     pending_rows: list[dict[str, Any]] = []
     pending_series: list[pd.DataFrame] = []
     tally = session.tally  # counted as parts are handed over, not read back

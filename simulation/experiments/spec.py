@@ -63,11 +63,18 @@ class Experiment:
     description: str = ""
     source_text: str = ""  # the experiment file as written, kept in the manifest
     origin: str = "<experiment>"
+    # a calibration's posterior.csv (``--posterior``): replication r runs posterior draw r + 1, on
+    # the registry's behaviour (as calibrated); the draw's keys are columns of the plan
+    posterior: str | None = None
 
     def load_scenario(self) -> Scenario:
         overrides = dict(self.fixed)
         if self.ticks is not None:
             overrides["ticks"] = self.ticks
+        if self.posterior:
+            from ..validation.behaviour import behaviour_free
+
+            return behaviour_free(load_scenario(self.scenario), overrides, origin="fixed")
         return load_scenario(self.scenario, overrides)
 
     def points(self) -> list[dict[str, Any]]:
@@ -298,7 +305,14 @@ def spec_record(exp: Experiment) -> dict[str, Any]:
         "num_levels": exp.num_levels, "outputs": list(exp.outputs), "series": list(exp.series),
         "fixed": exp.fixed, "factors": [asdict(f) for f in exp.factors],
         "discovery": asdict(exp.discovery), "description": exp.description,
+        **({"posterior": _posterior(exp.posterior).record()} if exp.posterior else {}),
     }
+
+
+def _posterior(path: str):
+    from ..posterior import load_posterior
+
+    return load_posterior(path)
 
 
 def _as_key(exc: ScenarioError, table: str) -> str:
