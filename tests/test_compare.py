@@ -168,7 +168,7 @@ def test_the_agder_report_says_its_inputs_are_approximate(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["-g", "nonesuch"], "--governance nonesuch"),
     ([], "--governance/--vary: name the options"),
-    (["-g", "as", "-r", "1"], "--replications: need >= 2"),
+    (["-g", "as", "-r", "1"], "--replications: expected an integer in [2, "),  # cli_checks.BOUNDS
     (["-g", "as", "--vary", "entry_fee=0,1"], "--vary entry_fee"),
     (["-g", "as", "--robust", "nonesuch=2x"], "--robust nonesuch"),
 ])

@@ -273,9 +273,10 @@ def test_analyze_replicated_sobol_writes_s2_floor_and_variance_split(tmp_path: P
 
 @pytest.mark.parametrize("args, message", [
     (["--noise-seeds", "1"], "--noise-seeds: expected 0 (none) or at least 2 seeds"),
-    (["--noise-seeds", "-3"], "--noise-seeds: expected 0 (none) or at least 2 seeds"),
-    (["--workers", "0"], "--workers: expected at least 1"),
-    (["--prim-threshold", "1.5"], "--prim-threshold: expected a density in (0, 1]"),
+    (["--noise-seeds", "-3"], "--noise-seeds: expected an integer in [0, "),  # cli_checks.BOUNDS, before analyze
+    (["--workers", "0"], "--workers: expected an integer in [1, "),
+    (["--prim-threshold", "1.5"], "--prim-threshold: expected a number in [0, 1]"),
+    (["--prim-threshold", "0"], "--prim-threshold: expected a density in (0, 1]"),
 ])
 def test_analyze_refuses_bad_noise_options(tmp_path: Path, capsys, args, message):
     folder = tmp_path / "res"

@@ -70,6 +70,7 @@ def _analyze(args: argparse.Namespace, out: Path) -> list[str]:
     import matplotlib.pyplot as plt
 
     from ..experiments import analysis
+    from ..experiments.results import require_ok_runs
 
     store, manifest, results = analysis.load(args.results)  # first: refuse a folder that is no sweep
     if args.noise_seeds < 0 or args.noise_seeds == 1:
@@ -81,6 +82,7 @@ def _analyze(args: argparse.Namespace, out: Path) -> list[str]:
     for flag, given in (("--noise-seeds", args.noise_seeds), ("--convergence", args.convergence)):
         if given and manifest["spec"]["design"] not in ("sobol", "morris"):
             raise ValueError(f"{flag}: only for Morris and Sobol designs (this one is {manifest['spec']['design']})")
+    require_ok_runs(results, args.results)
     check_out(out, args.force)
     spec = manifest["spec"]
     out.mkdir(parents=True, exist_ok=True)

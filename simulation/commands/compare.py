@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 
 from ..scenario import parse_overrides
-from .options import add_out, add_quiet, check_out
+from .options import add_out, add_posterior, add_quiet, check_out, read_posterior
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_out(p, "results/compare-SCENARIO")
     p.add_argument("--workers", "-j", type=int, default=os.cpu_count() or 1, help="local worker processes")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask distributed cluster")
+    add_posterior(p)
     add_quiet(p)
     p.set_defaults(handler=compare)
 
@@ -74,15 +75,19 @@ def compare(args: argparse.Namespace) -> int:
     if args.ticks is not None:
         fixed["ticks"] = args.ticks
     scenario = load_scenario(args.scenario, fixed)
+    posterior, replications = read_posterior(args, args.replications)
+    draws = None
+    if posterior is not None:  # replication r runs draw r; --set and the options' overrides win over it
+        scenario, draws = posterior.base(scenario), [{**d, **fixed} for d in posterior.draws(replications)]
     base, options = build_options(scenario, args.baseline, governance, args.vary)
     settings = robust_settings(scenario, args.robust)
     stem = Path(args.scenario).stem
     out = args.out or Path("results") / f"compare-{stem}"
     check_out(out, args.force)
-    comp = Comparison(scenario, base, options, run_seeds(args.seed, args.replications), settings, args.decompose,
-                      scenario_path=str(resolve_path(args.scenario)))
+    comp = Comparison(scenario, base, options, run_seeds(args.seed, replications), settings, args.decompose,
+                      scenario_path=str(resolve_path(args.scenario)), draws=draws)
     print(f"{scenario.name}: {len(options)} options against {base.label}, {len(comp.points)} settings x "
-          f"{args.replications} seeds -> {out}")
+          f"{replications} seeds{' x posterior draws' if draws else ''} -> {out}")
     client = dask_client(args.scheduler) if args.scheduler else None
     try:
         comp.run(workers=args.workers, progress=not args.quiet, client=client)
@@ -114,6 +119,8 @@ def _argv(args: argparse.Namespace) -> list[str]:
     if not args.decompose:
         out.append("--no-decompose")
     out += ["--replications", str(args.replications), "--seed", str(args.seed)]
+    if args.posterior:
+        out += ["--posterior", args.posterior] + (["--draws", str(args.draws)] if args.draws else [])
     if args.ticks is not None:
         out += ["--ticks", str(args.ticks)]
     for o in args.overrides or []:

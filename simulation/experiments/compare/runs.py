@@ -58,9 +58,12 @@ def run_batch(scenario: Scenario, batch: list[tuple[int, dict[str, Any], int, in
 
 
 def run_points(scenario: Scenario, points: list[dict[str, Any]], seeds: list[int], workers: int = 1,
-               progress: bool = True, client: Any = None, desc: str = "compare") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every point with every seed: the runs (one row each) and the municipalities (one row each per run)."""
-    items = [(p, overrides, r, s) for p, overrides in enumerate(points) for r, s in enumerate(seeds)]
+               progress: bool = True, client: Any = None, desc: str = "compare",
+               draws: list[dict[str, Any]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every point with every seed: the runs (one row each) and the municipalities (one row each per run).
+    With ``draws`` (a posterior's), replication r runs draw r under the point's overrides."""
+    items = [(p, {**(draws[r] if draws else {}), **overrides}, r, s)
+             for p, overrides in enumerate(points) for r, s in enumerate(seeds)]
     rows: list[dict] = []
     towns: list[dict] = []
 

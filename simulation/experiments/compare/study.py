@@ -25,6 +25,7 @@ class Comparison:
     settings: list[Setting] = field(default_factory=list)
     decompose: bool = True
     scenario_path: str = ""  # the scenario file (quoted in the data-quality box)
+    draws: list[dict[str, Any]] | None = None  # a posterior's draws: replication r runs draw r under every point
     points: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[int, str] = field(default_factory=dict)  # option points (baseline included) -> label
     swaps: dict[str, dict[str, int | None]] = field(default_factory=dict)  # option label -> attribute -> point
@@ -65,7 +66,7 @@ class Comparison:
 
     def run(self, workers: int = 1, progress: bool = True, client: Any = None) -> Comparison:
         self.runs, self.towns = run_points(self.scenario, self.points, self.seeds, workers, progress, client,
-                                           desc=f"compare {self.scenario.name}")
+                                           desc=f"compare {self.scenario.name}", draws=self.draws)
         return self
 
     def point_table(self) -> pd.DataFrame:
