@@ -67,6 +67,15 @@ class Parameters:
                                  "Multiplied by the governance model's own coefficient.", "002 L2179-2209 ('more cooks, more mess')", unit="NOK/year")
     transaction_exponent: float = _p(1.5, 1.0, 3.0, "Exponent of the transaction cost in the number of members (> 1: grows faster than linearly).",
                                      "002 L2179-2209", unit="exponent")
+    # coordination load by size (issue 11, size gradient): a member counts as a share of a
+    # reference municipality's coordination load, not as one whole member
+    transaction_size_share: float = _p(0.0, 0.0, 1.0, "Share of the transaction cost's member count that is measured in population "
+                                       "(members weighted by their size relative to transaction_size_reference) rather than counted "
+                                       "one each: larger municipalities need formal cross-unit structures to collaborate, smaller ones "
+                                       "coordinate through relations. 0: every member counts as one (off).",
+                                       "003 L78-81, L1161-1169 (a divide at 25,000 inhabitants)", unit="share")
+    transaction_size_reference: float = _p(25_000.0, 1_000.0, 200_000.0, "Population that counts as one member's coordination load "
+                                           "when transaction_size_share > 0.", "003 L78-81, L1161-1169", unit="inhabitants")
     heterogeneity_weight: float = _p(1.0, 0.0, 5.0, "How much size heterogeneity (CV of member populations) inflates transaction cost.",
                                      "002 L2179-2195 (members less alike, coordination harder)", unit="factor")
     cloud_drift: float = _p(0.01, 0.0, 0.1, "Yearly erosion of the pooled-operations discount from the cloud year on (vendors take over operations).",
