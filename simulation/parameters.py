@@ -152,7 +152,7 @@ class Parameters:
     normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).", unit="weight")
     merger_legitimacy: float = _p(0.806, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.", unit="weight")
 
-    # --- myth: fashions and decoupling (issue 11; all off by default) -----------------------
+    # --- myth: fashions and decoupling (issue 11; off at the defaults: not in the joint calibration) --
     fashion_weight: float = _p(0.0, 0.0, 5.0, "Weight of organisational fashions in a form's legitimacy: a form's fashion standing "
                                "(governance fields fashion_gain/rise, fashion_loss/fall) is added to its legal sanction, times this "
                                "(0 = off: forms keep their fixed legitimacy).",
@@ -180,7 +180,7 @@ class Parameters:
     juncture_merger_boost: float = _p(3.0, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
                                       "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)", unit="factor")
     # consolidation (docs/ODD.md "Consolidation"): collaborations form from existing ties, neighbours
-    # join along the way, established collaborations merge (002 L388-393). All off at the defaults.
+    # join along the way, established collaborations merge (002 L388-393). On at the defaults (joint calibration).
     merger_route: float = _p(1.0, 0.0, 1.0, "Share of members' wishes to switch to a neighbouring collaboration that go to their "
                              "collaboration as a merger proposal, put to both collaborations' votes that year, instead of a "
                              "notice to leave alone (0 = off: members switch one by one).",
