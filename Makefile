@@ -1,12 +1,13 @@
 # Two commands on a fresh machine with only Python:
 #   make demo   installs what is needed and runs the hedmark scenario
 #   make test   installs what is needed and runs the tests
+# For a class (docs/teaching.md): make teach installs JupyterLab and the page's browser files.
 # For development, make test-fast runs all but the slow and browser tests (under 30 s).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install demo test test-fast lint clean app
+.PHONY: install demo test test-fast lint clean app teach
 
 install: $(VENV)/.installed
 
@@ -34,6 +35,13 @@ test-fast: install
 app: install
 	bash scripts/install_app_assets.sh $(BIN)/python
 	$(BIN)/imcsim app two_hubs
+
+# A teacher's install: the virtualenv plus JupyterLab (extra "teach") and Solara's browser files, so
+# both the notebooks (.venv/bin/jupyter lab notebooks/) and the page (.venv/bin/imcsim app) work offline.
+teach: install
+	$(BIN)/python -m pip install -q -e ".[teach]"
+	bash scripts/install_app_assets.sh $(BIN)/python
+	@echo "ready: $(BIN)/jupyter lab notebooks/   and   $(BIN)/imcsim app two_hubs"
 
 lint: install
 	$(BIN)/ruff check .

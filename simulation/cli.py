@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 
+from . import cli_checks
 from .commands import MODULES
 from .scenario import ScenarioError
 from .suggest import did_you_mean
@@ -28,7 +29,7 @@ class _Version(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cli_checks.HouseParser(
         prog="imcsim",
         description="imcsim: agent-based simulation of inter-municipal ICT collaboration. Municipalities "
                     "join, coordinate within, buy around or leave ICT collaborations under instrumental, "
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in MODULES:
         importlib.import_module(f".commands.{name}", __package__).register(sub)
+    cli_checks.add_guards(parser)
     return parser
 
 
@@ -60,23 +62,31 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"imcsim: error: {unknown}", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)  # --help, --version and usage errors exit here (SystemExit)
+    args, extra = parser.parse_known_args(argv)  # --help, --version and usage errors exit here (SystemExit)
+    if extra:  # named by the command's own parser, so the line points at its --help
+        cli_checks.chosen_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     try:
+        cli_checks.apply(parser, args)
         return int(args.handler(args) or 0)
     except BrokenPipeError:
         # the reader of the output went away (``imcsim params | head``): not an error to report.
         # Point stdout at devnull so the final flush does not fail again (Python docs, "Note on SIGPIPE").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a command its reader cut short
-    except (ScenarioError, ValueError, OSError) as exc:  # OSError: unreadable or unwritable paths
-        print(f"imcsim: error: {exc}", file=sys.stderr)
+    except OSError as exc:  # unreadable or unwritable paths: name the option and the path
+        message = cli_checks.os_error_message(exc, cli_checks.chosen_parser(parser, args.command), args)
+        print(f"imcsim: error: {cli_checks.one_line(message)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("imcsim: interrupted", file=sys.stderr)
-        return 130
+    except (ScenarioError, ValueError) as exc:
+        print(f"imcsim: error: {cli_checks.one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during a sweep (experiments.workers.Terminated)
+        signum = getattr(exc, "signum", 2)
+        print("imcsim: terminated" if signum != 2 else "imcsim: interrupted", file=sys.stderr)
+        return 128 + signum
 
 
 if __name__ == "__main__":

@@ -124,6 +124,22 @@ GOVERNANCE_MODELS: dict[str, GovernanceModel] = {
 
 GOVERNANCE_FIELDS = {f.name: f.type for f in fields(GovernanceModel)}
 
+# Which fields of the built-in models a source gives (the comments above, as data), so that a
+# comparison can say of each attribute whether it is sourced or assumed. A field not listed here is
+# the model builder's assumption; a source that gives only the direction says so.
+SOURCES: dict[str, dict[str, str]] = {
+    "host": {"decision_rule": "004 L822 (Hamar legally responsible: the host decides)"},
+    "iks": {"decision_rule": "004 L303 (ownership proportional to population: votes by ownership share)",
+            "exit_cost": "004 L295 (owners liable for the company's obligations; the size is assumed)"},
+    "as": {"decision_rule": "002 (board votes by shares)",
+           "consolidation_mode": "002 L1977-1981 (everyone on the same systems)",
+           "pooled_share": "002 L1977-1981 (everyone on the same systems; the share is assumed)",
+           "onboarding_pace": "002 L2597, L37-47 (fast batch growth)"},
+    "task_community": {"decision_rule": "Local Government Act ch. 19 (council, one vote each)"},
+    "loose_network": {"decision_rule": "004 L252 (voluntarism and cost-sharing, spleiselag)",
+                      "pooled_share": "004 L914 (no pooled operations; the share is assumed)"},
+}
+
 
 def governance_table(overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, GovernanceModel]:
     """The governance models with per-field overrides applied and validated."""

@@ -82,8 +82,10 @@ def _municipalities(sc: Any, items: list, origin: str) -> Any:
         changes.setdefault(name, {})[key.field] = registry.check(key, value, where)
     for name, fields_ in changes.items():
         by_name[name] = replace(by_name[name], **fields_)
+    municipalities = tuple(by_name[m.name] for m in sc.municipalities)
+    registry.check_cultures(municipalities, f"{origin} municipalities")
     # neighbours stay as loaded: new x/y do not redraw a region's edges
-    return replace(sc, municipalities=tuple(by_name[m.name] for m in sc.municipalities))
+    return replace(sc, municipalities=municipalities)
 
 
 def _trust(sc: Any, items: list, origin: str) -> Any:

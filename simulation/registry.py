@@ -45,6 +45,10 @@ PERSPECTIVES = ("instrumental", "cultural", "myth")
 # Accepted calendar years and horizon: generous, but they catch typos such as 20005.
 YEAR_RANGE = (1800, 2300)
 MAX_TICKS = 500
+# The most inhabitants a municipality may have: Norway's largest, Oslo, has 717,710 (2025,
+# simulation/data/norway_municipalities_2025.csv) and the whole country about 5.6 million; ten
+# million leaves room for other countries' municipalities and catches typos such as 1e15.
+MAX_POPULATION = 10_000_000
 
 
 class ScenarioError(ValueError):
@@ -65,6 +69,7 @@ class Key:
     meaning: str
     source: str = ""
     choices: tuple[str, ...] = ()  # for kind 'choice' (empty: the scenario's governance models)
+    whole: bool = False  # a number that counts (inhabitants): no fraction, though stored as a float
 
     @property
     def field(self) -> str:
@@ -146,7 +151,8 @@ def _governance_keys() -> list[Key]:
 def _municipality_keys() -> list[Key]:
     p = {f.name: f.metadata for f in fields(Parameters)}
     rows = [
-        ("population", "number", 1, 1.0e8, "inhabitants", "Inhabitants.", "the scenario file's source"),
+        ("population", "number", 1, MAX_POPULATION, "inhabitants", "Inhabitants (a whole number).",
+         "the scenario file's source; bound: see MAX_POPULATION"),
         ("growth", "number", -0.5, 0.5, "share/year", "Yearly population growth.", ""),
         ("net_result", "number", -100.0, 100.0, "% of revenue", "Net operating result (national mean 4.3 %).", "004 L719"),
         ("competence", "number", 0.0, 1.0, "competence (0-1)", "ICT (ordering) competence; none given: derived from size "
@@ -164,8 +170,8 @@ def _municipality_keys() -> list[Key]:
         ("y", "number", -1.0e7, 1.0e7, "map units", "Position on the map (north).", ""),
         ("approximate", "flag", None, None, "flag", "True if the figures are not from the sources.", ""),
     ]
-    return [Key(f"municipalities.NAME.{name}", "municipality", kind, None, low, high, unit, meaning, source)
-            for name, kind, low, high, unit, meaning, source in rows]
+    return [Key(f"municipalities.NAME.{name}", "municipality", kind, None, low, high, unit, meaning, source,
+                whole=name == "population") for name, kind, low, high, unit, meaning, source in rows]
 
 
 def _trust_keys() -> list[Key]:
@@ -264,7 +270,10 @@ def check(key: Key, value: Any, where: str, choices: Iterable[str] = ()) -> Any:
     its own."""
     kind = key.kind
     if kind in ("number", "integer"):
-        return number(value, where, key.low, key.high, integer=kind == "integer")
+        checked = number(value, where, key.low, key.high, integer=kind == "integer")
+        if key.whole and not float(checked).is_integer():
+            _refuse(where, f"expected a whole number of {key.unit}, got {show(value)}")
+        return checked
     if kind == "choice":
         allowed = key.choices or tuple(choices)
         if not isinstance(value, str) or value not in allowed:
@@ -307,6 +316,21 @@ def check_parameters(params: Parameters, where: str) -> None:
     if params.competence_min > params.competence_max:
         _refuse(f"{where}competence_min", f"expected at most competence_max ({params.competence_max:g}), "
                 f"got {params.competence_min:g}")
+
+
+def check_cultures(municipalities: Iterable[Any], where: str) -> None:
+    """Every municipality that lists culture traits lists as many as the others (Axelrod features
+    are compared position by position; a short list would be silently padded with zeros). The odd
+    one out is named: the first whose length differs from the most common one."""
+    listed = [m for m in municipalities if m.culture]
+    if not listed:
+        return
+    lengths = [len(m.culture) for m in listed]
+    usual = max(dict.fromkeys(lengths), key=lengths.count)
+    model = next(m for m in listed if len(m.culture) == usual)
+    for m in listed:
+        if len(m.culture) != usual:
+            _refuse(f"{where}[{m.name}].culture", f"expected {usual} traits, as {model.name} has, got {len(m.culture)}")
 
 
 def check_generator(generator: Any, where: str) -> None:

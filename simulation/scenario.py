@@ -12,7 +12,7 @@ import Scenario, ScenarioError, parse_overrides`` keeps working.
 
 from __future__ import annotations
 
-import tomllib
+import unicodedata
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,7 @@ from .registry import (
 )
 from .suggest import did_you_mean
 from .synthetic import GENERATOR_FIELDS, RegionGenerator
+from .textfiles import missing_reason, read_toml
 from .world import (
     DEFAULT_LEGITIMACY,
     NATIONAL_MEAN_NET_RESULT,
@@ -62,9 +63,9 @@ def available_scenarios() -> dict[str, Path]:
 def resolve_path(name_or_path: str | Path) -> Path:
     """The file of a shipped scenario's name, or a path to a user's own TOML file."""
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+    if path.suffix == ".toml" or path.exists() or path.is_symlink():
         if not path.exists():
-            raise ScenarioError(f"{path}: no such scenario file")
+            raise ScenarioError(f"{path}: {missing_reason(path)}scenario file")
         return path
     known = available_scenarios()
     name = str(name_or_path)
@@ -76,14 +77,7 @@ def resolve_path(name_or_path: str | Path) -> Path:
 def load_scenario(name_or_path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
     """Read a scenario by name (``simulation/scenarios/NAME.toml``) or path, and apply overrides."""
     path = resolve_path(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror or exc}") from None
+    data = read_toml(path, "scenario file")
     scenario = scenario_from_dict(data, origin=str(path))
     return apply_overrides(scenario, overrides) if overrides else scenario
 
@@ -115,6 +109,7 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
         raw = _array_of_tables(data.get("municipalities", []), f"{origin}: municipalities")
         municipalities = tuple(_municipality(m, origin, i) for i, m in enumerate(raw))
         _check_unique([m.name for m in municipalities], f"{origin}: municipalities")
+        registry.check_cultures(municipalities, f"{origin}: municipalities")
         edges = _edges(_table(data.get("neighbours", {}), f"{origin}: neighbours"), municipalities, origin)
     if len(municipalities) < 2:
         raise ScenarioError(f"{origin}: municipalities: need at least two municipalities, got {len(municipalities)}")
@@ -345,9 +340,24 @@ def _governance_changes(raw: Any, where: str) -> dict[str, Any]:
 
 
 def _check_unique(names: list[str], where: str) -> None:
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    """Names must differ after Unicode normalisation (NFC) and case folding: "Hamar" and "HAMAR",
+    or an "Å" composed and one decomposed (A + ring), name one municipality."""
+    seen: dict[str, str] = {}
+    dupes = []
+    for n in names:
+        key = unicodedata.normalize("NFC", n).casefold()
+        if key in seen:
+            other = seen[key]
+            if n == other:
+                dupes.append(n)
+            elif unicodedata.normalize("NFC", n) == unicodedata.normalize("NFC", other):
+                dupes.append(f"{other!r} and {n!r} (one with composed, one with decomposed letters)")
+            else:
+                dupes.append(f"{other!r} and {n!r}")
+        seen.setdefault(key, n)
     if dupes:
-        raise ScenarioError(f"{where}: duplicate name(s) {', '.join(dupes)}")
+        raise ScenarioError(f"{where}: duplicate name(s) {', '.join(dict.fromkeys(dupes))} (names are compared "
+                            "ignoring case and Unicode normalisation)")
 
 
 def _name(value: Any, where: str) -> str:

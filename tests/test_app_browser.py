@@ -1,7 +1,6 @@
-"""The interactive page: the model factory behind the sliders, the ``imcsim app`` command, and an
-end-to-end check in headless Chromium (Debian's, driven by Playwright): the page loads, Step
-advances the model, the charts change, a second visitor gets a model of its own, Reset goes
-back, and a screenshot is saved."""
+"""The classroom page: the ``imcsim app`` command, and an end-to-end check in headless Chromium
+(Debian's, driven by Playwright): the page loads, Step and Play advance the year, an ensemble
+completes with its histogram, a replay draws a second history; screenshots at two sizes."""
 
 import os
 import re
@@ -19,33 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT = ROOT / "results" / "app-screenshot.png"
-
-
-# ---- the model behind the sliders (no browser) ---------------------------------------------
-
-@pytest.mark.slow
-def test_slider_keywords_become_overrides():
-    from simulation import load_scenario
-    from simulation.app import AS_SCENARIO, AppModel, model_params
-
-    params = model_params("two_hubs")
-    assert params["scenario"] == "two_hubs"
-    assert params["fixed_cost"].value == pytest.approx(8.0)  # MNOK on the slider
-    assert params["governance"]["values"][0] == AS_SCENARIO
-    m = AppModel("two_hubs", seed=4, fixed_cost=12.5, w_myth=2.0, habit_strength=0.0, governance="as")
-    assert m.params.fixed_cost == pytest.approx(12.5e6)
-    assert (m.params.w_myth, m.params.habit_strength, m.seed) == (2.0, 0.0, 4)
-    assert {k.governance.name for k in m.collaborations} == {"as"}
-    defaults = {k: (v.value if hasattr(v, "value") else v.get("value") if isinstance(v, dict) else v)
-                for k, v in params.items()}
-    # what SolaraViz's Reset does: the class called with the slider values as keywords; the
-    # default slider values give back exactly the scenario's parameters
-    again = type(m)(**defaults)
-    assert again.params == load_scenario("two_hubs").parameters
-    assert again.seed == 1 and {k.governance.name for k in again.collaborations} == {"iks"}
-    with pytest.raises(TypeError, match="unexpected parameter 'fixed_costs'"):
-        AppModel("two_hubs", fixed_costs=1.0)
+SCREENSHOTS = ROOT / "results"
 
 
 def test_app_command_rejects_bad_input(capsys):
@@ -110,74 +83,78 @@ def app_url(tmp_path_factory):
             proc.wait()
 
 
-def _figures(page) -> list[str] | None:
-    """What each chart shows: a digest of its pixels, read from the decoded image through a
-    canvas. Solara serves figures as blob URLs that are new on every render (so URLs alone would
-    not say whether a chart changed) and revokes the old ones, so re-fetching a URL can fail while
-    a chart is being replaced; such a moment gives None, and the caller asks again."""
-    return page.evaluate("""async () => {
-        const out = [];
-        try {
-            for (const img of document.querySelectorAll("img")) {
-                if (!img.complete || img.naturalWidth < 300) continue;
-                const canvas = document.createElement("canvas");
-                canvas.width = img.naturalWidth;
-                canvas.height = img.naturalHeight;
-                const ctx = canvas.getContext("2d");
-                ctx.drawImage(img, 0, 0);
-                const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-                const digest = await crypto.subtle.digest("SHA-256", pixels);
-                out.push(Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, "0")).join(""));
-            }
-        } catch (e) {
-            return null;
-        }
-        return out;
-    }""")
-
-
 def _wait_until(predicate, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
-        time.sleep(0.25)
+        time.sleep(0.1)
     pytest.fail(f"timed out waiting for {what}")
+
+
+def _steps(page) -> int:
+    return int(page.locator("[data-steps]").get_attribute("data-steps"))
+
+
+def _chart(page, name: str) -> str:
+    return page.locator(f"[data-chart='{name}']").inner_html()
+
+
+def _lesson(browser, url: str, width: int, height: int) -> None:
+    """The ten-minute lesson at one screen size, with screenshots of each tab."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.wait_for(timeout=90_000)
+    assert _steps(page) == 0 and "start 2000" in page.inner_text(".imc-year")
+    before = _chart(page, "membership")
+    for _ in range(3):  # quick clicks: none may be lost
+        step.click()
+    _wait_until(lambda: _steps(page) == 3, 20, "three steps")
+    assert page.inner_text(".imc-year").startswith("2002")
+    assert _chart(page, "membership") != before
+    assert "West IKT (" in _chart(page, "map")
+    page.screenshot(path=str(SCREENSHOTS / f"app-{width}x{height}-history.png"))
+    page.get_by_role("button", name="Play", exact=True).click()
+    _wait_until(lambda: _steps(page) >= 8, 20, "play to advance")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=10_000)
+    time.sleep(0.5)  # a year in hand when Pause came may still arrive; then nothing more
+    paused = _steps(page)
+    time.sleep(1.0)
+    assert _steps(page) == paused < 30
+    page.get_by_role("tab", name="Many histories").click()
+    page.get_by_role("button", name="Run 50 histories").click()
+    page.get_by_text("50 of 50 histories").wait_for(timeout=120_000)
+    assert page.locator("[data-chart='shares'] rect.bin").count() >= 2  # the histogram
+    page.screenshot(path=str(SCREENSHOTS / f"app-{width}x{height}-ensemble.png"))
+    page.get_by_role("tab", name="Rewind & replay").click()
+    page.get_by_role("button", name="Replay from 2004").click()
+    page.locator("[data-chart='branch']").wait_for(timeout=30_000)
+    assert "seed 4" in _chart(page, "branch") and "seed 3" in _chart(page, "original")
+    page.screenshot(path=str(SCREENSHOTS / f"app-{width}x{height}-replay.png"))
+    page.get_by_role("button", name="Continue the replay from 2004 as the current run").click()
+    _wait_until(lambda: _steps(page) == 4, 20, "the replay as the current run, in 2003")
+    assert page.inner_text(".imc-year").startswith("2003")
+    page.get_by_role("tab", name="Why?").click()
+    page.get_by_text("Critical junctures.").wait_for()
+    page.screenshot(path=str(SCREENSHOTS / f"app-{width}x{height}-why.png"))
+    page.close()
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_page_steps_and_charts_change(browser_ready, app_url):
+def test_classroom_page(browser_ready, app_url):
+    """Load, step, play, an ensemble that completes with its histogram, a replay with a second
+    history; screenshots at 1024x768 and 1920x1080 (results/app-*.png, to look at)."""
     from playwright.sync_api import sync_playwright
 
+    SCREENSHOTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=browser_ready, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1150})
-            page.goto(app_url)
-            step = page.get_by_role("button", name="Step", exact=True)
-            step.wait_for(timeout=90_000)
-            before = _wait_until(lambda: (f := _figures(page)) and len(f) >= 4 and f, 60, "four charts")
-            page.get_by_text("Step: 0", exact=True).wait_for()
-            for tick in (1, 2, 3):
-                step.click()
-                page.get_by_text(f"Step: {tick}", exact=True).wait_for(timeout=30_000)
-            after = _wait_until(lambda: (f := _figures(page)) and len(f) == len(before)
-                                and all(a != b for a, b in zip(f, before, strict=True)) and f,
-                                30, "every chart to change after three steps")
-            assert len(after) == len(before) >= 4
-            page.get_by_text("tick 3 of 30").wait_for()
-            assert "West IKT" in page.inner_text("body")
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
-            assert SCREENSHOT.stat().st_size > 20_000
-            # a second visitor (another session) gets a model of its own
-            other = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
-            other.goto(app_url)
-            other.get_by_text("Step: 0", exact=True).wait_for(timeout=90_000)
-            page.get_by_text("Step: 3", exact=True).wait_for()
-            page.get_by_role("button", name="Reset", exact=True).click()
-            page.get_by_text("Step: 0", exact=True).wait_for(timeout=30_000)
+            for width, height in ((1024, 768), (1920, 1080)):
+                _lesson(browser, app_url, width, height)
         finally:
             browser.close()

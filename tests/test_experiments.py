@@ -242,26 +242,6 @@ def test_ensemble_analysis_reports_the_distribution_across_seeds(tmp_path, capsy
     assert len(series) == 12 * 7 and {"run_id", "tick", "member_share"} <= set(series.columns)
 
 
-@pytest.mark.slow
-def test_compare_writes_a_report_with_figures(tmp_path, capsys):
-    out = tmp_path / "cmp"
-    assert main(["compare", "two_hubs", "--governance", "iks,loose_network", "--replications", "3",
-                 "--ticks", "6", "--out", str(out), "-j", "1", "-q"]) == 0
-    report = (out / "report.md").read_text()
-    assert "| Outcome | iks | loose_network |" in report
-    for line in ("Membership retained", "Exits", "Mergers", "ICT cost per inhabitant, small", "Development output",
-                 "Inequality"):
-        assert line in report
-    assert "![Outcomes by governance model](outcomes.png)" in report
-    assert (out / "outcomes.png").stat().st_size > 10_000 and (out / "trajectories.png").stat().st_size > 10_000
-    results = ResultStore(out).results()
-    # the same seeds under each governance model
-    seeds = results.groupby("governance").seed.apply(sorted)
-    assert seeds["iks"] == seeds["loose_network"]
-    assert "imcsim: error" not in capsys.readouterr().err
-    assert main(["compare", "two_hubs", "--governance", "iks,nonesuch", "--out", str(tmp_path / "x")]) == 2
-
-
 # ---------------------------------------------------------------------------------------------
 # bad experiment files
 

@@ -120,7 +120,7 @@ SMALL_FILES = [
     ('name = "x"\n', ("municipalities", "at least two")),
     ('name = "x"\n[[municipalities]]\nname = "A"\npopulation = 5\n', ("municipalities", "at least two")),
     ('name = "x"\n[municipalities]\nname = "A"\npopulation = 5\n', ("municipalities", "array of tables")),
-    ('[generator]\nn = 1\n', ("generator.n", "[2, 10000]")),
+    ('[generator]\nn = 1\n', ("generator.n", "[2, 2000]")),
     ('[generator]\nn = "many"\n', ("generator.n", "integer")),
     ('[generator]\nsize = 10\n', ("generator", "unknown key(s) size")),
     ('[generator]\nn = 10\nfamilies = 9\n', ("generator.families", "[1, 4]")),
@@ -212,9 +212,9 @@ def test_inconsistent_overrides_are_refused(capsys):
 
 
 @pytest.mark.parametrize("flags, words", [
-    (("--seed", "-1"), ("--seed", "non-negative")),
-    (("--ticks", "0"), ("--ticks", "positive")),
-    (("--ticks", "1000"), ("--ticks", "<= 500")),
+    (("--seed", "-1"), ("--seed", "expected an integer in [0, 9223372036854775807]")),
+    (("--ticks", "0"), ("--ticks", "[1, 500]")),
+    (("--ticks", "1000"), ("--ticks", "[1, 500]")),
 ])
 def test_bad_flags_are_refused(capsys, flags, words):
     assert_refused(*run_cli(capsys, "run", "hedmark", *flags), *words)
@@ -222,16 +222,14 @@ def test_bad_flags_are_refused(capsys, flags, words):
 
 @pytest.mark.parametrize("flags", [("--seed", "x"), ("--years", "x"), ("--format", "xlsx"), ("--bogus",)])
 def test_argparse_refusals_exit_2_without_traceback(capsys, flags):
-    code, err = run_cli(capsys, "run", "hedmark", *flags)
-    assert code == 2 and "Traceback" not in err
-    assert err.strip().splitlines()[-1].startswith("imcsim run: error:") or "unrecognized arguments" in err
+    assert_refused(*run_cli(capsys, "run", "hedmark", *flags), flags[0], "see imcsim run --help")
 
 
 def test_out_must_be_a_folder(tmp_path, capsys):
     afile = tmp_path / "afile"
     afile.write_text("keep me")
     assert_refused(*run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(afile)), "--out", "not a folder")
-    assert_refused(*run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(afile / "sub")), "--out", "cannot create")
+    assert_refused(*run_cli(capsys, "run", "hedmark", "--ticks", "2", "--out", str(afile / "sub")), "--out", "not a folder")
     assert afile.read_text() == "keep me"
 
 

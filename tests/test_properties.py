@@ -7,6 +7,7 @@ a one-line ``ScenarioError`` (and exit code 2 from the command line) that names 
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import fields
 
 import pytest
@@ -32,7 +33,8 @@ unit = st.floats(0.0, 1.0)
 
 @st.composite
 def municipality(draw, name: str) -> dict:
-    m = {"name": name, "population": draw(st.floats(200.0, 300_000.0) | st.integers(200, 300_000))}
+    # whole inhabitants, written as integers or as floats (1e4)
+    m = {"name": name, "population": draw(st.integers(200, 300_000) | st.integers(200, 300_000).map(float))}
     optional = {
         "growth": st.floats(-0.03, 0.03), "net_result": st.floats(-5.0, 12.0), "competence": unit,
         "ambition": unit, "autonomy": unit, "receptivity": unit, "region": st.sampled_from(["N", "S", "W"]),
@@ -49,7 +51,8 @@ def municipality(draw, name: str) -> dict:
 @st.composite
 def explicit_scenario(draw) -> dict:
     """A small region written out municipality by municipality, maybe with one collaboration."""
-    labels = draw(st.lists(names, min_size=2, max_size=7, unique=True))
+    # distinct also when compared as the loader does (NFC, case folded)
+    labels = draw(st.lists(names, min_size=2, max_size=7, unique_by=lambda n: unicodedata.normalize("NFC", n).casefold()))
     data = {"name": "generated", "ticks": draw(st.integers(1, 5)), "start_year": draw(st.integers(1995, 2020)),
             "default_governance": draw(st.sampled_from(GOVERNANCE)),
             "municipalities": [draw(municipality(n)) for n in labels]}

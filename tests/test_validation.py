@@ -93,8 +93,10 @@ def test_the_expected_failure_is_a_hedmark_pattern():
 
 @pytest.mark.parametrize("name", HEDMARK_MUST_PASS)
 def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
+    """Eight seeds: the value must meet the target (too few seeds for the interval to; the interval
+    verdict is imcsim validate's, on 30 seeds)."""
     r = hedmark[name]
-    assert r.passed, f"{name}: observed {r.observed()}, target {r.pattern.target_text}"
+    assert r.point_passed, f"{name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
 @pytest.mark.slow
@@ -104,7 +106,7 @@ def test_batch_onboarding_crowds_out_development():
     names = ("batch onboarding cuts development", "batch crowds out more than staggered")
     pats = [p for p in patterns_for("synthetic") if p.name in names]
     for r in validate("synthetic", range(1, 5), patterns=pats):
-        assert r.passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
+        assert r.point_passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
 def test_broken_model_fails_the_history():
@@ -139,9 +141,10 @@ def test_national_has_the_three_plausibility_measures():
                                   else p.name for p in NATIONAL])
 def test_national_plausibility_measures(national, name):
     """national on the one behavioural set (it has no behaviour of its own) keeps its plausibility,
-    but for the number of collaborations: a strict expected failure, red when it starts passing."""
+    but for the number of collaborations: a strict expected failure, red when it starts passing.
+    Two seeds: the value must meet the target, as for hedmark."""
     r = national[name]
-    assert r.passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
+    assert r.point_passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
 def test_cli_prints_the_table(capsys):

@@ -3,4 +3,4 @@
 To add a command, add a module here and its name to ``MODULES`` (in the order of ``--help``).
 """
 
-MODULES = ["run", "info", "app", "sweep", "analyze", "compare", "validate", "effects"]
+MODULES = ["run", "info", "app", "sweep", "analyze", "compare", "validate", "calibrate", "effects"]

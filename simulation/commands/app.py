@@ -1,4 +1,4 @@
-"""imcsim app: the interactive page (Mesa SolaraViz) in the browser, at a printed local address."""
+"""imcsim app: the classroom page (Solara, simulation.app.page) in the browser, at a printed local address."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ DEFAULT_PORT = 8765
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "app", help="interactive page in the browser: network, sliders, step/play, live charts",
-        description="Start the interactive page (Mesa's Solara visualisation) for a scenario and print its "
-                    "local address. The page shows the municipalities as a network coloured by collaboration "
-                    "and sized by population, sliders for the main parameters, perspective weights, "
-                    "governance and seed (applied on Reset), Step/Play/Reset, and live charts of membership, "
-                    "joins and exits, and ICT costs. Stop it with Ctrl+C.",
+        "app", help="classroom page in the browser: one history, many histories, rewind and replay",
+        description="Start the classroom page (Solara) for a scenario and print its local address. Step, Play "
+                    "and Reset a run: the region as a map coloured by collaboration and membership by year; "
+                    "run many seeds of the same settings and watch the distribution of outcomes build up; "
+                    "rewind to a year and replay it with another seed, both histories side by side; read why "
+                    "(increasing returns, lock-in, critical junctures). Sliders grouped by perspective and "
+                    "presets apply on Reset. Each browser gets its own runs. Stop it with Ctrl+C.",
         epilog="example: imcsim app two_hubs --port 8765   then open http://localhost:8765/",
     )
     p.add_argument("scenario", nargs="?", default="two_hubs",
@@ -55,7 +56,7 @@ def check_port(host: str, port: int) -> None:
 
 def command(scenario: str, host: str, port: int, open_browser: bool = False) -> list[str]:
     """The ``solara run`` command line for the page (production mode: no auto-reload)."""
-    return [sys.executable, "-m", "solara", "run", "simulation.app", "--host", host, "--port", str(port),
+    return [sys.executable, "-m", "solara", "run", "simulation.app.page", "--host", host, "--port", str(port),
             "--production", "--open" if open_browser else "--no-open", "--log-level", "warning"]
 
 
@@ -74,6 +75,7 @@ def handle(args: argparse.Namespace) -> int:
     check_port(args.host, port)
     env = dict(os.environ, IMCSIM_APP_SCENARIO=str(path.resolve()))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")  # no usage reports from a classroom
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")  # no "This website runs on Solara" over the charts
     if not args.quiet and not (Path(sys.prefix) / "share" / "solara" / "cdn" / "requirejs@2.3.6").exists():
         print("imcsim app: note: Solara's browser assets are not cached locally; without access to its CDN "
               "the page stays blank: run scripts/install_app_assets.sh once", file=sys.stderr)

@@ -47,10 +47,6 @@ def effects(args: argparse.Namespace) -> int:
     from ..experiments import effects as fx
     from ..experiments import effects_report as report
 
-    if args.workers < 1:
-        raise ValueError(f"--workers: expected >= 1, got {args.workers}")
-    if args.ticks is not None and args.ticks < 1:
-        raise ValueError(f"--ticks: expected >= 1, got {args.ticks}")
     levers = fx.pick(fx.LEVERS, _names(args.levers), "levers")
     outcomes = fx.pick(fx.OUTCOMES, _names(args.outcomes), "outcomes")
     regions = args.regions or fx.default_regions()

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 FORCE = "write into --out even if it already holds files (same-named files are replaced)"
+LOCK_FILE = ".lock"  # experiments.folder_lock.LOCK_NAME: a killed sweep's lock is no user file
 FORCE_RESULTS = "start again in --out: remove the results there (other files are kept)"
 
 
@@ -27,7 +28,7 @@ def check_out(out: Path, force: bool) -> None:
     """Refuse ``out`` if it is a file, or a folder with files in it and ``force`` is not given."""
     if out.exists() and not out.is_dir():
         raise ValueError(f"--out {out}: exists and is not a folder")
-    if not force and out.is_dir() and any(out.iterdir()):
+    if not force and out.is_dir() and any(p.name != LOCK_FILE for p in out.iterdir()):
         raise ValueError(f"--out {out}: already holds files; add --force to replace them, or choose another folder")
 
 
@@ -38,3 +39,42 @@ def check_sweep_out(out: Path, force: bool) -> None:
 
     if not ResultStore(out).exists():
         check_out(out, force)
+
+
+def check_resumable(out: Path, flag: str = "--resume") -> None:
+    """``--resume`` continues the folder it names, never another: a folder without results is refused."""
+    from ..experiments.store import ResultStore
+
+    if not ResultStore(out).exists():
+        raise ValueError(f"{flag}: {out} holds no results to continue; drop {flag} to start there, "
+                         "or name the folder of the earlier run with --out")
+
+
+def add_posterior(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--posterior", metavar="FILE",
+                   help="integrate over a calibration's posterior (imcsim calibrate's posterior.csv): replication r "
+                        "runs posterior draw r with its seed, on the registry's behaviour as calibrated")
+    p.add_argument("--draws", type=int, metavar="N", help="with --posterior: N draws (replications) [the replications]")
+
+
+def read_posterior(args: argparse.Namespace, replications: int):
+    """(the posterior, how many draws) for ``--posterior``/``--draws``; (None, replications) without."""
+    if args.draws is not None and not args.posterior:
+        raise ValueError("--draws: needs --posterior FILE")
+    if not args.posterior:
+        return None, replications
+    if args.draws is not None and args.draws < 1:
+        raise ValueError(f"--draws: expected >= 1, got {args.draws}")
+    from ..posterior import load_posterior
+
+    return load_posterior(args.posterior), args.draws or replications
+
+
+def with_posterior(exp, args: argparse.Namespace):
+    """The experiment integrating over ``--posterior`` (``--draws`` replications), or as it is."""
+    import dataclasses
+
+    posterior, n = read_posterior(args, exp.replications)
+    if posterior is None:
+        return exp
+    return dataclasses.replace(exp, posterior=str(posterior.path.resolve()), replications=n)

@@ -7,7 +7,7 @@ import importlib.util
 import time
 from pathlib import Path
 
-from ..scenario import MAX_TICKS, load_scenario, parse_overrides
+from ..scenario import load_scenario, parse_overrides
 from .options import add_out, add_quiet, check_out
 
 SUMMARY_ROWS = [
@@ -50,7 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="override a parameter (see 'imcsim params'), e.g. fixed_cost=1e7, "
                         "perspectives=instrumental,myth, governance=as, governance.iks.exit_notice=2, "
                         "municipalities.Grue.w_myth=2 (one municipality's own value); repeatable")
-    add_out(p, "results/SCENARIO-seedN")
+    p.add_argument("--posterior", metavar="FILE",
+                   help="run on a calibration's posterior (imcsim calibrate's posterior.csv), on the registry's "
+                        "behaviour as calibrated: its weighted median, or draw K with --draw")
+    p.add_argument("--draw", type=int, metavar="K", help="with --posterior: posterior draw K (from 1)")
+    add_out(p, "results/SCENARIO-seedN", "replace the outputs of an earlier run in --out as a whole (your own files there are kept)")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="table format [csv]")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     add_quiet(p, "summary table (only the line naming the output folder)")
@@ -58,13 +62,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    if args.ticks is not None and not 1 <= args.ticks <= MAX_TICKS:
-        raise ValueError(f"--ticks: expected a positive integer <= {MAX_TICKS}, got {args.ticks}")
-    if args.seed < 0:
-        raise ValueError(f"--seed: expected a non-negative integer, got {args.seed}")
     if args.format == "parquet" and importlib.util.find_spec("pyarrow") is None:
         raise ValueError("--format parquet: needs the pyarrow package (pip install pyarrow)")
     scenario = load_scenario(args.scenario, parse_overrides(args.overrides))
+    if args.draw is not None and not args.posterior:
+        raise ValueError("--draw: needs --posterior FILE")
+    if args.posterior:
+        from ..posterior import load_posterior
+
+        posterior = load_posterior(args.posterior)
+        drawn = posterior.summary() if args.draw is None else posterior.draw(args.draw)
+        scenario = posterior.apply(scenario, {**drawn, **parse_overrides(args.overrides)})  # --set wins
     if args.ticks is not None:
         scenario = scenario.with_overrides({"ticks": args.ticks})  # checks the upper bound too
     out = args.out or Path("results") / f"{scenario.name}-seed{args.seed}"
@@ -86,6 +94,8 @@ def handle(args: argparse.Namespace) -> int:
     first, last = scenario.start_year, model.year
     print(f"imcsim run {scenario.name}: {len(model.municipalities)} municipalities, "
           f"{first}-{last} ({model.steps} ticks), seed {args.seed}, {elapsed:.2f} s")
+    if args.posterior:
+        print(f"  on {'the weighted median' if args.draw is None else f'draw {args.draw}'} of {args.posterior}")
     width = max(len(label) for _, label, _ in SUMMARY_ROWS)
     for key, label, fmt in SUMMARY_ROWS:
         value = s[key]

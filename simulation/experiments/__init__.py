@@ -4,7 +4,9 @@ their analysis (sensitivity indices, ensembles, governance comparison, scenario 
 ``spec`` reads and checks an experiment file; ``plan`` lists its runs and seeds; ``batch`` is one
 run (what a worker executes); ``engines`` runs batches serially, on local processes or on Dask;
 ``execution`` executes a plan into a ``store`` (resume, flushing, manifest) with ``provenance``;
-``results`` loads a finished folder. Analyses: ``analysis``, ``compare``, ``discovery``.
+``results`` loads a finished folder. Safety: ``folder_lock`` (one writer per folder), ``workers``
+(local workers die with their sweep; SIGTERM as Ctrl-C), ``handshake`` (is an address a Dask
+scheduler?), ``repair`` (set damaged parts aside). Analyses: ``analysis``, ``compare``, ``discovery``.
 """
 
 from .batch import run_one

@@ -77,49 +77,69 @@ def seed_noise(results: pd.DataFrame, outcomes: list[str]) -> pd.Series:
 
 
 BOOTSTRAP_SEED = 20_261_130
-"""Seed of the Sobol bootstrap: SALib's sobol.analyze reads a seed of 0 as "no seed", so the same
-results would get other confidence intervals on every ``imcsim analyze``."""
+"""Seed of the Sobol and Morris bootstraps: SALib's sobol.analyze reads a seed of 0 as "no seed",
+so the same results would get other confidence intervals on every ``imcsim analyze``."""
 
 
 def sobol(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str],
           seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
     """First-order (S1) and total (ST) Sobol indices with 95% bootstrap confidence intervals,
     reproducible: the bootstrap is seeded (never with 0, which SALib takes for unseeded)."""
+    return sobol_indices(manifest, results, outcomes, seed)[0]
+
+
+def sobol_indices(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str],
+                  seed: int = BOOTSTRAP_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`sobol`'s table and, for designs with ``calc_second_order``, the second-order indices
+    (one row per outcome and pair: S2 with its 95% CI; empty otherwise)."""
     if not seed:
         raise ValueError("sobol: the bootstrap seed must not be 0 (SALib reads 0 as unseeded)")
-    from SALib.analyze import sobol as sobol_analyze
-
     factors = factors_of(manifest)
-    problem = salib_problem(factors)
-    spec = manifest["spec"]
+    names = [f.name for f in factors]
+    second = bool(manifest["spec"]["calc_second_order"])
     n_samples = int(results["sample"].max()) + 1 if len(results) else 0
     y = per_sample(check_complete(manifest, results), outcomes, n_samples)
-    rows = []
+    rows, pairs = [], []
     for outcome in outcomes:
         values = y[outcome].to_numpy(dtype=float)
         if np.isnan(values).any() or np.nanstd(values) == 0:
             reason = "failed runs or undefined values" if np.isnan(values).any() else "no variation"
-            rows += [{"outcome": outcome, "parameter": f.name, "S1": np.nan, "S1_conf": np.nan,
-                      "ST": np.nan, "ST_conf": np.nan, "note": reason} for f in factors]
+            rows += [{"outcome": outcome, "parameter": n, "S1": np.nan, "S1_conf": np.nan,
+                      "ST": np.nan, "ST_conf": np.nan, "note": reason} for n in names]
             continue
-        res = sobol_analyze.analyze(problem, values, calc_second_order=spec["calc_second_order"],
-                                    conf_level=0.95, seed=seed)
-        for i, f in enumerate(factors):
-            rows.append({"outcome": outcome, "parameter": f.name, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
+        res = sobol_of(salib_problem(factors), values, second, seed)
+        for i, n in enumerate(names):
+            rows.append({"outcome": outcome, "parameter": n, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
                          "ST": res["ST"][i], "ST_conf": res["ST_conf"][i], "note": ""})
-    return pd.DataFrame(rows)
+        if second:
+            pairs += [{"outcome": outcome, "parameter_1": names[i], "parameter_2": names[j],
+                       "S2": res["S2"][i, j], "S2_conf": res["S2_conf"][i, j]}
+                      for i in range(len(names)) for j in range(i + 1, len(names))]
+    s2 = pd.DataFrame(pairs, columns=["outcome", "parameter_1", "parameter_2", "S2", "S2_conf"])
+    return pd.DataFrame(rows), s2
+
+
+def sobol_of(problem: dict[str, Any], values: np.ndarray, second: bool, seed: int = BOOTSTRAP_SEED) -> dict:
+    """SALib's sobol.analyze of one outcome's values in Saltelli order, seeded bootstrap."""
+    from SALib.analyze import sobol as sobol_analyze
+
+    return sobol_analyze.analyze(problem, values, calc_second_order=second, conf_level=0.95, seed=seed)
+
+
+def morris_inputs(manifest: dict[str, Any], results: pd.DataFrame, plan: pd.DataFrame,
+                  outcomes: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """The Morris sample matrix (trajectories in order) and each point's mean outcomes."""
+    names = [f.name for f in factors_of(manifest)]
+    x = plan.drop_duplicates("sample").sort_values("sample")[names].to_numpy(dtype=float)
+    return x, per_sample(check_complete(manifest, results), outcomes, len(x))
 
 
 def morris(manifest: dict[str, Any], results: pd.DataFrame, plan: pd.DataFrame, outcomes: list[str],
-           seed: int = 0) -> pd.DataFrame:
-    """Morris elementary effects: mu* (importance) with its 95% CI, and sigma (interaction/non-linearity)."""
-    from SALib.analyze import morris as morris_analyze
-
-    factors = factors_of(manifest)
-    problem = salib_problem(factors)
-    names = [f.name for f in factors]
-    x = plan.drop_duplicates("sample").sort_values("sample")[names].to_numpy(dtype=float)
-    y = per_sample(check_complete(manifest, results), outcomes, len(x))
+           seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
+    """Morris elementary effects: mu* (importance) with its 95% bootstrap CI (seeded, so the same on
+    every analysis), mu (signed) and sigma (interaction/non-linearity)."""
+    names = [f.name for f in factors_of(manifest)]
+    x, y = morris_inputs(manifest, results, plan, outcomes)
     rows = []
     for outcome in outcomes:
         values = y[outcome].to_numpy(dtype=float)
@@ -127,13 +147,21 @@ def morris(manifest: dict[str, Any], results: pd.DataFrame, plan: pd.DataFrame, 
             rows += [{"outcome": outcome, "parameter": n, "mu_star": np.nan, "mu_star_conf": np.nan,
                       "mu": np.nan, "sigma": np.nan, "note": "failed runs or undefined values"} for n in names]
             continue
-        res = morris_analyze.analyze(problem, x, values, conf_level=0.95, num_levels=manifest["spec"]["num_levels"],
-                                     seed=seed)
+        res = morris_of(manifest, x, values, seed)
         for i, n in enumerate(names):
             rows.append({"outcome": outcome, "parameter": n, "mu_star": res["mu_star"][i],
                          "mu_star_conf": res["mu_star_conf"][i], "mu": res["mu"][i], "sigma": res["sigma"][i],
                          "note": ""})
     return pd.DataFrame(rows)
+
+
+def morris_of(manifest: dict[str, Any], x: np.ndarray, values: np.ndarray, seed: int = BOOTSTRAP_SEED) -> dict:
+    """SALib's morris.analyze of one outcome (rows in trajectory order), seeded bootstrap of mu*."""
+    from SALib.analyze import morris as morris_analyze
+
+    problem = salib_problem(factors_of(manifest))
+    return morris_analyze.analyze(problem, x, values, conf_level=0.95, num_levels=manifest["spec"]["num_levels"],
+                                  seed=seed)
 
 
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -193,7 +221,7 @@ def correlations(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list
 # plots
 
 
-def _grid(n: int, width: float = 4.2, height: float = 3.2):
+def panel_grid(n: int, width: float = 4.2, height: float = 3.2):
     cols = min(3, n)
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
@@ -202,44 +230,97 @@ def _grid(n: int, width: float = 4.2, height: float = 3.2):
     return fig, axes.flat
 
 
-def plot_sobol(table: pd.DataFrame, title: str):
+FLOOR_STYLE = {"color": "#C44E52", "ls": "--", "lw": 1.2}
+FLOOR_SHADE = {"color": "#C44E52", "alpha": 0.12, "lw": 0}
+
+
+def _floor(ax, value: float | None, label: str) -> None:
+    """The seed-noise floor as a dashed line with the region below it shaded: below it, noise."""
+    if value is None or not np.isfinite(value):
+        return
+    ax.axvspan(0, value, **FLOOR_SHADE)
+    ax.axvline(value, label=label, gid="noise_floor", **FLOOR_STYLE)
+
+
+def plot_sobol(table: pd.DataFrame, title: str, floors: dict[str, float] | None = None):
+    """S1 and ST with their CIs, sorted by ST; ``floors`` (outcome -> ST floor) marks seed noise."""
     outcomes = list(dict.fromkeys(table.outcome))
-    fig, axes = _grid(len(outcomes), height=0.35 * table.parameter.nunique() + 1.6)
+    fig, axes = panel_grid(len(outcomes), height=0.35 * table.parameter.nunique() + 1.6)
     for ax, outcome in zip(axes, outcomes, strict=False):
         t = table[table.outcome == outcome].sort_values("ST")
         y = np.arange(len(t))
+        _floor(ax, (floors or {}).get(outcome), "seed-noise floor of ST")
         ax.barh(y + 0.2, t.ST, 0.4, xerr=t.ST_conf, label="total (ST)", color="#4C72B0", capsize=2)
         ax.barh(y - 0.2, t.S1, 0.4, xerr=t.S1_conf, label="first order (S1)", color="#DD8452", capsize=2)
         ax.set_yticks(y, t.parameter, fontsize=8)
         ax.set_xlim(min(0, np.nanmin(t.S1.to_numpy(), initial=0)) - 0.05, 1.05)
         ax.axvline(0, color="grey", lw=0.5)
         ax.set_title(outcome + (" (no variation)" if t.note.any() else ""), fontsize=10)
-    axes[0].legend(fontsize=8, loc="lower right")
+    axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
-def plot_morris(table: pd.DataFrame, title: str):
+def plot_morris(table: pd.DataFrame, title: str, floors: dict[str, float] | None = None):
+    """mu* with its bootstrap 95% CI as horizontal bars sorted by mu* (one label per bar, no
+    overlap), sigma as a marker on the same scale; ``floors`` (outcome -> mu* floor) marks the mu*
+    that seed noise alone gives."""
     outcomes = list(dict.fromkeys(table.outcome))
-    fig, axes = _grid(len(outcomes), width=4.6, height=3.8)
+    fig, axes = panel_grid(len(outcomes), width=4.8, height=0.3 * table.parameter.nunique() + 1.6)
     for ax, outcome in zip(axes, outcomes, strict=False):
-        t = table[table.outcome == outcome]
-        ax.scatter(t.mu_star, t.sigma, s=14)
-        top = t.nlargest(5, "mu_star")
-        for _, r in top.iterrows():
-            ax.annotate(r.parameter, (r.mu_star, r.sigma), fontsize=7, xytext=(3, 2), textcoords="offset points")
-        ax.set_xlabel("mu* (importance)")
-        ax.set_ylabel("sigma (interactions)")
+        t = table[table.outcome == outcome].sort_values("mu_star")
+        y = np.arange(len(t))
+        _floor(ax, (floors or {}).get(outcome), "seed-noise floor of mu*")
+        ax.barh(y, t.mu_star, 0.6, xerr=t.mu_star_conf, color="#4C72B0", capsize=2, label="mu* (95% CI)")
+        ax.scatter(t.sigma, y, marker="D", s=14, color="black", zorder=3, label="sigma")
+        ax.set_yticks(y, t.parameter, fontsize=8)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("mean |elementary effect| per unit step of the range", fontsize=8)
         ax.set_title(outcome, fontsize=10)
+    axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
+    return fig
+
+
+def plot_sobol_s2(s2: pd.DataFrame, title: str):
+    """Second-order Sobol indices as one heat map per outcome: a cell per pair of parameters (row
+    before column in the design's order), annotated with S2, greyed "ns" when its CI includes zero."""
+    outcomes = list(dict.fromkeys(s2.outcome))
+    names = list(dict.fromkeys([*s2.parameter_1, *s2.parameter_2]))
+    rows, cols = names[:-1], names[1:]
+    k = len(cols)
+    ncols = min(3, len(outcomes))
+    nrows = int(np.ceil(len(outcomes) / ncols))
+    fig, grid_axes = plt.subplots(nrows, ncols, figsize=((0.8 * k + 2.2) * ncols + 1, (0.6 * k + 1.8) * nrows),
+                                  squeeze=False, layout="constrained")
+    for ax in grid_axes.flat[len(outcomes):]:
+        ax.set_visible(False)
+    axes = list(grid_axes.flat)[: len(outcomes)]
+    vmax = max(float(np.nanmax(np.abs(s2.S2.to_numpy()), initial=0.05)), 0.05)
+    image = None
+    for ax, outcome in zip(axes, outcomes, strict=True):
+        grid = np.full((k, k), np.nan)
+        for r in s2[s2.outcome == outcome].itertuples():
+            i, j = rows.index(r.parameter_1), cols.index(r.parameter_2)
+            grid[i, j] = r.S2
+            clear = abs(r.S2) > r.S2_conf
+            ax.text(j, i, f"{r.S2:.2f}" + ("" if clear else "\nns"), ha="center", va="center", fontsize=7,
+                    color="black" if clear else "#777777")
+        image = ax.imshow(grid, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+        ax.set_xticks(range(k), cols, rotation=40, ha="right", fontsize=7)
+        ax.set_yticks(range(k), rows, fontsize=7)
+        ax.set_title(outcome, fontsize=10)
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.8, label="S2 (ns: 95% CI includes 0)")
+    fig.suptitle(title)
     return fig
 
 
 def plot_ensemble(results: pd.DataFrame, outcomes: list[str], title: str):
     ok = results[results.status == "ok"]
-    fig, axes = _grid(len(outcomes), height=2.8)
+    fig, axes = panel_grid(len(outcomes), height=2.8)
     for ax, outcome in zip(axes, outcomes, strict=False):
         v = ok[outcome].dropna()
         ax.hist(v, bins=min(30, max(5, v.nunique())), color="#4C72B0", edgecolor="white")
@@ -252,7 +333,7 @@ def plot_ensemble(results: pd.DataFrame, outcomes: list[str], title: str):
 
 def plot_levels(table: pd.DataFrame, names: list[str], title: str):
     outcomes = list(dict.fromkeys(table.outcome))
-    fig, axes = _grid(len(outcomes), height=3.0)
+    fig, axes = panel_grid(len(outcomes), height=3.0)
     for ax, outcome in zip(axes, outcomes, strict=False):
         t = table[table.outcome == outcome]
         labels = [" / ".join(str(r[n]) for n in names) for _, r in t.iterrows()]

@@ -7,6 +7,8 @@ below ``collapse_below``), *consolidation* (one dominant collaboration: largest 
 rule ("transaction_cost > 2.1e6 and delay_cost > 1500") with the share of runs of each kind.
 Classes are weighted to balance (consolidation is often rare), so a leaf's ``tree_class`` is the
 class most over-represented in it relative to its overall frequency, not always the majority.
+The tree is judged by its cross-validated accuracy (stratified k-fold, :data:`CV_FOLDS`), not by how
+well it fits the runs it was grown on; the figure shows the same unweighted shares as the table.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 LABELS = ("collapse", "consolidation", "mixed")
+CV_FOLDS = 5  # folds of the tree's cross-validation (fewer when a class has fewer runs)
 
 
 def label_runs(results: pd.DataFrame, collapse_below: float, dominant_above: float) -> pd.Series:
@@ -48,9 +51,32 @@ def discover(results: pd.DataFrame, factors: list[str], collapse_below: float = 
         "leaves": leaves,
         "tree": tree,
         "features": numeric,
+        "x": x,
+        "labels": labels,
         "text": export_text(tree, feature_names=numeric, decimals=3),
         "accuracy": float(tree.score(x, labels)),
+        **cross_validated(tree, x, labels, seed),
+        "baseline": float(labels.value_counts(normalize=True).max()),
     }
+
+
+def cross_validated(tree, x: np.ndarray, labels: pd.Series, seed: int = 0) -> dict[str, float]:
+    """Accuracy and balanced accuracy (mean recall over classes) of the same tree on held-out runs:
+    stratified k-fold (shuffled with ``seed``), k = :data:`CV_FOLDS` or the smallest class's size."""
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+
+    smallest = int(labels.value_counts().min())
+    folds = min(CV_FOLDS, len(labels))
+    if labels.nunique() > 1 and smallest >= 2:
+        splitter = StratifiedKFold(n_splits=min(folds, smallest), shuffle=True, random_state=seed)
+    else:
+        splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    if folds < 2:
+        return {"cv_accuracy": np.nan, "cv_accuracy_sd": np.nan, "cv_balanced_accuracy": np.nan, "cv_folds": 0}
+    scores = cross_validate(clone(tree), x, labels, cv=splitter, scoring=("accuracy", "balanced_accuracy"))
+    return {"cv_accuracy": float(scores["test_accuracy"].mean()), "cv_accuracy_sd": float(scores["test_accuracy"].std()),
+            "cv_balanced_accuracy": float(scores["test_balanced_accuracy"].mean()), "cv_folds": splitter.get_n_splits()}
 
 
 def _leaf_rules(tree, names: list[str], x: np.ndarray, labels: pd.Series) -> pd.DataFrame:
@@ -94,16 +120,40 @@ def _condition(name: str, lo: float, hi: float) -> str:
 
 
 def plot_tree(found: dict[str, Any], title: str):
+    """The tree with, in every box, the number of runs and the *unweighted* share of each end state,
+    the same numbers as :func:`_leaf_rules`' table (scikit-learn's own labels would show the
+    class-balanced weights instead). The colour is the tree's class, which is weighted."""
     import matplotlib.pyplot as plt
     from sklearn.tree import plot_tree as sk_plot_tree
 
-    depth = found["tree"].get_depth()
-    fig, ax = plt.subplots(figsize=(max(8, 4.5 * 2 ** max(depth - 1, 0)), 2.4 * (depth + 1)))
-    sk_plot_tree(found["tree"], feature_names=found["features"], class_names=list(found["tree"].classes_),
-                 filled=True, rounded=True, impurity=False, proportion=True, fontsize=8, ax=ax)
-    ax.set_title(title)
+    tree, x, labels = found["tree"], found["x"], found["labels"]
+    depth = tree.get_depth()
+    fig, ax = plt.subplots(figsize=(max(8, 4.8 * 2 ** max(depth - 1, 0)), 2.5 * (depth + 1)))
+    notes = sk_plot_tree(tree, feature_names=found["features"], class_names=list(tree.classes_),
+                         filled=True, rounded=True, impurity=False, fontsize=8, ax=ax)
+    boxes = [n for n in notes if n.get_text().strip() not in ("True", "False")]  # not the root's edge labels
+    for node, note in enumerate(boxes):  # drawn depth first, left child first: scikit-learn's node order
+        note.set_text(node_text(found, node, x, labels))
+        note.set_gid(f"node-{node}")
+    ax.set_title(f"{title}\nshares: unweighted share of the box's runs; colour: the tree's class "
+                 f"(classes weighted to balance); cross-validated accuracy {found['cv_accuracy']:.2f}", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def node_text(found: dict[str, Any], node: int, x: np.ndarray, labels: pd.Series) -> str:
+    """A node's label: its split (inner nodes), runs and unweighted shares, and the tree's class."""
+    tree = found["tree"]
+    t = tree.tree_
+    inside = tree.decision_path(x)[:, node].toarray().ravel().astype(bool)
+    shares = labels[inside].value_counts(normalize=True)
+    lines = []
+    if t.children_left[node] != t.children_right[node]:
+        lines.append(f"{found['features'][t.feature[node]]} <= {t.threshold[node]:.4g}")
+    lines.append(f"runs = {int(inside.sum())}")
+    lines += [f"{c} {float(shares.get(c, 0.0)):.3f}" for c in LABELS]
+    lines.append(f"class = {tree.classes_[int(np.argmax(t.value[node]))]}")
+    return "\n".join(lines)
 
 
 # PRIM (Friedman & Fisher 1999) through EMA Workbench's ``analysis.prim``, when installed
@@ -144,7 +194,7 @@ def prim_boxes(results: pd.DataFrame, factors: list[str], collapse_below: float 
         index = int(pick.sort_values(["coverage", "density"], kind="stable").index[-1])
         box.select(index)
         stats, limits = box.inspect(index, style="data")[0]
-        found[case] = {"box": box, "index": index, "stats": stats, "limits": limits}
+        found[case] = {"box": box, "index": index, "stats": stats, "limits": limits, "threshold": threshold}
     return found
 
 
@@ -205,11 +255,11 @@ def plot_prim(found: dict[str, Any], title: str):
         s = f["stats"]
         ax.scatter([s["coverage"]], [s["density"]], s=140, facecolors="none", edgecolors="red", linewidths=1.8, gid="chosen",
                    label=f"chosen box {f['index']}: coverage {s['coverage']:.2f}, density {s['density']:.2f}")
-        ax.axhline(PRIM_THRESHOLD, color="grey", lw=0.8, ls=":", label=f"density threshold {PRIM_THRESHOLD}")
+        ax.axhline(f["threshold"], color="grey", lw=0.8, ls=":", label=f"density threshold {f['threshold']}")
         rules = [_prim_rule(name, *values) for name, values in
                  zip(f["limits"].index, f["limits"].to_numpy(dtype=float), strict=True)]
         if not rules:
-            rules = [f"(none: no box reaches density {PRIM_THRESHOLD};", " EMA returns the whole space)"]
+            rules = [f"(none: no box reaches density {f['threshold']};", " EMA returns the whole space)"]
         ax.text(0.02, 0.02, "chosen box (quasi-p-value per limit):\n" + "\n".join(rules),
                 transform=ax.transAxes, fontsize=8,
                 va="bottom", family="monospace", bbox={"facecolor": "white", "alpha": 0.8, "lw": 0})

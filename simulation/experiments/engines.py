@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
+
+from .handshake import check_scheduler
+from .workers import init_worker
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -48,8 +52,11 @@ def run_tasks(task: Callable[[S, list[T]], list[R]], shared: S, items: Sequence[
 
 
 def _run_processes(task, shared, items, handle, workers: int) -> None:
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context())
-    futures = {pool.submit(task, shared, b) for b in batches(items, workers)}
+    parts = batches(items, workers)
+    # no more processes than batches (4 runs never fork 10 workers); each dies with this process
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=worker_context(),
+                               initializer=init_worker, initargs=(os.getpid(),))
+    futures = {pool.submit(task, shared, b) for b in parts}
     try:
         for fut in as_completed(futures):
             futures.discard(fut)  # drop the finished batch once handled: memory stays flat
@@ -68,7 +75,9 @@ def _run_dask(task, shared, items, handle, client: Any) -> None:
     from distributed import as_completed as dask_completed
 
     parts = batches(items, max(1, len(client.scheduler_info().get("workers", {}))))
-    remote = client.scatter(shared, broadcast=True)
+    # one piece of data, under a key of its own: scatter would split a tuple into its items, and
+    # key a hashable item (an int) by its value, which the previous call's release then loses
+    remote = client.scatter([shared], broadcast=True, hash=False)[0]
     futures = [client.submit(task, remote, b, pure=False) for b in parts]
     try:
         for fut in dask_completed(futures):
@@ -87,12 +96,15 @@ def worker_context():
 
 
 def dask_client(scheduler: str):
-    """A Dask client for ``scheduler`` (``tcp://HOST:PORT``), or a one-line error."""
+    """A Dask client for ``scheduler`` (``tcp://HOST:PORT``), or a one-line error. The address
+    must first greet as a Dask scheduler within seconds (:mod:`.handshake`)."""
     try:
         from distributed import Client
     except ImportError:
         raise ValueError("--scheduler needs Dask distributed: pip install 'dask[distributed]'") from None
+    check_scheduler(scheduler)
     try:
         return Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
-        raise ValueError(f"--scheduler {scheduler}: cannot reach a Dask scheduler ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - whatever Dask raises, the command line gets one line
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"--scheduler {scheduler}: cannot connect to a Dask scheduler ({first})") from None

@@ -18,16 +18,18 @@ import pandas as pd
 from ..progress import Progress
 from .batch import run_batch
 from .engines import dask_client, run_tasks
-from .plan import factor_names, plan_records, same_plan
+from .folder_lock import FolderLock
+from .plan import applied_names, plan_records, same_plan
 from .provenance import model_fingerprint, now, package_versions
-from .spec import Experiment, spec_record
+from .spec import Experiment, check_size, spec_record
 from .store import ResultStore
+from .workers import sigterm_as_interrupt
 
 
 def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: str | None = None,
             resume: bool = False, max_runs: int | None = None, progress: bool = True,
             flush_every: int = 100, flush_seconds: float = 5.0, durable: bool | None = None,
-            background: bool | None = None, replace: bool = False) -> dict[str, Any]:
+            background: bool | None = None, replace: bool = False, allow_large: bool = False) -> dict[str, Any]:
     """Run every planned run not yet in ``folder``; return the final manifest.
 
     A folder with results is refused unless ``resume`` (continue it: same plan and model only) or
@@ -37,22 +39,38 @@ def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: st
     fsync waits on the disk for milliseconds, while without one a thread costs more than it saves
     (docs/performance.md). Every way out (the end, Ctrl-C, an engine error) writes the rows
     collected so far, after everything handed over and before the final manifest; a failed write
-    is raised."""
+    is raised. SIGTERM is handled as Ctrl-C.
+
+    One writer at a time: the folder is locked (:mod:`.folder_lock`) and a second command on it
+    is refused with a line naming the first. A design above ``spec.MAX_RUNS`` runs is refused
+    unless ``allow_large``."""
+    check_size(exp, allow_large)  # counted, not planned: a huge design fails before it fills memory
     store = ResultStore(folder, durable)
     store.background = store.durable if background is None else background
     client = dask_client(scheduler) if scheduler else None  # fail before touching the results
     try:
-        if replace and not resume:
-            store.clear()
-        session = _start(exp, store, workers, scheduler, resume, max_runs)
-        _sweep(exp, store, session, workers, client, progress, flush_every, flush_seconds)
+        with sigterm_as_interrupt(), FolderLock(store.folder):
+            try:
+                if replace and not resume:
+                    store.clear()
+                session = _start(exp, store, workers, scheduler, resume, max_runs)
+                _sweep(exp, store, session, workers, client, progress, flush_every, flush_seconds)
+            finally:
+                store.close()
     finally:
-        try:
-            store.close()
-        finally:
-            if client is not None:
-                client.close()
+        if client is not None:
+            client.close()
     return session.manifest
+
+
+def new_manifest(exp: Experiment, runs_planned: int, fingerprint: str | None = None) -> dict[str, Any]:
+    """The manifest of a results folder as a fresh sweep starts it."""
+    return {
+        "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
+        "spec": spec_record(exp), "runs_planned": runs_planned, "packages": package_versions(),
+        "started": now(), "ended": None, "sessions": [],
+        "model_fingerprint": fingerprint or model_fingerprint(),
+    }
 
 
 @dataclass
@@ -73,11 +91,7 @@ def _start(exp: Experiment, store: ResultStore, workers: int, scheduler: str | N
     fingerprint = model_fingerprint()
     fresh = not store.exists()
     if fresh:
-        manifest = {
-            "experiment": exp.name, "origin": exp.origin, "experiment_file": exp.source_text,
-            "spec": spec_record(exp), "runs_planned": len(plan), "packages": package_versions(),
-            "started": now(), "ended": None, "sessions": [], "model_fingerprint": fingerprint,
-        }
+        manifest = new_manifest(exp, len(plan), fingerprint)
         done, failed = set(), 0
     else:
         if not resume:
@@ -109,7 +123,7 @@ def _sweep(exp: Experiment, store: ResultStore, session: _Session, workers: int,
            progress: bool, flush_every: int, flush_seconds: float) -> None:
     """Run the session's runs, handing finished ones to the store in parts; then finish the manifest."""
     scenario = exp.load_scenario()
-    task = functools.partial(run_batch, params=factor_names(exp), outputs=exp.outputs, series=exp.series)
+    task = functools.partial(run_batch, params=applied_names(exp), outputs=exp.outputs, series=exp.series)
     pending_rows: list[dict[str, Any]] = []
     pending_series: list[pd.DataFrame] = []
     tally = session.tally  # counted as parts are handed over, not read back

@@ -40,17 +40,34 @@ def plan_records(exp: Experiment) -> list[dict[str, Any]]:
                 p[key] = float(p[key])
     n_runs = len(points) * exp.replications
     seeds = run_seeds(exp.seed, exp.replications if exp.common_seeds else n_runs)
+    draws = posterior_draws(exp)
     rows = []
     for sample, point in enumerate(points):
         for rep in range(exp.replications):
             run_id = sample * exp.replications + rep
             rows.append({"run_id": run_id, "sample": sample, "replication": rep,
-                         "seed": seeds[rep if exp.common_seeds else run_id], **point})
+                         "seed": seeds[rep if exp.common_seeds else run_id], **draws[rep], **point})
     return rows
 
 
 def factor_names(exp: Experiment) -> list[str]:
     return [f.name for f in exp.factors]
+
+
+def posterior_draws(exp: Experiment) -> list[dict[str, Any]]:
+    """Each replication's posterior draw (given keys and particle), without the keys the
+    experiment fixes or varies (those win); empty dicts without a posterior."""
+    if not exp.posterior:
+        return [{}] * exp.replications
+    from ..posterior import load_posterior
+
+    mine = set(exp.fixed) | set(factor_names(exp))
+    return [{k: v for k, v in d.items() if k not in mine} for d in load_posterior(exp.posterior).draws(exp.replications)]
+
+
+def applied_names(exp: Experiment) -> list[str]:
+    """The plan's columns a run applies as overrides: the posterior draw's keys, then the factors."""
+    return [*posterior_draws(exp)[0], *factor_names(exp)]
 
 
 def same_plan(old: pd.DataFrame, new: pd.DataFrame) -> bool:

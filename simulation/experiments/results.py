@@ -56,3 +56,13 @@ def load_series(folder: str | Path) -> pd.DataFrame:
         if (folder / name).exists():
             return read(folder / name)
     raise FileNotFoundError(f"{folder}: no results of imcsim sweep, compare or run")
+
+
+def require_ok_runs(results: pd.DataFrame, folder: str | Path) -> None:
+    """Refuse, in one line, results in which no run finished without an error (nothing to analyse)."""
+    if "status" in results and len(results) and not (results.status == "ok").any():
+        first = results.error.iloc[0] if "error" in results else "unknown"
+        raise ValueError(f"{folder}: every run failed ({len(results)} of {len(results)}), nothing to analyse; "
+                         f"the first error: {first}")
+    if not len(results):
+        raise ValueError(f"{folder}: no finished runs yet, nothing to analyse; continue the sweep with --resume")

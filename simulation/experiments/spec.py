@@ -7,7 +7,7 @@ as one line naming the file and the key, so ``imcsim sweep`` can fail fast befor
 
 from __future__ import annotations
 
-import tomllib
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from .. import registry
 from ..outcomes import OUTCOMES, SERIES, SERIES_DEFAULT
 from ..scenario import Scenario, ScenarioError, load_scenario, resolve_path
 from ..suggest import did_you_mean
+from ..textfiles import parse_toml, read_text
 from . import designs
 from .designs import DESIGNS, Factor
 
@@ -27,6 +28,9 @@ TOP_KEYS = {
     "parameters", "discovery",
 }
 DISCOVERY_KEYS = {"collapse_below", "dominant_above", "max_depth", "min_leaf"}
+# The most runs a sweep plans unless told --allow-large: the plan holds every run in memory (about
+# 0.45 kB a run, so about 0.5 GB here) and a million runs of a shipped region take days on a laptop.
+MAX_RUNS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,18 @@ class Experiment:
     description: str = ""
     source_text: str = ""  # the experiment file as written, kept in the manifest
     origin: str = "<experiment>"
+    # a calibration's posterior.csv (``--posterior``): replication r runs posterior draw r + 1, on
+    # the registry's behaviour (as calibrated); the draw's keys are columns of the plan
+    posterior: str | None = None
 
     def load_scenario(self) -> Scenario:
         overrides = dict(self.fixed)
         if self.ticks is not None:
             overrides["ticks"] = self.ticks
+        if self.posterior:
+            from ..validation.behaviour import behaviour_free
+
+            return behaviour_free(load_scenario(self.scenario), overrides, origin="fixed")
         return load_scenario(self.scenario, overrides)
 
     def points(self) -> list[dict[str, Any]]:
@@ -83,13 +94,8 @@ class Experiment:
 def load_experiment(path: str | Path) -> Experiment:
     """Read and validate an experiment file; raise ``ScenarioError`` with a one-line message."""
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"{path}: no such experiment file")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    text = read_text(path, "experiment file")
+    data = parse_toml(text, path)
     return experiment_from_dict(data, origin=str(path), base=path.parent, source_text=text)
 
 
@@ -147,6 +153,8 @@ def _factor(key: str, raw: Any, origin: str, design: str) -> Factor:
         steps = raw.get("steps")
         if not isinstance(steps, int) or isinstance(steps, bool) or steps < 2:
             raise ScenarioError(f"{where}.steps: a range in a full_factorial design needs steps = N (N >= 2)")
+        if steps > MAX_RUNS:  # the levels are made here, before any size check
+            raise ScenarioError(f"{where}.steps: expected at most {MAX_RUNS:,} steps, got {steps:,}")
         values = np.linspace(low, high, steps)
         levels = tuple(int(round(v)) if integer else float(v) for v in values)
         return Factor(key, levels=levels, integer=integer)
@@ -162,7 +170,10 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
         raise ScenarioError(f"{origin}: unknown key(s) {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(TOP_KEYS))}")
     if "scenario" not in data:
         raise ScenarioError(f"{origin}: scenario: missing (a name in simulation/scenarios/ or a .toml path)")
-    scenario = _resolve_scenario(_get(data, "scenario", str, origin, None), base, origin)
+    scenario_name = _get(data, "scenario", str, origin, None)
+    if not scenario_name.strip():
+        raise ScenarioError(f"{origin}: scenario: expected a scenario name or a .toml path, got {scenario_name!r}")
+    scenario = _resolve_scenario(scenario_name, base, origin)
     design = _get(data, "design", str, origin, "ensemble")
     if design not in DESIGNS:
         raise ScenarioError(f"{origin}: design: expected one of {', '.join(DESIGNS)}, got {design!r}")
@@ -206,8 +217,16 @@ def experiment_from_dict(data: dict[str, Any], origin: str = "<experiment>", bas
     bad = set(disc_raw) - DISCOVERY_KEYS
     if bad:
         raise ScenarioError(f"{origin}: discovery: unknown key(s) {', '.join(sorted(bad))}; expected some of {', '.join(sorted(DISCOVERY_KEYS))}")
-    discovery = Discovery(**disc_raw)
+    limits = {"collapse_below": (0.0, 1.0, False), "dominant_above": (0.0, 1.0, False),
+              "max_depth": (1, 20, True), "min_leaf": (1, MAX_RUNS, True)}  # as analyze's options
+    discovery = Discovery(**{key: registry.number(value, f"{origin}: discovery.{key}", *limits[key][:2],
+                                                  integer=limits[key][2])
+                             for key, value in disc_raw.items()})
 
+    for key in ("outputs", "series"):
+        listed = data.get(key)
+        if isinstance(listed, list) and not all(isinstance(x, str) for x in listed):
+            raise ScenarioError(f"{origin}: {key}: expected a list of names, got {listed!r}"[:300])
     exp = Experiment(
         name=name, scenario=scenario, design=design, factors=factors, samples=samples,
         replications=replications, ticks=ticks, seed=seed,
@@ -248,6 +267,35 @@ def _check_against_model(exp: Experiment) -> None:
                             f"known: {', '.join(SERIES)}")
 
 
+def design_points(exp: Experiment) -> int:
+    """How many design points the experiment has, counted without sampling them."""
+    k = len(exp.factors)
+    if exp.design == "full_factorial":
+        return math.prod(len(f.levels) for f in exp.factors)
+    if exp.design == "latin_hypercube":
+        return exp.samples
+    if exp.design == "morris":
+        return exp.samples * (k + 1)
+    if exp.design == "sobol":
+        return exp.samples * (2 * k + 2 if exp.calc_second_order else k + 2)
+    return 1
+
+
+def planned_runs(exp: Experiment) -> int:
+    """How many runs the plan will hold (design points x replications), by arithmetic only."""
+    return design_points(exp) * exp.replications
+
+
+def check_size(exp: Experiment, allow_large: bool = False) -> int:
+    """The number of planned runs, refused above ``MAX_RUNS`` unless ``allow_large``."""
+    n = planned_runs(exp)
+    if n > MAX_RUNS and not allow_large:
+        raise ScenarioError(f"{exp.origin}: the design has {n:,} runs ({design_points(exp):,} points x "
+                            f"{exp.replications:,} replications), more than {MAX_RUNS:,}; lower samples or "
+                            "replications, or add --allow-large if you mean it")
+    return n
+
+
 def spec_record(exp: Experiment) -> dict[str, Any]:
     """What the analysis needs to know about the experiment, as plain JSON (kept in the manifest)."""
     return {
@@ -257,7 +305,14 @@ def spec_record(exp: Experiment) -> dict[str, Any]:
         "num_levels": exp.num_levels, "outputs": list(exp.outputs), "series": list(exp.series),
         "fixed": exp.fixed, "factors": [asdict(f) for f in exp.factors],
         "discovery": asdict(exp.discovery), "description": exp.description,
+        **({"posterior": _posterior(exp.posterior).record()} if exp.posterior else {}),
     }
+
+
+def _posterior(path: str):
+    from ..posterior import load_posterior
+
+    return load_posterior(path)
 
 
 def _as_key(exc: ScenarioError, table: str) -> str:

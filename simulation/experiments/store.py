@@ -40,6 +40,30 @@ import pyarrow.parquet as pq
 
 PART = re.compile(r"^part-(\d{5})\.parquet$")
 RUNS, SERIES = "runs", "series"  # the subfolders of run parts and series parts
+DAMAGED = "damaged"  # where --repair moves parts that cannot be read
+
+
+def repair_advice(path: Path) -> str:
+    """How to recover from a damaged file of the results folder that holds ``path``."""
+    folder = path.parent.parent if path.parent.name in (RUNS, SERIES) else path.parent
+    return (f"continue with: imcsim sweep EXPERIMENT --out {folder} --repair (it moves damaged parts "
+            f"to {DAMAGED}/ there and runs their runs again)")
+
+
+class DamagedResults(ValueError):
+    """A file of a results folder cannot be read; the message names it and how to recover."""
+
+
+def read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A Parquet file of a results folder, or :class:`DamagedResults` naming it (not pyarrow's words alone)."""
+    try:
+        return pd.read_parquet(path, columns=columns)
+    except (OSError, ValueError) as exc:  # ArrowInvalid is a ValueError; a truncated file an OSError
+        if isinstance(exc, FileNotFoundError | PermissionError):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = first.replace(f"Could not open Parquet input source '{path}': ", "")[:100]  # the path is named
+        raise DamagedResults(f"{path}: damaged ({first}); {repair_advice(path)}") from None
 
 
 def fsync_default() -> bool:
@@ -299,11 +323,32 @@ class ResultStore:
         self.wait()
         if not self.manifest_path.exists():
             raise FileNotFoundError(f"{self.folder}: no manifest.json; not a results folder of imcsim sweep")
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+            raise DamagedResults(f"{self.manifest_path}: damaged, not JSON ({exc}); {repair_advice(self.manifest_path)}") from None
+        if not isinstance(manifest, dict):
+            raise DamagedResults(f"{self.manifest_path}: damaged, not a JSON object; {repair_advice(self.manifest_path)}")
+        return manifest
 
     def plan(self) -> pd.DataFrame:
         self.wait()
-        return pd.read_parquet(self.plan_path)
+        return read_part(self.plan_path)
+
+    def damaged_parts(self) -> list[Path]:
+        """Run and series parts that cannot be read (truncated, overwritten, not Parquet)."""
+        self.wait()
+        bad = []
+        for part in self.parts():
+            for path in (part, self.series_path(part)):
+                if path.exists():
+                    try:
+                        pq.read_metadata(path)
+                        if path == part:
+                            pq.read_table(path, columns=["run_id", "status"])
+                    except Exception:  # noqa: BLE001 - pyarrow raises several kinds for a broken file
+                        bad.append(path)
+        return bad
 
     def results(self) -> pd.DataFrame:
         """All finished runs, one row per run id (the first recorded wins), sorted by run id."""
@@ -311,7 +356,7 @@ class ResultStore:
         parts = self.parts()
         if not parts:
             return pd.DataFrame(columns=["run_id", "status", "error"])
-        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        df = pd.concat([read_part(p) for p in parts], ignore_index=True)
         return df.drop_duplicates("run_id", keep="first").sort_values("run_id").reset_index(drop=True)
 
     def finished(self) -> tuple[set[int], int]:
@@ -320,7 +365,7 @@ class ResultStore:
         parts = self.parts()
         if not parts:
             return set(), 0
-        df = pd.concat([pd.read_parquet(p, columns=["run_id", "status"]) for p in parts])
+        df = pd.concat([read_part(p, columns=["run_id", "status"]) for p in parts])
         df = df.drop_duplicates("run_id", keep="first")
         return {int(i) for i in df.run_id}, int((df.status == "failed").sum())
 
@@ -329,7 +374,7 @@ class ResultStore:
         self.wait()
         # only series whose part made it to disk count: the part is renamed last
         files = [self.series_path(p) for p in self.parts()]
-        frames = [pd.read_parquet(f) for f in files if f.exists()]
+        frames = [read_part(f) for f in files if f.exists()]
         if not frames:
             return pd.DataFrame()
         df = pd.concat(frames, ignore_index=True)

@@ -39,6 +39,7 @@ import numpy as np
 from .. import registry
 from ..experiments.engines import run_tasks
 from ..parameters import PARAMETER_NAMES
+from ..posterior import typed_value as _typed
 from ..progress import Progress
 from ..scenario import Scenario, load_scenario
 from .behaviour import behaviour_free
@@ -365,10 +366,6 @@ def with_params(sc: Scenario | str, params: dict[str, float]) -> Scenario:
 def _loaded(name: str) -> Scenario:
     """A target's scenario, read once per process (scenarios are frozen)."""
     return load_scenario(name)
-
-
-def _typed(key: str, value: float) -> float | int:
-    return round(value) if registry.lookup(key, key)[0].kind == "integer" else value
 
 
 def score(params: dict[str, float], seeds: list[int], target: Target = HEDMARK) -> dict[str, float]:

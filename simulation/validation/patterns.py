@@ -3,8 +3,8 @@
 A pattern names its source line, measures one number per seed on finished runs (``nan`` when it
 does not apply to that seed, e.g. no batch admission happened), and states its target. Binary
 measures are aggregated as the share of seeds (Wilson interval), continuous ones as the mean over
-seeds (bootstrap interval). A pattern passes when the aggregate meets the target; the interval
-shows how sure that is. Counterfactual patterns (shocks, onboarding pace) compare paired runs with
+seeds (bootstrap interval). A pattern passes when its whole interval meets the target
+(:func:`.runner.interval_passes`; ``passes`` judges one value, and is applied to both ends). Counterfactual patterns (shocks, onboarding pace) compare paired runs with
 the same seed, so the difference is the effect of the one change.
 """
 

@@ -1,7 +1,8 @@
 """Run the patterns over many seeds and aggregate them with intervals.
 
 Shares of seeds get a Wilson score interval, means a percentile bootstrap interval (seeded, so
-the table is reproducible). All models of one seed are shared between patterns (``Runs``). The
+the table is reproducible). A pattern passes only when its whole interval meets the target
+(:func:`interval_passes`). All models of one seed are shared between patterns (``Runs``). The
 seeds run on the experiment engine (serially, or on local worker processes); each seed's values
 depend only on the seed, so the table is the same for any number of workers.
 """
@@ -30,7 +31,13 @@ class PatternResult:
     low: float
     high: float
     n: int  # seeds where the pattern applied
-    passed: bool
+    passed: bool  # the whole interval meets the target (see interval_passes)
+    point_passed: bool = False  # the value alone meets it (the rule before issue 12)
+
+    @property
+    def verdict(self) -> str:
+        """PASS; fail; or 'fail (straddles)' when the value meets the target but its interval does not."""
+        return "PASS" if self.passed else ("fail (straddles)" if self.point_passed else "fail")
 
     def observed(self) -> str:
         if self.n == 0 or math.isnan(self.value):
@@ -74,7 +81,17 @@ def aggregate(pattern: Pattern, values: Iterable[float]) -> PatternResult:
     else:
         value = float(v.mean())
         low, high = bootstrap(v)
-    return PatternResult(pattern, value, low, high, int(v.size), bool(pattern.passes(value)))
+    return PatternResult(pattern, value, low, high, int(v.size), interval_passes(pattern, value, low, high),
+                         bool(pattern.passes(value)))
+
+
+def interval_passes(pattern: Pattern, value: float, low: float, high: float) -> bool:
+    """A pattern passes only when its whole interval meets the target: the value and both ends
+    of the interval pass. Every target is an interval of values (at least x, at most x, below or
+    above x, within [a, b]), so this says: a share's or mean's lower bound clears a floor, its
+    upper bound stays under a ceiling, a "positive effect" has its whole interval above 0, and a
+    window contains the whole interval (overlapping it is not enough)."""
+    return all(not math.isnan(x) and bool(pattern.passes(x)) for x in (value, low, high))
 
 
 def horizon_ticks(scenario: Scenario, patterns: list[Pattern]) -> int:
@@ -87,10 +104,13 @@ def horizon_ticks(scenario: Scenario, patterns: list[Pattern]) -> int:
 
 def validate(scenario: str | Scenario, seeds: Iterable[int] = range(1, 21), overrides: dict | None = None,
              patterns: list[Pattern] | None = None, ticks: int | None = None,
-             progress: Callable[[int], None] | None = None, workers: int = 1) -> list[PatternResult]:
+             progress: Callable[[int], None] | None = None, workers: int = 1,
+             draws: list[dict] | None = None) -> list[PatternResult]:
     """Measure each pattern on each seed and aggregate. ``progress(n)`` is called as ``n`` more
     seeds are done; ``workers`` > 1 runs the seeds on that many processes (patterns of
-    ``PATTERNS`` only; others run serially). Returns one result per pattern, in their order."""
+    ``PATTERNS`` only; others run serially). ``draws`` (posterior predictive): one set of
+    overrides per seed, applied on top of ``scenario`` for that seed only, so the intervals
+    include the parameters' uncertainty. Returns one result per pattern, in their order."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if overrides:
@@ -100,6 +120,9 @@ def validate(scenario: str | Scenario, seeds: Iterable[int] = range(1, 21), over
         raise ValueError(f"no validation patterns apply to scenario {scenario.name!r}")
     ticks = ticks if ticks is not None else horizon_ticks(scenario, patterns)
     seeds = list(seeds)
+    if draws is not None and len(draws) != len(seeds):
+        raise ValueError(f"validate: {len(draws)} posterior draws for {len(seeds)} seeds; expected one per seed")
+    items = seeds if draws is None else list(zip(seeds, draws, strict=True))
     shipped = all(any(p is q for q in PATTERNS) for p in patterns)
     if workers > 1 and shipped:  # a process gets the patterns' names (their functions do not pickle)
         task = functools.partial(measure_named, names=tuple(p.name for p in patterns), ticks=ticks)
@@ -112,21 +135,23 @@ def validate(scenario: str | Scenario, seeds: Iterable[int] = range(1, 21), over
         if progress:
             progress(len(results))
 
-    run_tasks(task, scenario, seeds, collect, workers=workers)
+    run_tasks(task, scenario, items, collect, workers=workers)
     return [aggregate(p, [by_seed[seed][i] for seed in seeds]) for i, p in enumerate(patterns)]
 
 
-def measure_seeds(scenario: Scenario, seeds: list[int], patterns: tuple[Pattern, ...],
+def measure_seeds(scenario: Scenario, seeds: list[int] | list[tuple[int, dict]], patterns: tuple[Pattern, ...],
                   ticks: int) -> list[tuple[int, list[float]]]:
-    """Each pattern's value on each seed (one batch of the engine)."""
+    """Each pattern's value on each seed (one batch of the engine); a (seed, overrides) item runs
+    that seed on ``scenario`` with the overrides (a posterior draw)."""
     out = []
-    for seed in seeds:
-        runs = Runs(scenario, seed, ticks)
+    for item in seeds:
+        seed, draw = item if isinstance(item, tuple) else (item, None)
+        runs = Runs(scenario.with_overrides(draw, origin="posterior draw") if draw else scenario, seed, ticks)
         out.append((seed, [float(p.measure(runs)) for p in patterns]))
     return out
 
 
-def measure_named(scenario: Scenario, seeds: list[int], names: tuple[str, ...],
+def measure_named(scenario: Scenario, seeds: list[int] | list[tuple[int, dict]], names: tuple[str, ...],
                   ticks: int) -> list[tuple[int, list[float]]]:
     """:func:`measure_seeds` for shipped patterns given by name (what a worker process receives)."""
     by_name = {p.name: p for p in PATTERNS}

@@ -1,0 +1,113 @@
+"""From histories and ensemble outcomes to the page's SVG charts (simulation.app.svg).
+
+Colours are stable per collaboration name within a session (``Palette``), so West IKT is the
+same blue in the map, in both histories of a replay and in the ensemble's bars.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from ..scenario import Scenario
+from . import svg
+from .ensemble import NONE, TIE, Outcome, focus_collaboration
+from .history import Snapshot
+
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#7f7f7f")
+OUTSIDE = "#e6e6e6"
+OUTSIDE_LINE = "#888888"
+
+
+class Palette:
+    """A colour per collaboration name, handed out in order of first sight (the scenario's own
+    collaborations first)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._colours: dict[str, str] = {}
+        for c in scenario.collaborations:
+            self(c.name)
+
+    def __call__(self, name: str) -> str:
+        if name in (NONE, TIE, ""):
+            return OUTSIDE_LINE
+        if name not in self._colours:
+            self._colours[name] = COLOURS[len(self._colours) % len(COLOURS)]
+        return self._colours[name]
+
+
+def positions(scenario: Scenario) -> list[tuple[float, float]]:
+    """Map positions; longitude and latitude (Norwegian scenarios) are squeezed east-west by
+    cos(latitude) so the region keeps its shape; other coordinates are drawn as given."""
+    xy = [(s.x, s.y) for s in scenario.municipalities]
+    ys = [y for _, y in xy]
+    if ys and 50 <= min(ys) and max(ys) <= 75:  # degrees of latitude
+        squeeze = math.cos(math.radians(sum(ys) / len(ys)))
+        xy = [(x * squeeze, y) for x, y in xy]
+    return xy
+
+
+def region_map(scenario: Scenario, snap: Snapshot, palette: Palette, title: str, width: float = 620) -> str:
+    row = snap.arrangement[-1]
+    pops = [s.population for s in scenario.municipalities]
+    big = max(pops)
+    n = len(pops)
+    r_max = 30 if n <= 20 else 18 if n <= 60 else 7
+    places = [svg.Place(s.name, x, y, max(r_max * math.sqrt(s.population / big), 6 if n <= 60 else 2.5),
+                        palette(name) if name else OUTSIDE)
+              for s, (x, y), name in zip(scenario.municipalities, positions(scenario), row, strict=True)]
+    index = {s.name: i for i, s in enumerate(scenario.municipalities)}
+    edges = [(index[a], index[b]) for a, b in scenario.edges]
+    counts = Counter(name for name in row if name)
+    entries = [(f"{name} ({counts[name]})", palette(name)) for name in snap.names if counts.get(name)]
+    entries.append((f"alone ({n - sum(counts.values())})", OUTSIDE))
+    return svg.region_map(places, edges, entries, title=title, labels=n <= 30, width=width)
+
+
+def membership_chart(scenario: Scenario, snap: Snapshot, palette: Palette, title: str = "Members of each collaboration",
+                     mark: int | None = None, mark_label: str = "", width: float = 620, height: float = 330) -> str:
+    """Members per collaboration by year on fixed axes: years of the scenario x 0..municipalities."""
+    n = len(scenario.municipalities)
+    lines = []
+    for name in snap.names:
+        counts = [sum(1 for c in row if c == name) for row in snap.arrangement]
+        if any(counts):
+            lines.append(svg.Line(name, palette(name), counts))
+    alone = [sum(1 for c in row if not c) for row in snap.arrangement]
+    lines.append(svg.Line("alone", OUTSIDE_LINE, alone, dash="6 5", width=2))
+    first = scenario.start_year - 1
+    return svg.year_chart(snap.years, lines, first=first, last=first + scenario.ticks, ymax=n, title=title,
+                          ylabel="municipalities", shade=juncture_years(scenario), mark=mark,
+                          mark_label=mark_label, width=width, height=height)
+
+
+def juncture_years(scenario: Scenario) -> list[tuple[int, int]]:
+    return [(j.start, j.end) for j in scenario.junctures]
+
+
+def ensemble_charts(scenario: Scenario, outcomes: list[Outcome], palette: Palette, planned: int) -> list[str]:
+    """Three views of the ensemble so far: who ends largest, the final share, the year of lock-in;
+    axes fixed by ``planned`` runs so bars grow in place."""
+    wins = Counter(o.winner for o in outcomes)
+    labels = [c.name for c in scenario.collaborations] + [w for w in sorted(wins) if w not in
+                                                          {c.name for c in scenario.collaborations}]
+    labels = [w for w in labels if w not in (TIE, NONE)] + [w for w in (TIE, NONE) if wins.get(w)]
+    short = [w if w not in (TIE, NONE) else {TIE: "tie", NONE: "none"}[w] for w in labels]
+    win_chart = svg.bars(short, [wins.get(w, 0) for w in labels], [palette(w) for w in labels],
+                         title="Which collaboration ends largest", ylabel="runs",
+                         ymax=max(planned / 2, 1), width=360, height=280)
+    focus = focus_collaboration(scenario)
+    what = f"{focus}'s share" if focus else "Largest one's share"
+    share_chart = svg.histogram([o.focus_share for o in outcomes], [i / 12 for i in range(13)],
+                                title=f"{what} at the end", xlabel="share of all municipalities",
+                                colour=palette(focus) if focus else "#4c72b0", ymax=max(planned / 4, 1),
+                                tick_every=3, tick_format="{:.2f}", width=360, height=280)
+    first, last = scenario.start_year, scenario.start_year + scenario.ticks - 1
+    step = 2 if scenario.ticks <= 40 else 5
+    edges = list(range(first, last + step + 1, step))
+    years = [o.lock_in_year for o in outcomes if o.lock_in_year is not None]  # None: never changed
+    lock_chart = svg.histogram(years, edges, title="Year of lock-in (last change)", xlabel="year",
+                               colour="#555555", ymax=max(planned / 4, 1), tick_every=max(10 // step, 1),
+                               tick_format="{:.0f}", width=360, height=280)
+    return [win_chart, share_chart, lock_chart]

@@ -1,0 +1,59 @@
+"""The words on the page: path dependency in plain language, each scenario's story, and the
+ten-minute lesson. No figures from model runs here (they would drift); the page prints those
+from the runs themselves."""
+
+from __future__ import annotations
+
+from ..scenario import Scenario
+
+IDEAS = """
+**Increasing returns.** The more members a collaboration has, the cheaper and better it gets for
+each of them: fixed ICT costs are shared, and joint investments in common systems pile up. A small
+early lead can therefore grow by itself. (Slider *Increasing returns*: members sink joint
+investments that they lose if they leave.)
+
+**Lock-in.** Once most municipalities have chosen, changing is costly: a new platform must be
+paid for (*cost of moving*), habits have formed (*habit*), and partners are trusted. The
+arrangement freezes even if another one would be as good or better. The year of lock-in is the
+last year in which any municipality changes its arrangement.
+
+**Critical junctures.** Now and then the ground shifts: a legal deadline, a reform, a new
+director. For a while habits and exit terms matter less and everyone reconsiders (yellow band
+in the charts). Path dependence runs from one critical juncture to the next.
+
+**So history matters.** The same start, the same rules and the same people can end in
+different arrangements, decided by small events on the way. One run shows *a* history; only
+many runs show which outcomes are likely.
+"""
+
+LESSON = """
+1. **One history** (2 min): press *Step* three times. Ask: which hub will win the middle? Press
+   *Play* to the end.
+2. **Many histories** (3 min): press *Run* for 50 seeds. Same start, same rules: watch who wins,
+   how the shares split and when each history locks in.
+3. **Rewind and replay** (3 min): pick a year before the juncture, press *Replay*. Up to that year
+   the two histories are identical; after it, other dice, another history.
+4. **What if?** (2 min): choose the preset *traditional* or raise *Increasing returns*, run the
+   ensemble again: do early leads last longer? Does the juncture still open things up?
+"""
+
+STORIES = {
+    "two_hubs": (
+        "Two equally good hub municipalities, West and East, each already collaborate on ICT with "
+        "their two nearest small neighbours. Between them lie small municipalities that are all alike. "
+        "Nothing favours either hub. Year by year each small municipality decides: stay alone, join "
+        "West, join East, or switch. In 2015-16 a critical juncture (a legal deadline) makes everyone "
+        "reconsider."
+    ),
+    "hedmark": (
+        "Hedmark IKT, a real collaboration (source 004, Bjaaland 2022). Hamar, Løten and Stange founded "
+        "it in 2005-06; Kongsvinger, Grue and Nord-Odal joined together in 2011; Sør-Odal joined in "
+        "2018; nobody left before 2022. The model starts in 2005 with no collaboration at all: does "
+        "it grow the same history?"
+    ),
+}
+
+
+def story(scenario: Scenario) -> str:
+    """The scenario's story in plain words (its description when it has no story of its own)."""
+    return STORIES.get(scenario.name, scenario.description or f"Scenario {scenario.name}.")

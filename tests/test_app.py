@@ -1,0 +1,171 @@
+"""The classroom page without a browser: its settings, histories, replays, ensembles, charts,
+and the page itself rendered in-process (Solara's test renderer)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from simulation import CollaborationModel, load_scenario, registry
+from simulation.app import controls, drawing, svg
+from simulation.app.ensemble import outcome, run_seeds, summarise
+from simulation.app.history import History
+from simulation.validation.path_dependency import measure
+
+
+@pytest.fixture(scope="module")
+def two_hubs():
+    return load_scenario("two_hubs")
+
+
+def _arrangement(model):
+    return tuple(mm.collaboration_name for mm in model.municipalities)
+
+
+# ---- settings ---------------------------------------------------------------------------------
+
+def test_sliders_take_bounds_and_units_from_the_registry(two_hubs):
+    for key, s in controls.SLIDERS.items():
+        k = registry.BY_NAME[key]
+        assert (s.low * s.scale, s.high * s.scale) == (k.low, k.high)
+        assert s.low <= controls.defaults(two_hubs)[key] <= s.high
+    assert controls.shown("fixed_cost", 8.0) == "8.0 MNOK/year"
+    assert controls.shown("migration_cost", 400.0) == "400 NOK/inhabitant"
+    assert controls.shown("w_myth", 1.0) == "1.0"  # a weight has no unit to show
+
+
+def test_untouched_sliders_leave_the_scenario_as_it_is(two_hubs):
+    values = controls.defaults(two_hubs)
+    assert controls.overrides(values, two_hubs) == {}
+    moved = {**values, "fixed_cost": 12.5}
+    assert controls.overrides(moved, two_hubs) == {"fixed_cost": 12.5e6}
+    with pytest.raises(ValueError, match="unknown slider 'fixed_costs'"):
+        controls.overrides({"fixed_costs": 1.0}, two_hubs)
+
+
+def test_presets_set_the_perspective_weights(two_hubs):
+    values = controls.with_preset(controls.defaults(two_hubs), "traditional")
+    over = controls.overrides(values, two_hubs)
+    sc = two_hubs.with_overrides(over)
+    p = sc.parameters
+    assert (p.w_instrumental, p.w_cultural, p.w_myth) == (0.5, 2.0, 0.5)
+    assert set(controls.PRESETS) == {"calculating", "traditional", "fashion-following"}
+    with pytest.raises(ValueError, match="unknown preset"):
+        controls.with_preset(values, "lazy")
+
+
+# ---- histories and replays --------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_page_run_is_the_ordinary_run(two_hubs):
+    """Stepping a History gives the same history as CollaborationModel(scenario, seed)."""
+    h = History.start(two_hubs, 4).run_to_end()
+    m = CollaborationModel(two_hubs, seed=4)
+    rows = [_arrangement(m)]
+    while m.steps < two_hubs.ticks:
+        m.step()
+        rows.append(_arrangement(m))
+    assert h.snapshot().arrangement == tuple(rows)
+    assert h.snapshot().years == tuple(range(1999, 2030))
+
+
+@pytest.mark.slow
+def test_replay_shares_the_past_and_is_recreatable(two_hubs):
+    original = History.start(two_hubs, 3).run_to_end().snapshot()
+    parted = 0
+    for seed in (20, 21, 22, 23):
+        branch = History.start(two_hubs, 3)
+        for _ in range(4):
+            branch.step()
+        replay = branch.replay(5, seed)
+        assert replay.lineage == ((0, 3), (5, seed))
+        a = replay.run_to_end().snapshot()
+        assert a.arrangement[:6] == original.arrangement[:6]  # ticks 0-5 identical
+        again = History(two_hubs, replay.lineage).run_to_end().snapshot()
+        assert again.arrangement == a.arrangement  # rebuilt from the lineage alone
+        parted += a.arrangement != original.arrangement
+        # a replay of the replay keeps the first branch point
+        twice = replay.replay(12, seed + 10)
+        assert twice.lineage == ((0, 3), (5, seed), (12, seed + 10))
+        assert twice.snapshot().arrangement == a.arrangement[:13]
+    assert parted >= 1, "other dice should change at least one of four histories (seed 3 is not locked in by 2004)"
+
+
+# ---- the ensemble -----------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_ensemble_outcomes_are_per_seed_and_match_path_dependency(two_hubs):
+    forward, backward = [], []
+    run_seeds(two_hubs, range(6), forward.append)
+    run_seeds(two_hubs, reversed(range(6)), backward.append)
+    assert forward == backward[::-1]  # one outcome per seed, whatever the order
+    figures = measure(two_hubs, range(6), juncture=False)
+    years = [o.lock_in_year for o in forward]
+    assert np.median(years) == figures.lock_in_year
+    assert sum(o.takes_all for o in forward) == figures.take_all.k
+    s = summarise(forward)
+    assert s.runs == 6 and sum(k for _, k in s.wins) == 6
+    stopped = []
+    assert run_seeds(two_hubs, range(6), stopped.append, lambda: len(stopped) >= 2) is False
+    assert len(stopped) == 2
+
+
+@pytest.mark.slow
+def test_an_outcome_reads_the_end_of_the_run(two_hubs):
+    o = outcome(two_hubs, 3)
+    m = CollaborationModel(two_hubs, seed=3).run()
+    end = _arrangement(m)
+    assert dict(o.sizes) == {n: end.count(n) for n in set(end) if n}
+    assert o.focus_share == end.count("West IKT") / len(end)
+
+
+# ---- charts -----------------------------------------------------------------------------------
+
+def test_year_chart_has_fixed_axes_and_no_empty_legend_entries():
+    chart = svg.year_chart([1999], [svg.Line("West IKT", "#1f77b4", [3]), svg.Line("ghost", "#000", [None])],
+                           first=1999, last=2029, ymax=12, title="t", ylabel="municipalities")
+    assert "ghost" not in chart and "West IKT" in chart
+    assert ">year<" in chart and ">2025<" in chart and ">10<" in chart  # axes drawn before the first step
+    assert svg.nice_ticks(0, 12) == [0, 5, 10] and svg.nice_ticks(0, 3) == [0, 1, 2, 3]
+
+
+def test_histogram_counts_into_bins():
+    chart = svg.histogram([0.0, 0.5, 0.5, 1.0], [0, 0.5, 1.0], title="t", xlabel="x")
+    assert re.findall(r"<title>(\d+)</title>", chart) == ["1", "3"]
+
+
+def test_hedmark_map_keeps_the_region_shape():
+    sc = load_scenario("hedmark")
+    xy = drawing.positions(sc)
+    lat = np.mean([s.y for s in sc.municipalities])
+    assert xy[0][0] == pytest.approx(sc.municipalities[0].x * np.cos(np.radians(lat)))
+    snap = History.start(sc, 1).snapshot()
+    chart = drawing.region_map(sc, snap, drawing.Palette(sc), "Hedmark")
+    assert chart.count("class='place'") == len(sc.municipalities) and "Sør-Odal" in chart
+
+
+def test_palette_keeps_colours_by_name(two_hubs):
+    p = drawing.Palette(two_hubs)
+    assert p("West IKT") == drawing.COLOURS[0] and p("East IKT") == drawing.COLOURS[1]
+    assert p("New") == drawing.COLOURS[2] and p("New") == drawing.COLOURS[2]
+
+
+# ---- the page in-process ----------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_page_renders_and_steps(monkeypatch):
+    import ipyvuetify as v
+    import solara
+    from solara.widgets import HTML
+
+    from simulation.app import page
+
+    monkeypatch.setenv(page.SCENARIO_ENV, "two_hubs")
+    _, rc = solara.render(page.Page(), handle_error=False)
+    step = rc.find(v.Btn, children=["Step"]).widget
+    for _ in range(3):
+        step.click()
+    year = rc.find(HTML, attributes={"data-steps": "3", "class": "imc-year"}).widget
+    assert year.unsafe_innerHTML.startswith("2002")
+    chart = rc.find(HTML, attributes={"data-chart": "membership", "class": "imc-card"}).widget
+    assert "West IKT" in chart.unsafe_innerHTML and ">year<" in chart.unsafe_innerHTML
