@@ -126,6 +126,15 @@ def test_rates_and_shares_have_intervals_around_them():
     assert math.isnan(pd.share(0, 0).value)
 
 
+def test_rate_ratio_without_leavers_has_no_interval():
+    """Runs in which nobody leaves (as on two_hubs at the defaults, where the hubs merge) give no
+    ratio and no interval, instead of an error from an empty quantile."""
+    point, low, high = pd.rate_ratio(np.zeros((6, 4)), np.ones((6, 4)), 3, 0)
+    assert math.isnan(point) and math.isnan(low) and math.isnan(high)
+    point, low, high = pd.rate_ratio(np.array([[1, 0, 0, 1], [2, 0, 0, 0]]), np.full((2, 4), 10.0), 3, 0)
+    assert point == pytest.approx(1 / 3) and low <= high
+
+
 # ---- the claim: paired seeds on two_hubs, increasing returns off and on ------------------------------
 
 SEEDS = range(40)
