@@ -14,7 +14,11 @@ from simulation.parameters import Parameters
 from simulation.perspectives import appraise, attrition, choice, cultural, instrumental
 from simulation.perspectives.choice import Decision, Weights
 
+from .helpers import NEW_MECHANISMS_OFF
+
 P = Parameters()
+#: the three attrition mechanisms at their off values (all three are on at the registry defaults)
+ATTRITION_OFF = {k: NEW_MECHANISMS_OFF[k] for k in ("trust_erosion", "leadership_turnover", "budget_stress_weight")}
 IKS = GOVERNANCE_MODELS["iks"]
 
 
@@ -34,7 +38,7 @@ def test_erode_trust_known_answer():
 
 def test_erode_trust_off_changes_nothing():
     trust = np.full((3, 3), 0.5)
-    cultural.erode_trust(trust, [np.array([0, 1, 2])], np.array([3, 3, 3]), P)  # trust_erosion = 0
+    cultural.erode_trust(trust, [np.array([0, 1, 2])], np.array([3, 3, 3]), P.replace(trust_erosion=0.0))
     assert (trust == 0.5).all()
 
 
@@ -83,7 +87,7 @@ def test_fee_weight_known_answers():
     p = P.replace(budget_stress_weight=0.5, recommended_net_result=1.75)
     assert instrumental.fee_weight(0.75, p) == pytest.approx(0.5)  # 1 point below 1.75 %
     assert instrumental.fee_weight(4.3, p) == 0.0
-    assert instrumental.fee_weight(-10.0, P) == 0.0  # off
+    assert instrumental.fee_weight(-10.0, P.replace(budget_stress_weight=0.0)) == 0.0  # off
 
 
 def test_member_fee_is_the_shared_cost_of_a_full_member():
@@ -108,14 +112,17 @@ def test_budget_stress_weighs_the_fee_in_the_appraisal():
 
 
 def test_heterogeneity_burden_known_answer():
+    # members counted one each (transaction_size_share = 0): two members, (n - 1)^exponent = 1;
+    # heterogeneity_weight = 1: the heterogeneity factor of a CV of 0.5 is 1.5
+    p = P.replace(transaction_size_share=0.0, heterogeneity_weight=1.0)
     pool = instrumental.EMPTY_POOL.plus(1_000.0, 1.0).plus(3_000.0, 1.0)  # CV of 1,000 and 3,000 = 0.5
     # per-capita key: no surcharge; its quarter of the transaction cost's heterogeneity part
-    t = P.transaction_cost * IKS.transaction_coefficient * 1.0 * (1 + P.heterogeneity_weight * 0.5)
+    t = p.transaction_cost * IKS.transaction_coefficient * 1.0 * 1.5
     want = 0.25 * (t - t / 1.5) / 1_000.0
     assert IKS.cost_key == "per_capita"
-    assert instrumental.heterogeneity_burden(IKS, 1_000.0, 1.0, pool, 1.0, P) == pytest.approx(want)
+    assert instrumental.heterogeneity_burden(IKS, 1_000.0, 1.0, pool, 1.0, p) == pytest.approx(want)
     even = instrumental.EMPTY_POOL.plus(2_000.0, 1.0).plus(2_000.0, 1.0)
-    assert instrumental.heterogeneity_burden(IKS, 2_000.0, 1.0, even, 1.0, P) == pytest.approx(0.0)
+    assert instrumental.heterogeneity_burden(IKS, 2_000.0, 1.0, even, 1.0, p) == pytest.approx(0.0)
 
 
 # ---- attribution -----------------------------------------------------------------------------------
@@ -151,20 +158,21 @@ def test_decision_keeps_its_old_fields_and_gains_a_reason():
 # ---- switches in the model -------------------------------------------------------------------------
 
 def test_off_means_the_other_parameters_change_nothing():
-    """With every mechanism at its off value, its other parameters do not matter and no random
-    number is drawn for it: the run is the same to the last digit."""
+    """With every attrition mechanism at its off value (pinned: they are on at the defaults), its
+    other parameters do not matter and no random number is drawn for it: the run is the same to
+    the last digit."""
     changed = {"dispute_margin": 0.0, "project_shortfall": 1.0, "late_delay": 0.0, "leadership_spread": 0.1,
                "leadership_development": 2.0, "leadership_commitment": 5.0, "economy_national_sd": 5.0,
                "economy_local_sd": 5.0, "economy_persistence": 0.9, "recommended_net_result": 9.0}
-    a = CollaborationModel("synthetic_small", seed=3).run()
-    b = CollaborationModel("synthetic_small", seed=3, overrides=changed).run()
+    a = CollaborationModel("synthetic_small", seed=3, overrides=ATTRITION_OFF).run()
+    b = CollaborationModel("synthetic_small", seed=3, overrides={**ATTRITION_OFF, **changed}).run()
     pd_a, pd_b = metrics.municipality_series(a), metrics.municipality_series(b)
     assert pd_a.equals(pd_b)
     assert a.rng.random() == b.rng.random()
 
 
 def test_economy_shares_national_years_and_varies_only_when_on():
-    off = CollaborationModel("hedmark", seed=1).run(5)
+    off = CollaborationModel("hedmark", seed=1, overrides={"budget_stress_weight": 0.0}).run(5)
     assert all(mm.net_result == mm.net_result_base for mm in off.municipalities)
     on = CollaborationModel("hedmark", seed=1, overrides={"budget_stress_weight": 0.3}).run(5)
     national = [mm.net_result - mm.net_result_base - mm.economy_own for mm in on.municipalities]
@@ -175,7 +183,8 @@ def test_economy_shares_national_years_and_varies_only_when_on():
 
 
 def test_leadership_changes_with_turnover_only():
-    stable = CollaborationModel("synthetic_small", seed=1, overrides={"leadership_mean": 0.3}).run(5)
+    stable = CollaborationModel("synthetic_small", seed=1, overrides={"leadership_turnover": 0.0,
+                                                                       "leadership_mean": 0.3}).run(5)
     assert {k.leadership for k in stable.collaborations} == {0.3}
     moving = CollaborationModel("synthetic_small", seed=1, overrides={"leadership_turnover": 1.0,
                                                                        "leadership_spread": 0.2}).run(5)
@@ -236,6 +245,6 @@ def test_conflicts_erode_co_members_trust_in_a_run():
     for _ in range(10):
         on.step()
         conflicts += int(on.conflicts.sum())
-    off = CollaborationModel("synthetic_small", seed=1).run(10)
+    off = CollaborationModel("synthetic_small", seed=1, overrides={"trust_erosion": 0.0, "project_shortfall": 0.8}).run(10)
     assert conflicts > 0
     assert co_member_trust(on) < co_member_trust(off)

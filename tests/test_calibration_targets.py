@@ -18,6 +18,7 @@ from simulation.validation.calibrate import (
     JOINT2_GIVEN,
     JOINT2_PRIORS,
     JOINT_PRIORS,
+    PRESENT,
     Region,
     behaviour_draw,
     region_scenario,
@@ -52,13 +53,33 @@ def test_behaviour_free_keeps_what_is_given_and_checks_it():
         behaviour_free(load_scenario("hedmark"), {"review_rate": 7.0})
 
 
-def test_hedmark_and_national_files_carry_behaviour_that_the_joint_target_strips():
-    assert "autonomy_weight" in behavioural_overrides(load_scenario("national"))
-    assert "bloc_trust" in behavioural_overrides(load_scenario("hedmark"))
+#: the shipped region files: since the one behavioural set (issue 11) none carries behaviour
+BEHAVIOUR_FREE_FILES = ("hedmark", "agder", "norway", "national", "synthetic", "synthetic_small")
+
+
+def test_no_shipped_region_file_but_the_teaching_design_carries_behaviour():
+    """Behaviour is the model's (the registry defaults); only two_hubs, a teaching design, sets any."""
+    assert set(BEHAVIOUR_FREE_FILES) <= set(available_scenarios())
+    for name in set(available_scenarios()) - {"two_hubs"}:
+        assert behavioural_overrides(load_scenario(name)) == {}, name
     for region in JOINT.regions:
         assert not region.own_behaviour
         assert behavioural_overrides(region_scenario(region, {})) == {}
     assert region_scenario(HEDMARK.regions[0], {}).parameters == load_scenario("hedmark").parameters
+
+
+def test_the_joint_target_strips_a_files_behaviour(tmp_path):
+    """A region file with a [parameters] table runs on the registry defaults in a joint target
+    (own_behaviour False), and on its own behaviour where the target keeps it."""
+    text = available_scenarios()["hedmark"].read_text(encoding="utf-8")
+    path = tmp_path / "hedmark_own.toml"
+    path.write_text(text + "\n[parameters]\nbloc_trust = 0.45\nautonomy_weight = 0.5\n", encoding="utf-8")
+    own = load_scenario(path)
+    assert behavioural_overrides(own) == {"bloc_trust": 0.45, "autonomy_weight": 0.5}
+    assert behavioural_overrides(region_scenario(Region(str(path), PRESENT, own_behaviour=False), {})) == {}
+    assert region_scenario(Region(str(path), PRESENT), {}).parameters == own.parameters
+    bare = behaviour_free(own)
+    assert bare.parameters == Parameters() and dataclasses.replace(bare, parameters=own.parameters) == own
 
 
 def test_the_joint_priors_cover_every_behavioural_key_a_file_sets():

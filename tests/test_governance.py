@@ -55,10 +55,12 @@ def test_exit_notice_is_honoured(name):
 @pytest.mark.parametrize("name", ["iks", "as", "loose_network"])
 def test_departing_members_pay_their_exit_terms(name):
     """MODEL.md s3, step 5: in the year it leaves, the leaver's cost carries its exit terms
-    (gov.exit_cost years of its cost share) on top of standing alone; the series reports them."""
+    (gov.exit_cost years of its cost share) on top of standing alone; the series reports them.
+    No merger review: at the defaults West IKT may merge into East IKT during the notice, and a
+    merger carries the leaver into the absorbing collaboration (its notice was to West IKT)."""
     from simulation import metrics
 
-    m = CollaborationModel("two_hubs", seed=1, overrides={"governance": name})
+    m = CollaborationModel("two_hubs", seed=1, overrides={"governance": name, "merger_review_rate": 0.0})
     k = m.collaborations[0]
     leaver = min(k.members, key=lambda mm: mm.population)
     leaver.act(Option(choice.EXIT, target=k))

