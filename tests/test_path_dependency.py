@@ -171,3 +171,13 @@ def test_late_entry_measures_hedmark_with_the_patterns_definitions():
         bloc, entry = patterns.bloc_year(m), patterns.late_year(m)
         expected.append(entry - bloc if bloc is not None and entry is not None else None)
     assert result.seeds == 2 and result.gaps == tuple(expected)
+
+
+def test_rate_ratio_without_any_leaving_has_no_interval():
+    """With nobody leaving in the early band (few seeds, a region that is one collaboration at
+    once), the ratio is undefined and so is its interval: no crash (the page's ensemble measures
+    six seeds)."""
+    events = np.zeros((6, 4), dtype=int)
+    exposure = np.full((6, 4), 10)
+    point, low, high = pd.rate_ratio(events, exposure, 3, 0)
+    assert math.isnan(point) and math.isnan(low) and math.isnan(high)

@@ -170,6 +170,8 @@ def rate_ratio(events: np.ndarray, exposure: np.ndarray, late: int, early: int, 
     pick = rng.integers(0, events.shape[0], (draws, events.shape[0]))
     r = ratio(events[pick].sum(axis=1), exposure[pick].sum(axis=1))
     r = r[np.isfinite(r)]
+    if not r.size:  # no resample with leaving in the early band (e.g. few seeds, nobody leaves)
+        return point, math.nan, math.nan
     tail = (1 - level) / 2
     return point, float(np.quantile(r, tail)), float(np.quantile(r, 1 - tail))
 
