@@ -29,12 +29,13 @@ many runs show which outcomes are likely.
 LESSON = """
 1. **One history** (2 min): press *Step* three times. Ask: which hub will win the middle? Press
    *Play* to the end.
-2. **Many histories** (3 min): press *Run* for 50 seeds. Same start, same rules: watch who wins,
-   how the shares split and when each history locks in.
-3. **Rewind and replay** (3 min): pick a year before the juncture, press *Replay*. Up to that year
-   the two histories are identical; after it, other dice, another history.
-4. **What if?** (2 min): choose the preset *traditional* or raise *Increasing returns*, run the
-   ensemble again: do early leads last longer? Does the juncture still open things up?
+2. **Many histories** (3 min): press *Run* for 50 seeds. Same start, same rules: watch who wins
+   and when each history locks in.
+3. **Rewind and replay** (3 min): pick an early year (2001), press *Replay*. Up to that year the
+   two histories are identical; after it, other dice, sometimes the other hub. From a later year
+   the region is usually one collaboration already, and the replay ends the same.
+4. **What if?** (2 min): set *Increasing returns* to 0 or choose a preset such as *traditional*,
+   run the ensemble again: does the early leader still win? Does the juncture open anything up?
 """
 
 STORIES = {

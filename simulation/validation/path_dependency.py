@@ -21,7 +21,7 @@ On hedmark, ``late_entry`` measures how long Sør-Odal waits after the Kongsving
 and whether it waits by its own choice or by the members' vote.
 
 ``measure`` returns the figures, ``report`` prints them side by side for settings (e.g. the
-model's defaults against ``increasing_returns=1``): ``python -m simulation.validation.path_dependency``.
+model's defaults, increasing returns on, against ``increasing_returns=0``): ``python -m simulation.validation.path_dependency``.
 """
 
 from __future__ import annotations
@@ -348,12 +348,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("scenario", nargs="?", default="two_hubs")
     parser.add_argument("--seeds", type=int, default=60, help="seeds 0..N-1 (paired across settings)")
     parser.add_argument("--setting", action="append", default=None, metavar="KEY=VALUE[,KEY=VALUE]",
-                        help="a setting to compare with the defaults (repeatable); default: increasing_returns=1")
+                        help="a setting to compare with the defaults (repeatable); default: increasing_returns=0")
     parser.add_argument("--leader-year", type=int, default=3)
     parser.add_argument("--hedmark", type=int, default=0, metavar="N",
                         help="also measure Sør-Odal's entry after the bloc on hedmark over seeds 0..N-1")
     args = parser.parse_args(argv)
-    settings = [{}] + [_setting(s) for s in (args.setting or ["increasing_returns=1"])]
+    settings = [{}] + [_setting(s) for s in (args.setting or ["increasing_returns=0"])]
     figures = [measure(args.scenario, range(args.seeds), s, leader_year=args.leader_year) for s in settings]
     print(f"{args.scenario}, seeds 0-{args.seeds - 1}; {LEVEL:.0%} intervals (Wilson for shares of runs, "
           "bootstrap over seeds for rates and means)")
