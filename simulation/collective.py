@@ -183,10 +183,19 @@ def mergers(model: CollaborationModel) -> None:
             draw = next(draws)
             if not (a.alive and b.alive) or draw >= rate or not adjacent(a, b):
                 continue
-            big, small = (a, b) if a.pool.sum_pop >= b.pool.sum_pop else (b, a)
+            big, small = absorber_first(model, a, b)
             merged = big.pool.merged(small.pool)
             if both_agree(model, big, small, merged):
                 model.merge(big, small)
+
+
+def absorber_first(model: CollaborationModel, a: Collaboration, b: Collaboration) -> tuple[Collaboration, Collaboration]:
+    """(absorbing, absorbed): the larger by pooled inhabitants absorbs the smaller; between two of
+    exactly equal size (a teaching design's twin hubs) a coin toss from the model's generator
+    decides, not the order in which they were founded."""
+    if a.pool.sum_pop != b.pool.sum_pop:
+        return (a, b) if a.pool.sum_pop > b.pool.sum_pop else (b, a)
+    return (a, b) if model.rng.random() < 0.5 else (b, a)
 
 
 def proposed_mergers(model: CollaborationModel) -> None:
@@ -197,7 +206,7 @@ def proposed_mergers(model: CollaborationModel) -> None:
     for own, other in dict.fromkeys(proposals):
         if own is other or not (own.alive and other.alive):
             continue
-        big, small = (own, other) if own.pool.sum_pop >= other.pool.sum_pop else (other, own)
+        big, small = absorber_first(model, own, other)
         if both_agree(model, big, small, big.pool.merged(small.pool)):
             model.merge(big, small)
 

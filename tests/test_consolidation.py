@@ -148,3 +148,18 @@ def test_merger_log_and_lifetimes():
     assert pair.ended == m.merger_log[0][0] and big.ended is None
     assert big.peak_members == 6 and pair.peak_members == 2
     assert np.isfinite(pair.ended - pair.founded)
+
+
+def test_between_equal_collaborations_the_absorber_is_a_coin_toss_not_the_founding_order():
+    """Twin hubs (two_hubs) of exactly equal size: either may absorb the other, each about half
+    the time; the larger always absorbs the smaller, whatever the order asked."""
+    from simulation.scenario import load_scenario
+
+    m = CollaborationModel(load_scenario("two_hubs"), seed=1)
+    west, east = sorted(m.collaborations, key=lambda k: k.unique_id)
+    assert west.pool.sum_pop == east.pool.sum_pop
+    firsts = [collective.absorber_first(m, west, east)[0] is west for _ in range(400)]
+    assert 0.4 < np.mean(firsts) < 0.6
+    grown = west.pool.plus(1_000.0, 1.0)
+    west.pool = grown
+    assert all(collective.absorber_first(m, a, b) == (west, east) for a, b in ((west, east), (east, west)))
