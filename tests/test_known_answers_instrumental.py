@@ -18,7 +18,7 @@ from simulation.perspectives.instrumental import EMPTY_POOL, Pool, Standing
 
 P = Parameters().replace(
     fixed_cost=5_000.0, per_capita_cost=10.0, collab_fixed_cost=1_000.0, pooled_discount=0.2,
-    transaction_cost=100.0, transaction_exponent=2.0, heterogeneity_weight=0.5,
+    transaction_cost=100.0, transaction_exponent=2.0, heterogeneity_weight=0.5, transaction_size_share=0.0,
     quality_value=200.0, operations_quality=0.5, size_gain_half=1_000.0, opt_in_misfit=0.25,
     misfit_cost=40.0, delay_cost=30.0, shock_loss=100.0, competence_protection=0.5, member_protection=0.8,
     development_half=2.0, development_rate=3.0, onboarding_work=0.5, horizon=4.0, utility_scale=10.0,
@@ -67,6 +67,25 @@ def test_transaction_cost():
     cv = math.sqrt(41e6 / 3 - 9e6) / 3_000
     assert_allclose(instrumental.transaction_cost(trio, GOV, P), 800.0 * (1 + 0.5 * cv), **EXACT)
     assert instrumental.transaction_cost(EMPTY_POOL.plus(5_000, 1.0), GOV, P) == 0.0
+
+
+def test_coordination_load_by_size():
+    """L = (1 - s) * n + s * sum(P) / P_ref. Off (s = 0): L = n. Trio 1000/2000/6000 with s = 0.5,
+    P_ref = 2000: 0.5 * 3 + 0.5 * 9000 / 2000 = 3.75, so T = 100*2*(2.75)^2*(1 + 0.5*CV).
+    A small newcomer adds less load than a large one (003 L1161-1169); counted one each, the same."""
+    trio = EMPTY_POOL.plus(1_000, 1.0).plus(2_000, 1.0).plus(6_000, 1.0)
+    assert instrumental.coordination_load(trio, P) == 3.0
+    by_size = P.replace(transaction_size_share=0.5, transaction_size_reference=2_000.0)
+    assert_allclose(instrumental.coordination_load(trio, by_size), 3.75, **EXACT)
+    cv = math.sqrt(41e6 / 3 - 9e6) / 3_000
+    assert_allclose(instrumental.transaction_cost(trio, GOV, by_size), 200.0 * 2.75**2 * (1 + 0.5 * cv), **EXACT)
+    load = instrumental.coordination_load
+    small, large = trio.plus(500, 1.0), trio.plus(20_000, 1.0)
+    assert load(small, by_size) - load(trio, by_size) < load(large, by_size) - load(trio, by_size)
+    assert load(small, P) - load(trio, P) == load(large, P) - load(trio, P) == 1.0
+    # two small members below one reference municipality's load coordinate at no transaction cost
+    tiny = EMPTY_POOL.plus(100, 1.0).plus(100, 1.0)
+    assert instrumental.transaction_cost(tiny, GOV, P.replace(transaction_size_share=1.0)) == 0.0
 
 
 def test_pooled_cost():

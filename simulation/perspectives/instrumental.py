@@ -75,11 +75,24 @@ def size_heterogeneity(pool: Pool) -> float:
     return math.sqrt(variance) / (pool.sum_pop / pool.n)
 
 
+def coordination_load(pool: Pool, p: Parameters) -> float:
+    """Members to coordinate, in member-equivalents: each counts one, or, for the share
+    ``transaction_size_share``, its population over a reference municipality's (larger
+    municipalities need formal structures to collaborate across units, smaller ones coordinate
+    through relations; 003 L78-81, L1161-1169)."""
+    if p.transaction_size_share <= 0.0:
+        return float(pool.n)
+    return ((1.0 - p.transaction_size_share) * pool.n
+            + p.transaction_size_share * pool.sum_pop / p.transaction_size_reference)
+
+
 def transaction_cost(pool: Pool, gov: GovernanceModel, p: Parameters) -> float:
-    """Coordination cost growing faster than linearly with members and their heterogeneity."""
+    """Coordination cost growing faster than linearly with members (beyond the first: a
+    municipality alone coordinates with nobody) and their heterogeneity."""
     if pool.n < 2:
         return 0.0
-    return (p.transaction_cost * gov.transaction_coefficient * (pool.n - 1) ** p.transaction_exponent
+    others = pool.n - 1 if p.transaction_size_share <= 0.0 else max(0.0, coordination_load(pool, p) - 1.0)
+    return (p.transaction_cost * gov.transaction_coefficient * others ** p.transaction_exponent
             * (1.0 + p.heterogeneity_weight * size_heterogeneity(pool)))
 
 

@@ -319,7 +319,30 @@ JOINT2 = Target(JOINT_REGIONS, JOINT2_PRIORS,
                 functools.partial(joint_fitness, groups=JOINT2_GROUPS),
                 lambda s, accept: all(s[k] >= accept for k in JOINT_REQUIRED), given=JOINT2_GIVEN)
 
-TARGETS = {"hedmark": HEDMARK, "national": NATIONAL, "joint": JOINT, "joint2": JOINT2}
+# ---- joint3: joint2 with coordination load measured by size (issue 11, size gradient) ----------
+
+# searched besides joint2's keys: how far the transaction cost counts members by size
+# (``transaction_size_share``, 003 L78-81, L1161-1169), the size that counts as one member, and the
+# two size terms that favour large members (heterogeneity's weight; the development gain's half size)
+JOINT3_PRIORS: Priors = JOINT2_PRIORS | registry.prior_ranges({
+    "transaction_size_share": (0.0, 1.0),
+    "transaction_size_reference": (8_000.0, 40_000.0),
+    "heterogeneity_weight": (0.0, 2.0),
+    "size_gain_half": (0.0, 10_000.0),
+})
+JOINT3_GIVEN: dict[str, float] = {k: v for k, v in JOINT2_GIVEN.items() if k not in JOINT3_PRIORS}
+JOINT3 = Target(JOINT_REGIONS, JOINT3_PRIORS, JOINT2.checks, JOINT2.fitness, JOINT2.accepted, given=JOINT3_GIVEN)
+
+# joint4: joint3 with the timing of mergers in play: a binding founding period (no notice, no
+# merger proposals from members; 000 L1038-1046) and how strongly a critical juncture opens
+# structures for mergers (004 L1032-1034; agder's 2020 county reform)
+JOINT4_PRIORS: Priors = JOINT3_PRIORS | registry.prior_ranges({
+    "founding_commitment": (0.0, 8.0),
+    "juncture_merger_boost": (1.0, 10.0),
+})
+JOINT4 = Target(JOINT_REGIONS, JOINT4_PRIORS, JOINT2.checks, JOINT2.fitness, JOINT2.accepted, given=JOINT3_GIVEN)
+
+TARGETS = {"hedmark": HEDMARK, "national": NATIONAL, "joint": JOINT, "joint2": JOINT2, "joint3": JOINT3, "joint4": JOINT4}
 
 
 # ---- the search --------------------------------------------------------------------------------
