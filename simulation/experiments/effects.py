@@ -41,8 +41,9 @@ DEFAULT_SEED = 1  # experiment seed from which the run seeds are drawn
 EXCLUDED_REGIONS = ("two_hubs",)  # a teaching set-up, not a region
 
 # Named base settings for ``imcsim effects --preset``: applied to every region before the levers.
-# "mechanisms-on" switches on the wave-2 mechanisms (attrition, consolidation, increasing returns,
-# fashions and decoupling; all off by default) at the values their builders recommend.
+# "mechanisms-on" sets the wave-2 mechanisms (attrition, consolidation, increasing returns,
+# fashions and decoupling) to the values their builders recommended before the joint calibration
+# (which switched most of them on at other values: docs/validation.md, "One behavioural set").
 PRESETS: dict[str, dict[str, Any]] = {
     "mechanisms-on": {
         "trust_erosion": 0.15, "leadership_turnover": 0.15, "budget_stress_weight": 0.3,
@@ -306,7 +307,7 @@ LEVERS: tuple[Lever, ...] = (
           "strategies that declare what the felt pressure prescribes, whatever is done (off → on)",
           (Expectation("decoupling_gap", UP, "003 L3058-3065, L3842-3848"),)),
     Lever("trust_erosion", ("trust_erosion",), Value(0.0), Value(0.15),
-          "trust between co-members lost per conflict (off → the recommended 0.15)",
+          "trust between co-members lost per conflict (off → 0.15, the pre-calibration recommendation)",
           (Expectation("exits", UP, "000 L527"), Expectation("exit_rate", UP, "000 L527"))),
     Lever("leadership", ("leadership_mean",), Value(0.3), Value(0.7),
           "collaborations' change leadership quality (weak 0.3 → strong 0.7; neutral 0.5)",
@@ -318,13 +319,13 @@ LEVERS: tuple[Lever, ...] = (
           "members' wishes to switch go to their collaboration as merger proposals (off → on)",
           (Expectation("dissolutions", DOWN, "002 L388-393"), Expectation("mergers", UP, "002 L388-393"))),
     Lever("merger_myth", ("merger_myth",), Value(0.0), Value(2.0),
-          "extra legitimacy of merging whole collaborations (off → recommended)",
+          "extra legitimacy of merging whole collaborations (off → 2, the pre-calibration recommendation)",
           (Expectation("mergers", UP, "004 L880"),)),
     Lever("budget_stress", ("budget_stress_weight",), Value(0.0), Value(0.3),
-          "extra weight of the member fee when the net result is below 1.75 % (off → the recommended 0.3)",
+          "extra weight of the member fee when the net result is below 1.75 % (off → 0.3, the pre-calibration recommendation)",
           (Expectation("exits", UP, "000 L519"), Expectation("exit_rate", UP, "000 L519"))),
     Lever("increasing_returns", ("increasing_returns",), Value(0.0), Value(1.0),
-          "increasing returns from sunk joint investments (off → the recommended 1)",
+          "increasing returns from sunk joint investments (off → 1, the default)",
           (Expectation("exit_rate", DOWN, "000 L1140-1144"), Expectation("exits", DOWN, "000 L1140-1144"))),
     Lever("instrumental", ("perspectives",), Without("instrumental"), Same(),
           "the instrumental perspective switched on (off → on)",
