@@ -64,7 +64,8 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
     leaving = leavers(model)
     by_source = leaving.source.value_counts()
     biggest = collabs.groupby("name").members.max().sort_values(ascending=False).index
-    names = list(by_source.index[:4]) or list(biggest[:3])
+    # a notice in a member's first year has no membership the tick before (source ''): no line to draw
+    names = [n for n in by_source.index if n][:4] or list(biggest[:3])
     for name, style in zip(names, LINES, strict=False):
         c = collabs[collabs.name == name]
         ax.plot(c.year, c.members, lw=1.6, color="0.35", ls=style, label=f"{name} ({by_source.get(name, 0)} left)")
