@@ -75,8 +75,6 @@ def _analyze(args: argparse.Namespace, out: Path) -> list[str]:
     store, manifest, results = analysis.load(args.results)  # first: refuse a folder that is no sweep
     if args.noise_seeds < 0 or args.noise_seeds == 1:
         raise ValueError(f"--noise-seeds: expected 0 (none) or at least 2 seeds, got {args.noise_seeds}")
-    if args.workers < 1:
-        raise ValueError(f"--workers: expected at least 1, got {args.workers}")
     if args.prim_threshold is not None and not 0 < args.prim_threshold <= 1:
         raise ValueError(f"--prim-threshold: expected a density in (0, 1], got {args.prim_threshold}")
     for flag, given in (("--noise-seeds", args.noise_seeds), ("--convergence", args.convergence)):

@@ -74,20 +74,7 @@ def _priors(items: list[str]) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _check(args: argparse.Namespace) -> None:
-    for name, low in (("--particles", 2), ("--generations", 1), ("--seeds-per-particle", 1), ("--workers", 1),
-                      ("--heldout-replications", 2)):
-        value = getattr(args, name[2:].replace("-", "_"))
-        if value < low:
-            raise ValueError(f"{name}: expected >= {low}, got {value}")
-    if not 0 < args.alpha <= 1:
-        raise ValueError(f"--alpha: expected 0 < alpha <= 1, got {args.alpha}")
-    if args.seed < 0:
-        raise ValueError(f"--seed: expected >= 0, got {args.seed}")
-
-
 def handle(args: argparse.Namespace) -> int:
-    _check(args)
     if args.resume and args.force:
         raise ValueError("--resume and --force: choose one (continue the calibration, or start again)")
     try:

@@ -61,12 +61,6 @@ def compare(args: argparse.Namespace) -> int:
     from ..runs import staged_output
     from ..scenario import load_scenario, resolve_path
 
-    if args.replications < 2:
-        raise ValueError(f"--replications: need >= 2 for confidence intervals, got {args.replications}")
-    if args.ticks is not None and args.ticks < 1:
-        raise ValueError(f"--ticks: expected >= 1, got {args.ticks}")
-    if args.seed < 0:
-        raise ValueError(f"--seed: expected >= 0, got {args.seed}")
     governance = [g.strip() for g in args.governance.split(",") if g.strip()]
     if not governance and not args.vary:
         raise ValueError("--governance/--vary: name the options to compare, e.g. --governance host,iks,as "

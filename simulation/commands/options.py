@@ -63,8 +63,6 @@ def read_posterior(args: argparse.Namespace, replications: int):
         raise ValueError("--draws: needs --posterior FILE")
     if not args.posterior:
         return None, replications
-    if args.draws is not None and args.draws < 1:
-        raise ValueError(f"--draws: expected >= 1, got {args.draws}")
     from ..posterior import load_posterior
 
     return load_posterior(args.posterior), args.draws or replications

@@ -91,7 +91,7 @@ def transaction_cost(pool: Pool, gov: GovernanceModel, p: Parameters) -> float:
     municipality alone coordinates with nobody) and their heterogeneity."""
     if pool.n < 2:
         return 0.0
-    others = pool.n - 1 if p.transaction_size_share <= 0.0 else max(0.0, coordination_load(pool, p) - 1.0)
+    others = max(0.0, coordination_load(pool, p) - 1.0)
     return (p.transaction_cost * gov.transaction_coefficient * others ** p.transaction_exponent
             * (1.0 + p.heterogeneity_weight * size_heterogeneity(pool)))
 
