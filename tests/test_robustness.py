@@ -355,6 +355,37 @@ def test_concurrent_sweeps_on_one_folder_neither_duplicate_nor_lose_runs(tmp_pat
     assert sorted(parts.run_id) == list(range(40))  # every run once: none lost, none twice
 
 
+def test_a_sweep_meeting_a_running_writers_half_made_folder_is_told_it_is_busy(tmp_path, capsys):
+    """The race the concurrent test can hit under load: the first sweep holds the lock and has made
+    runs/ but not yet its plan or manifest. A second sweep is refused as busy (naming the holder),
+    not told that the folder "already holds files" of somebody else."""
+    exp = write(tmp_path, TINY)
+    out = tmp_path / "res"
+    with FolderLock(out):
+        (out / "runs").mkdir()
+        before = files_under(out)
+        code, _, err = run_cli(capsys, "sweep", str(exp), "--out", str(out), "-q")
+        assert_refused(code, err, "writing these results", f"pid {os.getpid()}")
+        assert files_under(out) == before
+
+
+def test_a_momentary_probe_does_not_turn_a_writer_away(tmp_path):
+    """check_free's shared probe holds the lock for an instant and writes no name; a writer that
+    meets it waits (up to NAMELESS_WAIT) instead of being refused as busy."""
+    import fcntl
+
+    from simulation.experiments import folder_lock
+
+    out = tmp_path / "res"
+    out.mkdir()
+    fd = os.open(out / folder_lock.LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    threading.Timer(0.1, os.close, (fd,)).start()  # the probe lets go after 0.1 s
+    with FolderLock(out):
+        with pytest.raises(FolderBusy, match="writing these results"):
+            folder_lock.check_free(out)
+
+
 # ---------------------------------------------------------------------------------------------
 # --resume continues the folder it names
 

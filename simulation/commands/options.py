@@ -35,8 +35,10 @@ def check_out(out: Path, force: bool) -> None:
 def check_sweep_out(out: Path, force: bool) -> None:
     """As :func:`check_out`, except for a folder with a sweep's results: running into it again is
     ``execute``'s to refuse (it asks for --resume or --force, and checks the plan and model)."""
+    from ..experiments.folder_lock import check_free
     from ..experiments.store import ResultStore
 
+    check_free(out)  # a running sweep's half-made folder is busy, not "already holds files"
     if not ResultStore(out).exists():
         check_out(out, force)
 

@@ -7,6 +7,9 @@ kernel releases a flock when its holder dies, even by SIGKILL, so a lock file le
 process is simply taken over; worker processes drop their inherited copy of the descriptor
 (:mod:`.workers`), so an orphaned worker cannot keep a dead sweep's lock. The file is removed on
 release; a writer that locked a file that was removed meanwhile tries again on the new one.
+``check_free`` lets a command that looks at the folder before writing (``sweep``'s --out check)
+see a running writer without taking its lock; a writer meeting that momentary, nameless probe
+waits for it instead of reporting a holder.
 
 Where ``fcntl`` does not exist (Windows) no lock is taken.
 """
@@ -49,12 +52,11 @@ class FolderLock:
         for _ in range(100):  # another writer may remove the file between our open and lock
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _lock_or_wait_for_a_name(fd)
             except BlockingIOError:
-                holder = _describe(_read(fd))
+                holder = _read(fd)
                 os.close(fd)
-                raise FolderBusy(f"{self.folder}: another imcsim command is writing these results ({holder}); "
-                                 "wait for it to finish, or use another --out") from None
+                raise _busy(self.folder, holder) from None
             except BaseException:
                 os.close(fd)
                 raise
@@ -89,6 +91,48 @@ class FolderLock:
 
     def __exit__(self, *exc: Any) -> None:
         self.release()
+
+
+NAMELESS_WAIT = 0.5  # seconds a nameless holder gets to write its name (or a probe to let go)
+
+
+def _lock_or_wait_for_a_name(fd: int) -> None:
+    """Lock ``fd`` exclusively, or raise BlockingIOError if a writer holds it. A writer names
+    itself right after locking; a holder without a name is a writer that has not yet written it or
+    another command's momentary probe (:func:`check_free`), so it is given ``NAMELESS_WAIT``."""
+    deadline = time.monotonic() + NAMELESS_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if _read(fd) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def check_free(folder: str | Path) -> None:
+    """Raise :class:`FolderBusy` if another process holds ``folder``'s lock now (without taking
+    it): a command that inspects the folder before it writes must not mistake a running writer's
+    half-made files for somebody else's."""
+    path = Path(folder) / LOCK_NAME
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # no lock file (or not a folder): nobody writes here
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # fails while a writer holds it exclusively
+    except BlockingIOError:
+        raise _busy(Path(folder), _read(fd)) from None
+    finally:
+        os.close(fd)  # closing releases the probe's shared lock
+
+
+def _busy(folder: Path, holder: dict[str, Any]) -> FolderBusy:
+    return FolderBusy(f"{folder}: another imcsim command is writing these results ({_describe(holder)}); "
+                      "wait for it to finish, or use another --out")
 
 
 def _read(fd: int) -> dict[str, Any]:
