@@ -194,9 +194,10 @@ def heterogeneity_burden(gov: GovernanceModel, population: float, effective: flo
     if pool.n < 2 or pool.sum_pop <= 0:
         return 0.0
     share = cost_share(gov, population, effective, pool)
-    base = transaction_cost(pool, gov, p) / (1.0 + p.heterogeneity_weight * size_heterogeneity(pool))
-    extra = max(0.0, share - population / pool.sum_pop) * pooled_cost(pool, gov, p, cloud)
-    return (share * (transaction_cost(pool, gov, p) - base) + extra) / population
+    transaction = transaction_cost(pool, gov, p)
+    base = transaction / (1.0 + p.heterogeneity_weight * size_heterogeneity(pool))
+    extra = max(0.0, share - population / pool.sum_pop) * pooled_cost(pool, gov, p, cloud, transaction)
+    return (share * (transaction - base) + extra) / population
 
 
 def leadership_loss(population: float, competence: float, effective: float, standing: Standing,
