@@ -33,6 +33,7 @@ def cores() -> int:
 # dest (or "command.dest" for one command's own) -> (low, high); None: the number of cores
 BOUNDS: dict[str, tuple[float, float | None]] = {
     "seed": (0, MAX_SEED),
+    "first_seed": (0, MAX_SEED - MAX_REPLICATIONS),
     "ticks": (1, MAX_TICKS),
     "workers": (1, None),
     "max_runs": (1, MAX_SEED),

@@ -30,6 +30,7 @@ NEW_MECHANISMS_OFF = {
     "merger_myth": 0.0,
     "found_min_partners": 1,
     "transaction_size_share": 0.0,
+    "founding_commitment": 0.0,
 }
 
 

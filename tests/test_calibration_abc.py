@@ -46,6 +46,29 @@ def test_statistics_terms_are_zero_at_the_sources_figures_and_capped():
         assert 0.0 <= s.term(float(s.observed) + 1e6) <= CAP, s.name
 
 
+def test_weighing_regions_makes_each_region_count_the_same():
+    """Known answer: with every term at 1, a region's share of the distance is its number of
+    statistics when statistics are weighed, and one each when regions are."""
+    from simulation.validation import abcsmc
+    by_stats = abcsmc.Setup(regions=("hedmark", "agder", "norway"))
+    by_regions = abcsmc.Setup(regions=("hedmark", "agder", "norway"), weigh="regions")
+    names = tuple(s.name for s in by_stats.statistics())
+    at = {s.name: np.array([float(s.observed)]) for s in by_stats.statistics()} | {"seeds": np.array([1.0])}
+    assert abcsmc.distance(at, names=names) == 0.0
+    count = {r: sum(s.region == r for s in by_stats.statistics()) for r in by_stats.regions}
+    assert count == {"hedmark": 4, "agder": 2, "norway": 5}
+    w = by_regions.weights()
+    for region in by_regions.regions:
+        assert sum(v for n, v in w.items() if n.startswith(region)) == pytest.approx(1.0)
+    assert set(by_stats.weights().values()) == {1.0}
+    # every term at the cap: 11 statistics x CAP against 3 regions x CAP
+    capped = {n: np.array([math.nan]) for n in names} | {"seeds": np.array([1.0])}
+    capped["norway mergers"] = np.array([0.0])  # its term is 1 when no merger happened, not the cap
+    ws = tuple(w[n] for n in names)
+    assert abcsmc.distance(capped, names=names) == pytest.approx(10 * CAP + 1.0)
+    assert abcsmc.distance(capped, names=names, weights=ws) == pytest.approx(2 * CAP + (4 * CAP + 1.0) / 5)
+
+
 def _posterior(tmp_path, rows, given=None):
     path = tmp_path / "posterior.csv"
     pd.DataFrame(rows).to_csv(path, index=False)

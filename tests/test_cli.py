@@ -81,6 +81,17 @@ def test_validate_writes_its_table_to_out(tmp_path):
     assert (out / "validation.csv").read_text().startswith("pattern,source,")
 
 
+def test_validate_first_seed_runs_other_seeds(tmp_path, capsys):
+    """--first-seed S runs seeds S..S+R-1: seeds 2-3 are seed 2 and 3 of a run of 1-3, not 1-2."""
+    rows = {}
+    for name, args in (("a", ["-r", "3"]), ("b", ["-r", "2", "--first-seed", "2"]), ("c", ["-r", "2"])):
+        out = tmp_path / name
+        assert cli.main(["validate", "two_hubs", *args, "-q", "--out", str(out), "--set", "ticks=6"]) == 0
+        rows[name] = capsys.readouterr().out
+    assert "seeds 2-3" in rows["b"] and "2 seeds" in rows["c"]
+    assert (tmp_path / "b" / "validation.csv").read_text() != (tmp_path / "c" / "validation.csv").read_text()
+
+
 def test_progress_off_a_terminal_writes_plain_lines(monkeypatch):
     monkeypatch.setattr(progress, "PLAIN_EVERY", 0.0)
     stream = io.StringIO()  # not a terminal

@@ -138,7 +138,8 @@ def _two_forms(fashion_weight: float) -> dict:
     names = [f"m{i}" for i in range(8)]
     return {
         "name": "two_forms", "start_year": 2000, "ticks": 12, "default_governance": "iks",
-        "parameters": {"fashion_weight": fashion_weight, "review_rate": 0.5, "found_trust": 1.0},
+        "parameters": {"fashion_weight": fashion_weight, "review_rate": 0.5, "found_trust": 1.0,
+                       "founding_commitment": 0.0},  # no binding founding years: leaving is what is measured
         "governance": {"host": {"fashion_loss": 1.0, "fashion_fall": 1995},
                        "iks": {"fashion_gain": 0.4, "fashion_rise": 1995}},
         "legitimacy": {"1990": 0.8},

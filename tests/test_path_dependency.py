@@ -108,7 +108,8 @@ def test_tenure_bands_and_leaders():
 
 
 def test_observe_counts_every_leaving_decision_and_member_year():
-    scenario = load_scenario("two_hubs")
+    # without the binding founding years the two hubs' early members leave and switch: events to count
+    scenario = load_scenario("two_hubs", {"founding_commitment": 0.0})
     run = pd.observe(scenario, seed=3)
     m = CollaborationModel(scenario, seed=3).run()  # the same run, unobserved
     leaving = sum(d.choice in (choice.EXIT, choice.SWITCH) for d in m.decisions)

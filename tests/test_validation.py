@@ -19,13 +19,17 @@ from simulation.validation.runner import bootstrap, wilson
 
 SEEDS = range(1, 9)
 # what the one behavioural set reproduces on hedmark (docs/validation.md); a change that breaks
-# one of these fails CI. The full history is the exception: an expected failure (strict, so the
-# test turns red when it starts passing and the docs must then be updated).
+# one of these fails CI. The exceptions are expected failures (strict, so a test turns red when
+# it starts passing and the docs must then be updated).
 FULL_HISTORY = "full history 3-6-7"
+# patterns the shipped set does not reproduce in most seeds (docs/validation.md, "The shipped
+# defaults: a posterior median"): the bloc's timing (2009-2013 in 50 % of seeds 1-30, within a
+# year of 2011 in 30 %) and with it the full history (37 %); the targets are kept
+NOT_REPRODUCED_NAMES = (FULL_HISTORY, "regional bloc joins", "bloc within a year of 2011")
 NOT_REPRODUCED = pytest.mark.xfail(strict=True, reason=(
-    "the joint behavioural set does not reproduce hedmark's full history in most seeds (43 % of "
-    "seeds 1-30; docs/validation.md, 'One behavioural set'); the target >= 50 % is kept"))
-HEDMARK_MUST_PASS = tuple(pytest.param(p.name, marks=NOT_REPRODUCED) if p.name == FULL_HISTORY else p.name
+    "the posterior-median behavioural set does not reproduce the bloc's timing nor hedmark's full "
+    "history in most seeds (docs/validation.md); the target >= 50 % is kept"))
+HEDMARK_MUST_PASS = tuple(pytest.param(p.name, marks=NOT_REPRODUCED) if p.name in NOT_REPRODUCED_NAMES else p.name
                           for p in patterns_for("hedmark"))
 
 
@@ -87,8 +91,8 @@ def test_every_pattern_cites_source_lines_that_exist():
             assert any(a <= first <= b for a, b in noted), f"{p.name}: the notes on {number} never cite L{first}"
 
 
-def test_the_expected_failure_is_a_hedmark_pattern():
-    assert FULL_HISTORY in {p.name for p in patterns_for("hedmark")}
+def test_the_expected_failures_are_hedmark_patterns():
+    assert set(NOT_REPRODUCED_NAMES) <= {p.name for p in patterns_for("hedmark")}
 
 
 @pytest.mark.parametrize("name", HEDMARK_MUST_PASS)

@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="simulation seeds per particle; its distance is the mean over them [1]")
     p.add_argument("--alpha", type=float, default=0.5,
                    help="epsilon of a generation: this quantile of the previous one's distances [0.5]")
+    p.add_argument("--weigh", choices=("statistics", "regions"), default="statistics",
+                   help="distance: every statistic's term counts once (statistics), or each region's terms are "
+                        "averaged so every region counts the same (regions) [statistics]")
     p.add_argument("--min-epsilon", type=float, default=0.0, help="stop once epsilon is at most this [0]")
     p.add_argument("--prior", action="append", default=[], metavar="KEY=LOW:HIGH",
                    help="a uniform prior for KEY (added, or replacing the default one); repeatable")
@@ -94,7 +97,8 @@ def handle(args: argparse.Namespace) -> int:
     clash = sorted(set(given) & set(priors))
     if clash:
         raise ValueError(f"--set {clash[0]}: also has a prior; a key is either calibrated or held fixed")
-    setup = abcsmc.Setup(regions, priors, given, args.particles, args.seeds_per_particle, args.alpha, args.seed)
+    setup = abcsmc.Setup(regions, priors, given, args.particles, args.seeds_per_particle, args.alpha, args.seed,
+                         args.weigh)
     for name in regions:  # the given keys apply (fail before any run)
         abcsmc.region_scenario(abcsmc.REGIONS[name], given)
     folder = args.out or Path("results") / f"calibrate-{'-'.join(regions)}"
@@ -172,7 +176,9 @@ def _start(folder: Path, setup, args: argparse.Namespace, excluded: tuple[str, .
             "given": setup.given, "excluded": list(excluded),
             "statistics": [{"name": s.name, "region": s.region, "source": s.source, "observed": s.observed,
                             "term": s.text} for s in setup.statistics()],
-            "distance": "per seed, the sum of the statistics' terms (capped at 3 each); mean over the particle's seeds",
+            "distance": ("per seed, the sum of the statistics' terms (capped at 3 each)"
+                         + ("" if setup.weigh == "statistics" else ", each over its region's number of statistics "
+                            "(every region counts the same)") + "; mean over the particle's seeds"),
             "epsilon": f"generation 0: infinite (a prior sample); then the weighted {setup.alpha} quantile of the "
                        "previous generation's distances",
             "seeds": "evaluation i of generation t seeds NumPy from SeedSequence([seed, t + 1, i]); its "

@@ -28,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                "imcsim validate hedmark --perspectives instrumental,myth;  imcsim validate hedmark --ablation",
     )
     p.add_argument("scenario", nargs="?", default="hedmark", help="scenario name or TOML path [hedmark]")
-    p.add_argument("--replications", "-r", type=int, default=30, help="seeds (1..R) [30]")
+    p.add_argument("--replications", "-r", type=int, default=30, help="seeds (1..R, or from --first-seed) [30]")
+    p.add_argument("--first-seed", type=int, default=1, metavar="S",
+                   help="run seeds S..S+R-1 (check a claim on seeds it was not tuned on) [1]")
     p.add_argument("--perspectives", default=None,
                    help="comma-separated perspectives switched on, e.g. instrumental,myth [all three]")
     p.add_argument("--ablation", action="store_true",
@@ -88,7 +90,7 @@ def handle(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, overrides)
     if not patterns_for(scenario.name):
         raise ValueError(f"no validation patterns apply to scenario {scenario.name!r}")
-    seeds = range(1, args.replications + 1)
+    seeds = range(args.first_seed, args.first_seed + args.replications)
     draws = None
     if args.posterior:
         from ..posterior import load_posterior
@@ -131,7 +133,8 @@ def handle(args: argparse.Namespace) -> int:
              r.observed() + (f" (n={r.n})" if r.n != args.replications else ""), r.verdict]
             for r in results]
     drawn = f" x posterior draws of {args.posterior}" if args.posterior else ""
-    print(f"imcsim validate {scenario.name}: {args.replications} seeds{drawn}, perspectives "
+    seed_text = f"seeds {seeds.start}-{seeds.stop - 1}" if args.first_seed != 1 else f"{args.replications} seeds"
+    print(f"imcsim validate {scenario.name}: {seed_text}{drawn}, perspectives "
           f"{'+'.join(scenario.perspectives)}, {LEVEL:.0%} intervals ({time.perf_counter() - started:.1f} s)")
     header = ["pattern", "source", "measure", "target", "observed", "result"]
     print(_table(rows, header, args.markdown))

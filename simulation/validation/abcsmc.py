@@ -68,6 +68,16 @@ class Setup:
     seeds: int = 1  # simulation seeds per particle (its distance is the mean over them)
     alpha: float = ALPHA
     seed: int = 0
+    weigh: str = "statistics"  # "statistics": every term counts once; "regions": each region's terms averaged
+
+    def weights(self) -> dict[str, float]:
+        """Each statistic's weight in the distance: 1, or with ``weigh='regions'`` one over its region's
+        number of statistics, so every region counts the same however many statistics it has."""
+        stats = self.statistics()
+        if self.weigh == "statistics":
+            return {s.name: 1.0 for s in stats}
+        count = {r: sum(s.region == r for s in stats) for r in self.regions}
+        return {s.name: 1.0 / count[s.region] for s in stats}
 
     def statistics(self) -> list[Statistic]:
         return [s for s in STATISTICS if s.region in self.regions]
@@ -107,10 +117,14 @@ def simulate(parameter: dict[str, float], setup: Setup) -> dict[str, np.ndarray]
     return out
 
 
-def distance(x: dict[str, np.ndarray], x0: dict[str, Any] | None = None, names: tuple[str, ...] = ()) -> float:
-    """Mean over the particle's seeds of the summed terms of the statistics ``names``."""
+def distance(x: dict[str, np.ndarray], x0: dict[str, Any] | None = None, names: tuple[str, ...] = (),
+             weights: tuple[float, ...] | None = None) -> float:
+    """Mean over the particle's seeds of the weighted sum of the terms of the statistics ``names``
+    (``weights``: one per name; all 1 when not given)."""
     by_name = {s.name: s for s in STATISTICS}
-    per_seed = [sum(by_name[n].term(float(x[n][j])) for n in names) for j in range(len(x["seeds"]))]
+    w = weights or (1.0,) * len(names)
+    per_seed = [sum(wi * by_name[n].term(float(x[n][j])) for n, wi in zip(names, w, strict=True))
+                for j in range(len(x["seeds"]))]
     return float(np.mean(per_seed))
 
 
@@ -236,8 +250,9 @@ def abcsmc(setup: Setup, sampler: Any):
 
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", lo, hi - lo) for k, (lo, hi) in setup.priors.items()})
     names = tuple(s.name for s in setup.statistics())
+    weights = tuple(setup.weights()[n] for n in names)
     return pyabc.ABCSMC(functools.partial(simulate, setup=setup), prior,
-                        functools.partial(distance, names=names), population_size=setup.population,
+                        functools.partial(distance, names=names, weights=weights), population_size=setup.population,
                         eps=_epsilon(setup.alpha), sampler=sampler)
 
 
