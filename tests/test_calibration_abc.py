@@ -47,8 +47,9 @@ def test_statistics_terms_are_zero_at_the_sources_figures_and_capped():
 
 
 def test_weighing_regions_makes_each_region_count_the_same():
-    """Known answer: with every term at 1, a region's share of the distance is its number of
-    statistics when statistics are weighed, and one each when regions are."""
+    """Known answer: at the sources' figures the distance is 0; with every term at its cap a region
+    contributes its number of statistics times the cap when statistics are weighed, and one cap
+    (its mean term) when regions are."""
     from simulation.validation import abcsmc
     by_stats = abcsmc.Setup(regions=("hedmark", "agder", "norway"))
     by_regions = abcsmc.Setup(regions=("hedmark", "agder", "norway"), weigh="regions")
