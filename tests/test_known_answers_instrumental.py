@@ -17,7 +17,7 @@ from simulation.perspectives import instrumental
 from simulation.perspectives.instrumental import EMPTY_POOL, Pool, Standing
 
 P = Parameters().replace(
-    fixed_cost=5_000.0, per_capita_cost=10.0, collab_fixed_cost=1_000.0, pooled_discount=0.2,
+    fixed_cost=5_000.0, per_capita_cost=10.0, collab_fixed_cost=1_000.0, collab_fixed_elasticity=0.0, pooled_discount=0.2,
     transaction_cost=100.0, transaction_exponent=2.0, heterogeneity_weight=0.5, transaction_size_share=0.0,
     quality_value=200.0, operations_quality=0.5, size_gain_half=1_000.0, opt_in_misfit=0.25,
     misfit_cost=40.0, delay_cost=30.0, shock_loss=100.0, competence_protection=0.5, member_protection=0.8,
@@ -93,6 +93,21 @@ def test_pooled_cost():
     Pair at cloud 0.5: 1000 + 10*0.9*3500 + 250 = 32,750; at cloud 0 no discount: 1000 + 35,000 + 250."""
     assert_allclose(instrumental.pooled_cost(PAIR, GOV, P, cloud=0.5), 32_750.0, **EXACT)
     assert_allclose(instrumental.pooled_cost(PAIR, GOV, P, cloud=0.0), 36_250.0, **EXACT)
+
+
+def test_joint_fixed_cost_scales_with_the_population_served():
+    """F(P) = F * (P / P_ref) ** e, F=1000, P_ref=2000; the pair serves P = 4000 inhabitants.
+    e=0: 1000 (one fixed cost for every pool); e=0.5: 1000 * sqrt(2); e=1: 2000. Below 1, a pool
+    of twice the population pays less per inhabitant: 1000*sqrt(2)/4000 < 1000/2000."""
+    scaled = P.replace(collab_fixed_reference=2_000.0)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled), 1_000.0, **EXACT)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled.replace(collab_fixed_elasticity=0.5)),
+                    1_000.0 * math.sqrt(2.0), **EXACT)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled.replace(collab_fixed_elasticity=1.0)), 2_000.0, **EXACT)
+    assert 1_000.0 * math.sqrt(2.0) / 4_000 < 1_000.0 / 2_000
+    # and it is the fixed part of the pooled cost: 32,750 - 1000 + 1000*sqrt(2)
+    assert_allclose(instrumental.pooled_cost(PAIR, GOV, scaled.replace(collab_fixed_elasticity=0.5), cloud=0.5),
+                    31_750.0 + 1_000.0 * math.sqrt(2.0), **EXACT)
 
 
 @pytest.mark.parametrize("cost_key, small, large", [

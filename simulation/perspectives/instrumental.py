@@ -104,7 +104,17 @@ def pooled_cost(pool: Pool, gov: GovernanceModel, p: Parameters, cloud: float,
     if transaction is None:
         transaction = transaction_cost(pool, gov, p)
     per_capita = p.per_capita_cost * (1.0 - p.pooled_discount * cloud)
-    return p.collab_fixed_cost + per_capita * pool.sum_eff + transaction
+    return joint_fixed_cost(pool, p) + per_capita * pool.sum_eff + transaction
+
+
+def joint_fixed_cost(pool: Pool, p: Parameters) -> float:
+    """Fixed cost of the joint organisation: a host municipality serving a valley of 7,000
+    inhabitants runs a smaller organisation than a company serving 100,000, but a larger pool
+    still pays less per inhabitant (economies of scale, 004 L764-766) while the elasticity is
+    below 1."""
+    if p.collab_fixed_elasticity <= 0.0 or pool.sum_pop <= 0.0:
+        return p.collab_fixed_cost
+    return p.collab_fixed_cost * (pool.sum_pop / p.collab_fixed_reference) ** p.collab_fixed_elasticity
 
 
 def cost_share(gov: GovernanceModel, population: float, effective: float, pool: Pool) -> float:
