@@ -69,11 +69,12 @@ class Parameters:
     # economies of scale in the joint organisation (issue 11, Setesdal): its fixed cost grows with
     # the population it serves, less than proportionally; 0 keeps one fixed cost for every pool
     collab_fixed_elasticity: float = _p(0.0, 0.0, 1.0, "Elasticity of the joint organisation's fixed cost in the population it serves: "
-                                        "collab_fixed_cost * (pool population / collab_fixed_reference) ** elasticity. 0 switches it off "
-                                        "(one fixed cost for every pool); below 1 a larger pool still pays less per inhabitant.",
+                                        "collab_fixed_cost * min(1, pool population / collab_fixed_reference) ** elasticity: a pool below the "
+                                        "reference runs a smaller organisation. 0 switches it off (one fixed cost for every pool); below 1 "
+                                        "a larger pool still pays less per inhabitant.",
                                         "004 L764-766 (economies of scale)", unit="elasticity")
-    collab_fixed_reference: float = _p(50_000.0, 1_000.0, 1_000_000.0, "Pool population at which the joint organisation's fixed cost "
-                                       "equals collab_fixed_cost (used when collab_fixed_elasticity > 0).", unit="inhabitants")
+    collab_fixed_reference: float = _p(50_000.0, 1_000.0, 1_000_000.0, "Pool population from which the joint organisation's fixed cost "
+                                       "is the full collab_fixed_cost (used when collab_fixed_elasticity > 0).", unit="inhabitants")
     pooled_discount: float = _p(0.2, 0.0, 0.9, "Reduction of the per-inhabitant cost on the pooled part of the portfolio (volume, shared operations).",
                                 "004 L766 (even the largest stay for scale)", unit="share")
     transaction_cost: float = _p(292000.0, 0.0, 5.0e6, "Coordination cost coefficient (NOK/year): T = c * (n-1)^exponent * (1 + heterogeneity). "

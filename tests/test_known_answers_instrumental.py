@@ -96,18 +96,20 @@ def test_pooled_cost():
 
 
 def test_joint_fixed_cost_scales_with_the_population_served():
-    """F(P) = F * (P / P_ref) ** e, F=1000, P_ref=2000; the pair serves P = 4000 inhabitants.
-    e=0: 1000 (one fixed cost for every pool); e=0.5: 1000 * sqrt(2); e=1: 2000. Below 1, a pool
-    of twice the population pays less per inhabitant: 1000*sqrt(2)/4000 < 1000/2000."""
-    scaled = P.replace(collab_fixed_reference=2_000.0)
+    """F(P) = F * min(1, P / P_ref) ** e, F=1000, P_ref=8000; the pair serves P = 4000 inhabitants.
+    e=0: 1000 (one fixed cost for every pool); e=0.5: 1000 * sqrt(1/2); e=1: 500. A pool at or
+    above the reference runs the full organisation: 1000 for 8,000 or 16,000 inhabitants. Below 1,
+    a pool of twice the population still pays less per inhabitant: 1000/8000 < 1000*sqrt(1/2)/4000."""
+    scaled = P.replace(collab_fixed_reference=8_000.0)
     assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled), 1_000.0, **EXACT)
-    assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled.replace(collab_fixed_elasticity=0.5)),
-                    1_000.0 * math.sqrt(2.0), **EXACT)
-    assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled.replace(collab_fixed_elasticity=1.0)), 2_000.0, **EXACT)
-    assert 1_000.0 * math.sqrt(2.0) / 4_000 < 1_000.0 / 2_000
-    # and it is the fixed part of the pooled cost: 32,750 - 1000 + 1000*sqrt(2)
-    assert_allclose(instrumental.pooled_cost(PAIR, GOV, scaled.replace(collab_fixed_elasticity=0.5), cloud=0.5),
-                    31_750.0 + 1_000.0 * math.sqrt(2.0), **EXACT)
+    half = scaled.replace(collab_fixed_elasticity=0.5)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR, half), 1_000.0 * math.sqrt(0.5), **EXACT)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR, scaled.replace(collab_fixed_elasticity=1.0)), 500.0, **EXACT)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR.merged(PAIR), half), 1_000.0, **EXACT)
+    assert_allclose(instrumental.joint_fixed_cost(PAIR.merged(PAIR).merged(PAIR.merged(PAIR)), half), 1_000.0, **EXACT)
+    assert 1_000.0 / 8_000 < 1_000.0 * math.sqrt(0.5) / 4_000
+    # and it is the fixed part of the pooled cost: 32,750 - 1000 + 1000*sqrt(1/2)
+    assert_allclose(instrumental.pooled_cost(PAIR, GOV, half, cloud=0.5), 31_750.0 + 1_000.0 * math.sqrt(0.5), **EXACT)
 
 
 @pytest.mark.parametrize("cost_key, small, large", [

@@ -109,12 +109,12 @@ def pooled_cost(pool: Pool, gov: GovernanceModel, p: Parameters, cloud: float,
 
 def joint_fixed_cost(pool: Pool, p: Parameters) -> float:
     """Fixed cost of the joint organisation: a host municipality serving a valley of 7,000
-    inhabitants runs a smaller organisation than a company serving 100,000, but a larger pool
-    still pays less per inhabitant (economies of scale, 004 L764-766) while the elasticity is
-    below 1."""
+    inhabitants runs a smaller organisation than the full one a pool of ``collab_fixed_reference``
+    or more needs; a larger pool still pays less per inhabitant (economies of scale, 004
+    L764-766) while the elasticity is below 1."""
     if p.collab_fixed_elasticity <= 0.0 or pool.sum_pop <= 0.0:
         return p.collab_fixed_cost
-    return p.collab_fixed_cost * (pool.sum_pop / p.collab_fixed_reference) ** p.collab_fixed_elasticity
+    return p.collab_fixed_cost * min(1.0, pool.sum_pop / p.collab_fixed_reference) ** p.collab_fixed_elasticity
 
 
 def cost_share(gov: GovernanceModel, population: float, effective: float, pool: Pool) -> float:
