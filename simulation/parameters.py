@@ -7,9 +7,10 @@ Bounds are what a sweep may explore and what ``--set`` accepts; ``unit`` says wh
 counts. ``simulation.registry`` builds every settable key (``--set``, experiment factors,
 calibration priors, app sliders) on this metadata.
 
-The 22 behavioural keys of ``validation.abcsmc.PRIORS`` default to the weighted posterior median
+The 24 behavioural keys of ``validation.abcsmc.PRIORS`` default to the weighted posterior median
 of the ABC-SMC calibration on hedmark, agder and norway with regions weighed evenly (80
-particles, 5 generations, seed 11; rounded to three significant figures; docs/validation.md,
+particles, 5 generations, seed 13, with the joint organisation's scale ``collab_fixed_elasticity``
+and the stand-alone ``fixed_cost`` calibrated too; rounded to three significant figures; docs/validation.md,
 "The shipped defaults: a posterior median").
 """
 
@@ -62,13 +63,13 @@ class Parameters:
     temperature: float = _p(0.238, 0.01, 5.0, "Logit temperature: higher means noisier, more boundedly rational choice.", unit="utility")
 
     # --- instrumental: costs with economies of scale -------------------------------------
-    fixed_cost: float = _p(8060000.0, 0.0, 5.0e7, "Stand-alone fixed ICT cost per municipality and year (NOK): systems, licences, minimum staff. "
+    fixed_cost: float = _p(7980000.0, 0.0, 5.0e7, "Stand-alone fixed ICT cost per municipality and year (NOK): systems, licences, minimum staff. "
                            "Makes small municipalities pay far more per inhabitant.", "004 L764 ('we are too small')", unit="NOK/year")
     per_capita_cost: float = _p(2_000.0, 0.0, 10_000.0, "Stand-alone variable ICT cost per inhabitant and year (NOK).", unit="NOK/inhabitant/year")
-    collab_fixed_cost: float = _p(16800000.0, 0.0, 5.0e7, "Fixed cost of running a collaboration's joint organisation (NOK/year).", unit="NOK/year")
+    collab_fixed_cost: float = _p(17800000.0, 0.0, 5.0e7, "Fixed cost of running a collaboration's joint organisation (NOK/year).", unit="NOK/year")
     # economies of scale in the joint organisation (issue 11, Setesdal): its fixed cost grows with
     # the population it serves, less than proportionally; 0 keeps one fixed cost for every pool
-    collab_fixed_elasticity: float = _p(0.0, 0.0, 1.0, "Elasticity of the joint organisation's fixed cost in the population it serves: "
+    collab_fixed_elasticity: float = _p(0.411, 0.0, 1.0, "Elasticity of the joint organisation's fixed cost in the population it serves: "
                                         "collab_fixed_cost * min(1, pool population / collab_fixed_reference) ** elasticity: a pool below the "
                                         "reference runs a smaller organisation. 0 switches it off (one fixed cost for every pool); below 1 "
                                         "a larger pool still pays less per inhabitant.",
@@ -83,14 +84,14 @@ class Parameters:
                                      "002 L2179-2209", unit="exponent")
     # coordination load by size (issue 11, size gradient): a member counts as a share of a
     # reference municipality's coordination load, not as one whole member
-    transaction_size_share: float = _p(0.82, 0.0, 1.0, "Share of the transaction cost's member count that is measured in population "
+    transaction_size_share: float = _p(0.874, 0.0, 1.0, "Share of the transaction cost's member count that is measured in population "
                                        "(members weighted by their size relative to transaction_size_reference) rather than counted "
                                        "one each: larger municipalities need formal cross-unit structures to collaborate, smaller ones "
                                        "coordinate through relations. 0: every member counts as one (off).",
                                        "003 L78-81, L1161-1169 (a divide at 25,000 inhabitants)", unit="share")
-    transaction_size_reference: float = _p(23100.0, 1_000.0, 200_000.0, "Population that counts as one member's coordination load "
+    transaction_size_reference: float = _p(23200.0, 1_000.0, 200_000.0, "Population that counts as one member's coordination load "
                                            "when transaction_size_share > 0.", "003 L78-81, L1161-1169", unit="inhabitants")
-    heterogeneity_weight: float = _p(1.12, 0.0, 5.0, "How much size heterogeneity (CV of member populations) inflates transaction cost.",
+    heterogeneity_weight: float = _p(1.11, 0.0, 5.0, "How much size heterogeneity (CV of member populations) inflates transaction cost.",
                                      "002 L2179-2195 (members less alike, coordination harder)", unit="factor")
     cloud_drift: float = _p(0.01, 0.0, 0.1, "Yearly erosion of the pooled-operations discount from the cloud year on (vendors take over operations).",
                             "004 L756", unit="share/year")
@@ -101,7 +102,7 @@ class Parameters:
     operations_quality: float = _p(0.55, 0.0, 1.0, "Quality of pooled operations and security in a collaboration, before development.", unit="quality (0-1)")
     development_rate: float = _p(1.0, 0.0, 10.0, "Development capacity (developer-years) per 10,000 pooled inhabitants.", unit="developer-years/10,000 inhabitants")
     development_half: float = _p(4.0, 0.1, 100.0, "Development output (developer-years) at which development quality is half realised.", unit="developer-years")
-    size_gain_half: float = _p(1120.0, 0.0, 1.0e5, "Population at which a member captures half of a collaboration's development gains; "
+    size_gain_half: float = _p(1060.0, 0.0, 1.0e5, "Population at which a member captures half of a collaboration's development gains; "
                                "small members gain little from uniform systems.", "002 L1534-1633 (SF9, SF10)", unit="inhabitants")
     opt_in_misfit: float = _p(0.25, 0.0, 1.0, "Share of the gap above a voluntary common standard that a member still feels: "
                               "members above the 'good enough' minimum opt in to more.", "004 L750", unit="share")
@@ -124,7 +125,7 @@ class Parameters:
                                "per year (batch onboarding uses all of it).", "002 L37-47, L2396-2409", unit="share/year")
     max_delay: float = _p(3.0, 0.5, 20.0, "Longest joint-process delay (years) a member experiences, however long the queue.", unit="years")
     founding_delay: float = _p(1.0, 0.0, 20.0, "Joint-process delay (years) founders expect while the new collaboration builds its joint platform.", unit="years")
-    onboarding_work: float = _p(0.713, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
+    onboarding_work: float = _p(0.736, 0.0, 10.0, "Developer-years of onboarding per new member and 10,000 inhabitants (plus one base unit).",
                                 "002 L37-47, L2211", unit="developer-years/10,000 inhabitants")
     shock_probability: float = _p(0.08, 0.0, 1.0, "Yearly probability of a regional shock (cyber attack, pandemic).", "004 L908-928", unit="probability/year")
     shock_loss: float = _p(400.0, 0.0, 5_000.0, "Expected yearly loss (NOK/inhabitant) of a municipality alone when risk perception is 1.", "004 L908-928", unit="NOK/inhabitant/year")
@@ -139,18 +140,18 @@ class Parameters:
     aspiration_rate: float = _p(0.3, 0.0, 1.0, "Speed with which aspirations adapt to own and peers' outcomes.", unit="share/year")
     social_comparison: float = _p(0.689, 0.0, 1.0, "Weight of neighbours' outcomes in the aspiration level.", unit="weight")
     satisficing_tolerance: float = _p(39.4, 0.0, 1_000.0, "Shortfall (NOK/inhabitant) below aspiration that makes a municipality search.", unit="NOK/inhabitant/year")
-    review_rate: float = _p(0.0495, 0.0, 1.0, "Yearly probability that a satisfied municipality reviews its options anyway.", unit="probability/year")
+    review_rate: float = _p(0.0561, 0.0, 1.0, "Yearly probability that a satisfied municipality reviews its options anyway.", unit="probability/year")
     utility_scale: float = _p(500.0, 1.0, 1.0e4, "NOK per inhabitant that equal one unit of instrumental utility.", unit="NOK/inhabitant per utility")
 
     # --- cultural (MODEL.md s4) ------------------------------------------------------------
-    habit_strength: float = _p(0.704, 0.0, 5.0, "Status-quo bonus at full habit.", unit="utility")
+    habit_strength: float = _p(0.66, 0.0, 5.0, "Status-quo bonus at full habit.", unit="utility")
     habit_years: float = _p(6.0, 0.1, 50.0, "Tenure (years) for habit to reach 63% of full strength.", unit="years")
     juncture_relief: float = _p(0.8, 0.0, 1.0, "Share of habit relaxed while a critical juncture is open.", "004 L1032", unit="share")
     identity_weight: float = _p(0.6, 0.0, 5.0, "Weight of cultural similarity with a collaboration's members.", unit="weight")
     region_weight: float = _p(0.377, 0.0, 5.0, "Weight of sharing the region with a collaboration's members.", "004 L862, L874", unit="weight")
     trust_weight: float = _p(0.615, 0.0, 5.0, "Weight of trust towards a collaboration's members.", unit="weight")
     family_weight: float = _p(0.4, 0.0, 5.0, "Weight of system-family compatibility with partners.", "001 L2471", unit="weight")
-    autonomy_weight: float = _p(1.72, 0.0, 5.0, "Weight of the autonomy norm against pooling.", "004 (culture of autonomy)", unit="weight")
+    autonomy_weight: float = _p(1.64, 0.0, 5.0, "Weight of the autonomy norm against pooling.", "004 (culture of autonomy)", unit="weight")
     trust_gain: float = _p(0.08, 0.0, 1.0, "Yearly trust gain between co-members.", unit="trust/year")
     trust_decay: float = _p(0.03, 0.0, 1.0, "Yearly decay of trust towards its baseline when apart.", unit="share/year")
     convergence_rate: float = _p(0.05, 0.0, 1.0, "Base yearly chance that a member adopts a trait from a random co-member (Axelrod); "
@@ -158,13 +159,13 @@ class Parameters:
     voice_weight: float = _p(0.445, 0.0, 5.0, "Appropriateness of voice (reform proposals) for loyal members.", "002 L2512", unit="utility")
 
     # --- myth (MODEL.md s4) ------------------------------------------------------------------
-    legitimacy_weight: float = _p(0.603, 0.0, 5.0, "Weight of national legitimacy pressure L(t) on collaborating and standardising.",
+    legitimacy_weight: float = _p(0.595, 0.0, 5.0, "Weight of national legitimacy pressure L(t) on collaborating and standardising.",
                                   "000, 001, 003, 004 (eKommune, Digital agenda, national strategy)", unit="weight")
-    legitimacy_uptake: float = _p(0.313, 0.05, 1.0, "Share of the gap between national legitimacy pressure L(t) and the pressure municipalities feel "
+    legitimacy_uptake: float = _p(0.329, 0.05, 1.0, "Share of the gap between national legitimacy pressure L(t) and the pressure municipalities feel "
                                   "that closes each year (1 = felt at once).", "003 L2730-2736 (local plans follow a national strategy a year or two later)", unit="share/year")
-    mimetic_weight: float = _p(0.348, 0.0, 5.0, "Weight of imitating neighbours and successful collaborations under uncertainty.", "004 L1060", unit="weight")
+    mimetic_weight: float = _p(0.347, 0.0, 5.0, "Weight of imitating neighbours and successful collaborations under uncertainty.", "004 L1060", unit="weight")
     normative_weight: float = _p(0.2, 0.0, 5.0, "Weight of professional recipes carried between collaborations (raise coordination).", unit="weight")
-    merger_legitimacy: float = _p(0.845, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.", unit="weight")
+    merger_legitimacy: float = _p(0.886, 0.0, 5.0, "Extra legitimacy of consolidation (bigger collaborations) under pressure.", unit="weight")
 
     # --- myth: fashions and decoupling (issue 11; off at the defaults: not in the joint calibration) --
     fashion_weight: float = _p(0.0, 0.0, 5.0, "Weight of organisational fashions in a form's legitimacy: a form's fashion standing "
@@ -187,11 +188,11 @@ class Parameters:
     # --- collaborations ----------------------------------------------------------------------
     bloc_trust: float = _p(0.402, 0.0, 1.0, "Trust above which outside region-mates consider applying together with an applicant (regional blocs).",
                            "004 L301 (Kongsvinger, Grue and Nord-Odal join together in 2011)", unit="trust (0-1)")
-    found_trust: float = _p(0.418, 0.0, 1.0, "Trust a municipality must have in outside neighbours to found a collaboration with them: "
+    found_trust: float = _p(0.415, 0.0, 1.0, "Trust a municipality must have in outside neighbours to found a collaboration with them: "
                             "collaborations formalise existing ties.", "002 L388-390 (SF2)", unit="trust (0-1)")
     found_max_partners: int = _p(4, 1, 20, "Most outside neighbours invited when founding a collaboration.", unit="municipalities")
-    merger_review_rate: float = _p(0.321, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.", unit="probability/year")
-    juncture_merger_boost: float = _p(2.82, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
+    merger_review_rate: float = _p(0.346, 0.0, 1.0, "Yearly probability that two neighbouring collaborations consider merging.", unit="probability/year")
+    juncture_merger_boost: float = _p(2.8, 1.0, 20.0, "Factor on merger_review_rate while a critical juncture is open (structures are "
                                       "reconsidered at junctures).", "004 L1032-1034 (big structural change clusters in windows)", unit="factor")
     # consolidation (docs/ODD.md "Consolidation"): collaborations form from existing ties, neighbours
     # join along the way, established collaborations merge (002 L388-393). On at the defaults (the calibration's posterior median).
@@ -200,7 +201,7 @@ class Parameters:
                              "notice to leave alone (0 = off: members switch one by one).",
                              "002 L388-393 (established collaborations merged), L145-147 (Setesdal IKT into IKT Agder); "
                              "002 L2512-2520 (proposals, not withdrawal)", unit="share")
-    merger_myth: float = _p(1.43, 0.0, 5.0, "Extra legitimacy of consolidation, on top of merger_legitimacy, when members vote on "
+    merger_myth: float = _p(1.49, 0.0, 5.0, "Extra legitimacy of consolidation, on top of merger_legitimacy, when members vote on "
                             "merging two collaborations: absorbing a whole collaboration is the visible 'bigger is better' act "
                             "(0 = off: a merger carries what an admission carries).",
                             "004 L764 ('part of something bigger'), L880 (gather the regions in one collaboration); "
@@ -208,7 +209,7 @@ class Parameters:
     found_min_partners: int = _p(2, 1, 20, "Fewest invited neighbours who must accept for a collaboration to be founded "
                                  "(1: a pair can be founded).", "002 L388-390 (formalised existing collaborations); "
                                  "004 L301 (HIKT founded by three)", unit="municipalities")
-    founding_commitment: float = _p(1.42, 0.0, 20.0, "Years after its founding in which a new collaboration's members "
+    founding_commitment: float = _p(1.26, 0.0, 20.0, "Years after its founding in which a new collaboration's members "
                                     "cannot give notice (a binding founding agreement; 0 = off).",
                                     "000 L1038-1046 (binding cooperation agreement), L1140-1144 (investments bind "
                                     "the actors in the long term)", unit="years")
@@ -222,7 +223,7 @@ class Parameters:
 
     # --- attrition from Berg's reasons (000 L515-529): trust erosion ---------------------------
     # conflicts lower trust between a member and its co-members (cultural.erode_trust); 0 = off
-    trust_erosion: float = _p(0.247, 0.0, 0.5, "Share of the trust between a member and each co-member lost per conflict "
+    trust_erosion: float = _p(0.238, 0.0, 0.5, "Share of the trust between a member and each co-member lost per conflict "
                               "(proposal voted down, standard imposed, cost dispute, failed or late project); 0 = trust only grows.",
                               "000 L527 (Berg: lack of trust); seeds_000_001 A4.6g", unit="share/conflict")
     dispute_margin: float = _p(0.25, 0.0, 5.0, "A cost dispute: a member's cost share above (1 + this) times its population share "
@@ -235,7 +236,7 @@ class Parameters:
 
     # --- attrition from Berg's reasons: collaboration leadership ----------------------------------
     # each collaboration's leadership quality; redrawn at director turnover (Collaboration.change_leadership)
-    leadership_turnover: float = _p(0.283, 0.0, 1.0, "Yearly probability that a collaboration changes director and its leadership "
+    leadership_turnover: float = _p(0.281, 0.0, 1.0, "Yearly probability that a collaboration changes director and its leadership "
                                     "quality is drawn anew; 0 = stable leadership at leadership_mean (no draws).",
                                     "000 L529 (Berg: weak change leadership); 001 L1200-1208 (stable leadership)", unit="probability/year")
     leadership_mean: float = _p(0.5, 0.0, 1.0, "Leadership quality of a collaboration at founding, and the mean of a new director's.",
@@ -253,7 +254,7 @@ class Parameters:
 
     # --- attrition from Berg's reasons: budget stress --------------------------------------------
     # each municipality's net operating result varies (national years + its own, AR(1)); 0 weight = off
-    budget_stress_weight: float = _p(0.0799, 0.0, 2.0, "Extra weight of the member fee in the instrumental appraisal per percentage point "
+    budget_stress_weight: float = _p(0.0846, 0.0, 2.0, "Extra weight of the member fee in the instrumental appraisal per percentage point "
                                      "of net operating result below recommended_net_result; 0 = off (the economy is then not simulated).",
                                      "000 L519 (Berg: economy and costs); 002 L333-337 (poor economy)", unit="share of fee per % of revenue")
     recommended_net_result: float = _p(1.75, -10.0, 10.0, "Net operating result below which a municipality's economy is under stress.",
@@ -274,7 +275,7 @@ class Parameters:
                                    "(no stock, no loss on leaving); 1 = the rates sunk_stake_cost and sunk_development as given, the value "
                                    "recommended for the joint calibration (docs/teaching.md: measured on two_hubs and hedmark).",
                                    "000 L1140-1144; 004 L453 (path dependence, Pierson 2000)", unit="factor")
-    sunk_stake_cost: float = _p(1220.0, 0.0, 5_000.0, "Value (NOK per inhabitant) of the joint investments a member sinks in one year of "
+    sunk_stake_cost: float = _p(1180.0, 0.0, 5_000.0, "Value (NOK per inhabitant) of the joint investments a member sinks in one year of "
                                 "membership that are specific to its collaboration and lost if it leaves (asset specificity); "
                                 "a leaver loses sunk_stake_cost x its stake (member-years, ageing out over sunk_life).",
                                 "000 L1140-1144", unit="NOK/inhabitant per member-year")

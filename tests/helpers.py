@@ -31,6 +31,7 @@ NEW_MECHANISMS_OFF = {
     "found_min_partners": 1,
     "transaction_size_share": 0.0,
     "founding_commitment": 0.0,
+    "collab_fixed_elasticity": 0.0,
 }
 
 

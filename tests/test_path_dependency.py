@@ -108,8 +108,10 @@ def test_tenure_bands_and_leaders():
 
 
 def test_observe_counts_every_leaving_decision_and_member_year():
-    # without the binding founding years the two hubs' early members leave and switch: events to count
-    scenario = load_scenario("two_hubs", {"founding_commitment": 0.0})
+    # without the binding founding years and the joint organisation's scale (a pool of small
+    # municipalities runs so cheap an organisation that nobody leaves) the two hubs' early
+    # members leave and switch: events to count
+    scenario = load_scenario("two_hubs", {"founding_commitment": 0.0, "collab_fixed_elasticity": 0.0})
     run = pd.observe(scenario, seed=3)
     m = CollaborationModel(scenario, seed=3).run()  # the same run, unobserved
     leaving = sum(d.choice in (choice.EXIT, choice.SWITCH) for d in m.decisions)

@@ -21,14 +21,14 @@ SEEDS = range(1, 9)
 # what the one behavioural set reproduces on hedmark (docs/validation.md); a change that breaks
 # one of these fails CI. The exceptions are expected failures (strict, so a test turns red when
 # it starts passing and the docs must then be updated).
-FULL_HISTORY = "full history 3-6-7"
-# patterns the shipped set does not reproduce in most seeds (docs/validation.md, "The shipped
-# defaults: a posterior median"): the bloc's timing (2009-2013 in 50 % of seeds 1-30, within a
-# year of 2011 in 30 %) and with it the full history (37 %); the targets are kept
-NOT_REPRODUCED_NAMES = (FULL_HISTORY, "regional bloc joins", "bloc within a year of 2011")
+# patterns the shipped set does not reproduce in most seeds (docs/validation.md, "The joint
+# organisation's scale"): the bloc within a year of 2011 (33 % of seeds 1-30); the target is kept.
+# The bloc in 2009-2013 (47 %) and the full history (43 %) fail on 30 seeds by the interval rule,
+# but their values meet the target on this test's eight seeds, so they are not marked here.
+NOT_REPRODUCED_NAMES = ("bloc within a year of 2011",)
 NOT_REPRODUCED = pytest.mark.xfail(strict=True, reason=(
-    "the posterior-median behavioural set does not reproduce the bloc's timing nor hedmark's full "
-    "history in most seeds (docs/validation.md); the target >= 50 % is kept"))
+    "the posterior-median behavioural set does not put the bloc within a year of 2011 in most seeds "
+    "(docs/validation.md); the target >= 50 % is kept"))
 HEDMARK_MUST_PASS = tuple(pytest.param(p.name, marks=NOT_REPRODUCED) if p.name in NOT_REPRODUCED_NAMES else p.name
                           for p in patterns_for("hedmark"))
 
@@ -124,10 +124,10 @@ def test_broken_model_fails_the_history():
 
 
 NATIONAL = [p for p in patterns_for("national") if p.scenarios and p.horizon == NATIONAL_YEAR]
-FEW_COLLABORATIONS = pytest.mark.xfail(strict=True, reason=(
-    "the one behavioural set gives national too few collaborations in 2015 (22.0 [20.5, 23.4] on "
-    "seeds 1-8; norway 24.6 on seeds 1-30, docs/validation.md 'One behavioural set'); the target "
-    "[25, 55] is kept"))
+TOO_MANY_MEMBERS = pytest.mark.xfail(strict=True, reason=(
+    "the one behavioural set puts too many municipalities in a collaboration in 2015 (national 0.86 on "
+    "seeds 1-2; norway 0.92 on seeds 1-30, docs/validation.md 'The joint organisation's scale'); the "
+    "target [0.45, 0.75] is kept"))
 
 
 @pytest.fixture(scope="module")
@@ -141,11 +141,11 @@ def test_national_has_the_three_plausibility_measures():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(p.name, marks=FEW_COLLABORATIONS) if p.name == "about 40 collaborations"
+@pytest.mark.parametrize("name", [pytest.param(p.name, marks=TOO_MANY_MEMBERS) if p.name == "national membership ~60%"
                                   else p.name for p in NATIONAL])
 def test_national_plausibility_measures(national, name):
     """national on the one behavioural set (it has no behaviour of its own) keeps its plausibility,
-    but for the number of collaborations: a strict expected failure, red when it starts passing.
+    but for the share of members: a strict expected failure, red when it starts passing.
     Two seeds: the value must meet the target, as for hedmark."""
     r = national[name]
     assert r.point_passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
