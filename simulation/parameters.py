@@ -10,8 +10,8 @@ calibration priors, app sliders) on this metadata.
 The 24 behavioural keys of ``validation.abcsmc.PRIORS`` default to the weighted posterior median
 of the ABC-SMC calibration on hedmark, agder and norway with regions weighed evenly (80
 particles, 5 generations, seed 13, with the joint organisation's scale ``collab_fixed_elasticity``
-and the stand-alone ``fixed_cost`` calibrated too; rounded to three significant figures; docs/validation.md,
-"The shipped defaults: a posterior median").
+and the stand-alone ``fixed_cost`` calibrated too; rounded to three significant figures;
+docs/validation.md, "The joint organisation's scale: the defaults since").
 """
 
 from __future__ import annotations
