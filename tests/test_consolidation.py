@@ -2,7 +2,7 @@
 (``merger_route``), a merger carries extra legitimacy (``merger_myth``), foundings need enough
 founders (``found_min_partners``), a founding agreement binds (``founding_commitment``). Since the
 one behavioural set (issue 11) the first three are on by default, and since the posterior-median
-defaults (issue 12) ``founding_commitment`` is 1.42 years; tests of the off behaviour pin the off
+defaults (issue 12) ``founding_commitment`` is on (docs/ODD.md 7.19a); tests of the off behaviour pin the off
 values (tests/helpers.NEW_MECHANISMS_OFF)."""
 
 import numpy as np
@@ -140,7 +140,7 @@ def test_founding_commitment_binds_members_for_its_years():
     assert choice.EXIT in kinds and choice.SWITCH in kinds
     off = CollaborationModel(two_collaborations(founding_commitment=0.0), seed=0)
     assert choice.EXIT in {o.kind for o in off.municipalities[4].member_options(juncture=False)}
-    default = CollaborationModel(two_collaborations(), seed=0)  # 1.42 years: binds in the founding year
+    default = CollaborationModel(two_collaborations(), seed=0)  # the default binds the founding year and the next
     assert choice.EXIT not in {o.kind for o in default.municipalities[4].member_options(juncture=False)}
     default.year = default.municipalities[4].collaboration.founded + 2
     assert choice.EXIT in {o.kind for o in default.municipalities[4].member_options(juncture=False)}
