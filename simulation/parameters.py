@@ -209,6 +209,12 @@ class Parameters:
     found_min_partners: int = _p(2, 1, 20, "Fewest invited neighbours who must accept for a collaboration to be founded "
                                  "(1: a pair can be founded).", "002 L388-390 (formalised existing collaborations); "
                                  "004 L301 (HIKT founded by three)", unit="municipalities")
+    merger_switching: float = _p(1.0, 0.0, 1.0, "Share of a move's switching costs the absorbed collaboration's members weigh "
+                                 "when voting on a merger: its members migrate onto the absorbing platform (migration_cost, "
+                                 "family_switch_cost under mandatory common systems) and give up the habit of their arrangement, "
+                                 "as a member switching alone does (0 = off: a merger costs them nothing one-off).",
+                                 "002 L2191-2217 (onboarding onto the platform), L1977 (mandatory common systems); 004 L1032 "
+                                 "(habit relaxed at junctures)", unit="share")
     founding_commitment: float = _p(1.26, 0.0, 20.0, "Years after its founding in which a new collaboration's members "
                                     "cannot give notice (a binding founding agreement; 0 = off).",
                                     "000 L1038-1046 (binding cooperation agreement), L1140-1144 (investments bind "

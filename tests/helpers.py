@@ -32,6 +32,7 @@ NEW_MECHANISMS_OFF = {
     "transaction_size_share": 0.0,
     "founding_commitment": 0.0,
     "collab_fixed_elasticity": 0.0,
+    "merger_switching": 0.0,
 }
 
 

@@ -76,6 +76,23 @@ def test_a_merger_is_judged_by_the_change_it_brings():
     assert appraise.merge(ME, 0.5, now, now, 0.1, 0.1, WORLD, P)[:2] == (0.0, 0.0)
 
 
+def test_for_the_absorbed_a_merger_is_a_move_at_merger_switching_of_its_costs():
+    """Known answer: migration (+ a family switch under mandatory systems) spread over the horizon
+    off the instrumental side, the habit given up off the cultural side; nothing at share 0."""
+    one_off, habit = appraise.merger_move(True, 6.0, False, P)
+    assert one_off == pytest.approx(P.merger_switching * (P.migration_cost + P.family_switch_cost))
+    assert habit > 0 and habit == pytest.approx(P.merger_switching * cultural.habit(6.0, False, P))
+    now = _prospect(0.5)
+    free = appraise.merge(ME, 0.5, now, now, 0.1, 0.1, WORLD, P)
+    moved = appraise.merge(ME, 0.5, now, now, 0.1, 0.1, WORLD, P, one_off, habit)
+    assert moved.instrumental == pytest.approx(free.instrumental - one_off / P.horizon / P.utility_scale)
+    assert moved.cultural == pytest.approx(free.cultural - habit) and moved.myth == free.myth
+    # a juncture relaxes the habit part only; no family switch, no family switch cost
+    assert appraise.merger_move(True, 6.0, True, P)[1] == pytest.approx(habit * (1 - P.juncture_relief))
+    assert appraise.merger_move(False, 6.0, False, P)[0] == pytest.approx(P.merger_switching * P.migration_cost)
+    assert appraise.merger_move(True, 6.0, False, P.replace(merger_switching=0.0)) == (0.0, 0.0)
+
+
 # ---- named theory constants ------------------------------------------------------------------
 def test_identity_fit_is_zero_at_the_neutral_points_whatever_they_are():
     for q in (P, P.replace(neutral_trust=0.6, neutral_similarity=0.2, neutral_region_share=0.9, neutral_family_share=0.1)):

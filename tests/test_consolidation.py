@@ -106,6 +106,24 @@ def test_a_refused_proposal_leaves_both_as_they_were(monkeypatch):
     assert pair.alive and big.alive and len(pair.members) == 2 and m.merger_proposals == []
 
 
+def test_only_the_absorbed_members_weigh_a_merger_as_a_move():
+    """Pair IKT's members (absorbed) see the merger lose the move's one-off and habit once
+    ``merger_switching`` is on; Big IKT's members (absorbing) stay on their platform and see
+    no difference."""
+    views = {}
+    for share in (0.0, 1.0):
+        m = CollaborationModel(two_collaborations(merger_switching=share), seed=0)
+        big, pair = (next(k for k in m.collaborations if k.name == n) for n in ("Big IKT", "Pair IKT"))
+        for mm in pair.members:
+            mm.tenure = 5  # some years in: a habit to give up
+        merged = big.pool.merged(pair.pool)
+        views[share] = ([collective.merger_view(m, mm, pair, big, merged) for mm in pair.members],
+                        [collective.merger_view(m, mm, big, pair, merged) for mm in big.members])
+    for off, on in zip(views[0.0][0], views[1.0][0], strict=True):
+        assert on.instrumental < off.instrumental and on.cultural < off.cultural and on.myth == off.myth
+    assert views[0.0][1] == views[1.0][1]
+
+
 def test_merger_myth_known_answer():
     """legitimacy_weight x (merger_legitimacy + merger_myth) x pressure x receptivity."""
     p = Parameters().replace(legitimacy_weight=2.0, merger_legitimacy=0.5, merger_myth=1.5)

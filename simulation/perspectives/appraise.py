@@ -246,14 +246,27 @@ def admit(me: Traits, share: float, net_now: float, grown: Prospect, region_shar
 
 
 def merge(me: Traits, share: float, now: Prospect, merged: Prospect, fit_now: float, fit_merged: float,
-          world: Conditions, p: Parameters) -> Utilities:
+          world: Conditions, p: Parameters, one_off: float = 0.0, habit: float = 0.0) -> Utilities:
     """Merge two collaborations (Setesdal IKT into IKT Agder, 002 L145-147): the change of net
     benefit under the absorbing collaboration's governance (instrumental), of fit with the
     members (cultural), and consolidation as modernity, the more so for a whole collaboration
-    (myth, ``myth.merger``)."""
-    return Utilities((net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p)) / p.utility_scale,
-                     fit_merged - fit_now,
+    (myth, ``myth.merger``). For a member of the absorbed collaboration a merger is a move
+    (``merger_move``): the one-off of migrating, spread over the horizon, and the habit of the
+    arrangement it gives up, as ``switch`` and ``stay_member`` weigh them for a member alone."""
+    return Utilities((net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p)) / p.utility_scale
+                     - instrumental.amortised(one_off, p) / p.utility_scale,
+                     fit_merged - fit_now - habit,
                      myth.merger(world.legitimacy, me.receptivity, p))
+
+
+def merger_move(family_switch: bool, tenure: float, juncture_open: bool, p: Parameters) -> tuple[float, float]:
+    """(one-off per inhabitant, habit) an absorbed collaboration's member gives for a merger, at
+    ``merger_switching`` of a move's: it migrates onto the absorbing platform (002 L2191-2217),
+    switching system family under mandatory common systems (002 L1977), and leaves the
+    arrangement it is used to (``cultural.habit``, relaxed while a juncture is open, 004 L1032)."""
+    one_off = p.migration_cost + (p.family_switch_cost if family_switch else 0.0)
+    return (p.merger_switching * one_off,
+            p.merger_switching * cultural.habit(tenure, juncture_open, p))
 
 
 def standard(rule: str, ambitions: list[float], populations: list[float], chair: int) -> float:

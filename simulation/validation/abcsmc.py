@@ -46,8 +46,10 @@ from .patterns import Pattern, Runs
 
 # The free behavioural parameters and their priors: the joint search's (calibrate.JOINT4_PRIORS,
 # whose best set became the registry defaults, issue 11), with the joint organisation's scale and
-# the stand-alone fixed cost (issue 11, Setesdal); every other key is held at its default.
-PRIORS: Priors = JOINT4_PRIORS | registry.prior_ranges({"collab_fixed_elasticity": (0.0, 1.0), "fixed_cost": (4.0e6, 1.6e7)})
+# the stand-alone fixed cost (issue 11, Setesdal) and the share of a move's costs a merger's
+# absorbed members weigh (issue 11, Setesdal's timing); every other key is held at its default.
+PRIORS: Priors = JOINT4_PRIORS | registry.prior_ranges({"collab_fixed_elasticity": (0.0, 1.0), "fixed_cost": (4.0e6, 1.6e7),
+                                                        "merger_switching": (0.0, 1.0)})
 GIVEN: dict[str, Any] = {}
 REGIONS: dict[str, Region] = {r.scenario: r for r in JOINT_REGIONS}
 ALPHA = 0.5  # epsilon: the weighted median of the previous generation's distances (pyabc's default)
