@@ -1,0 +1,73 @@
+"""Why outsiders join: for every decision of a municipality outside a collaboration that searched,
+the weighted advantage of its best alternative (joining or founding) over standing alone, by
+perspective (docs/validation.md, "Norway's membership, taken apart").
+
+    python benchmarks/outsiders.py norway --seeds 1,2 [--set key=value ...]
+
+Prints the median advantage (utility units; compare with the logit ``temperature``) per period and
+size class, and how often each option was chosen. It wraps ``Municipality.decide`` for the run
+(the decision itself is unchanged: the options are recomputed after it, from the same state).
+"""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import contextmanager
+
+import pandas as pd
+
+from simulation.agents import Municipality
+from simulation.model import CollaborationModel
+from simulation.overrides import parse_overrides
+from simulation.perspectives import choice
+
+PERIODS = [1900, 2002, 2005, 2010, 2100]
+SIZES = [0, 5_000, 15_000, float("inf")]
+
+
+@contextmanager
+def logging_outsiders(log: list[tuple]):
+    """Record (year, population, chosen, best alternative, weighted dI, dC, dM) per search outside."""
+    decide = Municipality.decide
+
+    def logged(self: Municipality):
+        outside = self.collaboration is None
+        chosen = decide(self)
+        if outside and chosen is not None:
+            options = self.options(self.model.env.juncture_open)
+            alone = options[0].utilities
+            best = max(options[1:], key=lambda o: choice.combined(o.utilities, self.weights), default=None)
+            if best is not None:
+                gain = [w * (b - a) for w, b, a in zip(self.weights, best.utilities, alone, strict=True)]
+                log.append((self.model.year, self.population, chosen.kind, best.kind, *gain))
+        return chosen
+
+    Municipality.decide = logged
+    try:
+        yield
+    finally:
+        Municipality.decide = decide
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenario", nargs="?", default="norway")
+    ap.add_argument("--seeds", default="1,2", help="comma-separated seeds (default 1,2)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a parameter override")
+    args = ap.parse_args()
+    log: list[tuple] = []
+    with logging_outsiders(log):
+        for seed in (int(s) for s in args.seeds.split(",")):
+            CollaborationModel(args.scenario, seed=seed, overrides=parse_overrides(args.set) or None).run()
+    df = pd.DataFrame(log, columns=["year", "population", "chosen", "best", "instrumental", "cultural", "myth"])
+    df["size"] = pd.cut(df.population, SIZES, labels=["small", "medium", "large"], right=False)
+    df["period"] = pd.cut(df.year, PERIODS)
+    by = df.groupby(["period", "size"], observed=True)
+    print("median weighted advantage of the best alternative over standing alone (utility units):")
+    print(by[["instrumental", "cultural", "myth"]].median().round(2).to_string())
+    print("\nchosen:")
+    print(by.chosen.value_counts().unstack().fillna(0).astype(int).to_string())
+
+
+if __name__ == "__main__":
+    main()
