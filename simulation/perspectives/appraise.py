@@ -253,8 +253,8 @@ def merge(me: Traits, share: float, now: Prospect, merged: Prospect, fit_now: fl
     (myth, ``myth.merger``). For a member of the absorbed collaboration a merger is a move
     (``merger_move``): the one-off of migrating, spread over the horizon, and the habit of the
     arrangement it gives up, as ``switch`` and ``stay_member`` weigh them for a member alone."""
-    return Utilities((net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p)) / p.utility_scale
-                     - instrumental.amortised(one_off, p) / p.utility_scale,
+    return Utilities(instrumental.utility(net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p),
+                                          one_off, p),
                      fit_merged - fit_now - habit,
                      myth.merger(world.legitimacy, me.receptivity, p))
 
@@ -264,7 +264,7 @@ def merger_move(family_switch: bool, tenure: float, juncture_open: bool, p: Para
     ``merger_switching`` of a move's: it migrates onto the absorbing platform (002 L2191-2217),
     switching system family under mandatory common systems (002 L1977), and leaves the
     arrangement it is used to (``cultural.habit``, relaxed while a juncture is open, 004 L1032)."""
-    one_off = p.migration_cost + (p.family_switch_cost if family_switch else 0.0)
+    one_off = joining_one_off(0.0, family_switch, 0.0, p)  # no entry fee, no exit terms in a merger
     return (p.merger_switching * one_off,
             p.merger_switching * cultural.habit(tenure, juncture_open, p))
 
