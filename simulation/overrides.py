@@ -175,7 +175,7 @@ def _run(sc: Any, items: list, origin: str) -> Any:
 
 def _parameters(sc: Any, items: list, origin: str) -> Any:
     params = sc.parameters.replace(**{key.name: registry.check(key, value, where) for key, _, value, where in items})
-    registry.check_parameters(params, f"{origin} ")
+    registry.check_parameters(params, f"{origin} ", {key.name for key, _, _, _ in items})
     return replace(sc, parameters=params)
 
 

@@ -308,14 +308,22 @@ def check_perspectives(perspectives: tuple[Any, ...], where: str) -> None:
         _refuse(where, f"expected a non-empty subset of {', '.join(PERSPECTIVES)}, got {list(perspectives)}")
 
 
-def check_parameters(params: Parameters, where: str) -> None:
+# pairs of parameters that must stay in order: (lower, upper, strictly)
+_ORDERED = (("small_max", "medium_max", True), ("competence_min", "competence_max", False))
+
+
+def check_parameters(params: Parameters, where: str, changed: Iterable[str] = ()) -> None:
     """Constraints between parameters that single bounds cannot express; ``where`` names the key
-    prefix, e.g. "file.toml: parameters." or "--set "."""
-    if params.small_max >= params.medium_max:
-        _refuse(f"{where}small_max", f"expected less than medium_max ({params.medium_max:g}), got {params.small_max:g}")
-    if params.competence_min > params.competence_max:
-        _refuse(f"{where}competence_min", f"expected at most competence_max ({params.competence_max:g}), "
-                f"got {params.competence_min:g}")
+    prefix, e.g. "file.toml: parameters." or "--set ". The error names the lower key of a pair, or
+    the upper one when only that one is among the ``changed`` keys (what the user just set)."""
+    changed = set(changed)
+    for low, high, strict in _ORDERED:
+        a, b = getattr(params, low), getattr(params, high)
+        if a < b or (a == b and not strict):
+            continue
+        if high in changed and low not in changed:
+            _refuse(f"{where}{high}", f"expected {'more than' if strict else 'at least'} {low} ({a:g}), got {b:g}")
+        _refuse(f"{where}{low}", f"expected {'less than' if strict else 'at most'} {high} ({b:g}), got {a:g}")
 
 
 def check_cultures(municipalities: Iterable[Any], where: str) -> None:

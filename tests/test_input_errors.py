@@ -211,6 +211,18 @@ def test_inconsistent_overrides_are_refused(capsys):
     assert_refused(code, err, "--set small_max", "less than medium_max")
 
 
+@pytest.mark.parametrize("setting, words", [
+    ("medium_max=1000", ("--set medium_max", "more than small_max (5000), got 1000")),
+    ("competence_max=0.01", ("--set competence_max", "at least competence_min (0.05), got 0.01")),
+    ("small_max=20000", ("--set small_max", "less than medium_max (15000), got 20000")),
+])
+def test_an_override_out_of_order_names_the_key_that_was_set(capsys, setting, words):
+    """Only the upper key of an ordered pair is set: the error names it, not its untouched partner
+    (a case the override property test can draw)."""
+    code, err = run_cli(capsys, "run", "hedmark", "--set", setting)
+    assert_refused(code, err, *words)
+
+
 @pytest.mark.parametrize("flags, words", [
     (("--seed", "-1"), ("--seed", "expected an integer in [0, 9223372036854775807]")),
     (("--ticks", "0"), ("--ticks", "[1, 500]")),
