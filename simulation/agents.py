@@ -214,7 +214,7 @@ class Municipality(mesa.Agent):
         m, p = self.model, self.model.params
         e0 = self.entry_coordination(self.cap(collab), collab.floor, carried)
         prospect = appraise.Prospect(collab.governance, collab.pool.plus(self.population, e0), collab.standing())
-        family_switch = collab.mandatory and self.family != collab.family
+        family_switch = collab.imposes_family_on(self)
         one_off = appraise.joining_one_off(collab.entry_fee(self), family_switch, one_off_extra, p)
         group = collab.member_indices()
         if self.collaboration is None:  # applying together with its regional bloc (004 L301)
@@ -507,12 +507,17 @@ class Collaboration(mesa.Agent):
                                       self.model.params)
 
     # ---- membership --------------------------------------------------------------------------
+    def imposes_family_on(self, mm: Municipality) -> bool:
+        """Its mandatory common systems are of another family than ``mm``'s: joining (alone or in a
+        merger) means switching family (002 L1977)."""
+        return self.mandatory and mm.family != self.family
+
     def admit(self, mm: Municipality, onboarding: bool = True) -> None:
         p = self.model.params
         mm.collaboration = self
         mm.coordination = mm.entry_coordination(mm.cap(self), self.floor, mm.carried)
         mm.carried = 0.0
-        if self.mandatory and mm.family != self.family:
+        if self.imposes_family_on(mm):
             mm.family = self.family  # mandatory common systems: the newcomer migrates (002 L1977)
             self.model.conflict(mm)  # a standard imposed against its system family
             self.model.family_code[mm.index] = self.model.family_index(self.family)

@@ -234,8 +234,7 @@ def merger_view(model: CollaborationModel, mm: Municipality, own: Collaboration,
     after = appraise.Prospect(absorbing.governance, merged, absorbing.prospective_standing(merged, work))
     others_now = own.member_indices(exclude=mm.index)
     everyone = np.concatenate([others_now, other.member_indices()])
-    one_off, habit = (appraise.merger_move(absorbing.mandatory and mm.family != absorbing.family, mm.tenure,
-                                           model.env.juncture_open, p)
+    one_off, habit = (appraise.merger_move(absorbing.imposes_family_on(mm), mm.tenure, model.env.juncture_open, p)
                       if own is absorbed else (0.0, 0.0))
     return appraise.merge(mm.traits(), mm.effective_share(own), now, after, mm.fit(others_now), mm.fit(everyone),
                           model.conditions, p, one_off, habit)
