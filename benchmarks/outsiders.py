@@ -12,6 +12,7 @@ size class, and how often each option was chosen. It wraps ``Municipality.decide
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from contextlib import contextmanager
 
 import pandas as pd
@@ -26,27 +27,39 @@ SIZES = [0, 5_000, 15_000, float("inf")]
 
 
 @contextmanager
-def logging_outsiders(log: list[tuple]):
-    """Record (year, population, chosen, best alternative, weighted dI, dC, dM) per search outside."""
+def watching(record: Callable[[Municipality, choice.Option], None]):
+    """Call ``record(municipality, chosen)`` after every decision in which a municipality searched,
+    for the runs inside the block. The decision itself is unchanged: ``record`` may recompute the
+    options, which depend on the state, not on the random stream."""
     decide = Municipality.decide
 
-    def logged(self: Municipality):
-        outside = self.collaboration is None
+    def watched(self: Municipality):
         chosen = decide(self)
-        if outside and chosen is not None:
-            options = self.options(self.model.env.juncture_open)
-            alone = options[0].utilities
-            best = max(options[1:], key=lambda o: choice.combined(o.utilities, self.weights), default=None)
-            if best is not None:
-                gain = [w * (b - a) for w, b, a in zip(self.weights, best.utilities, alone, strict=True)]
-                log.append((self.model.year, self.population, chosen.kind, best.kind, *gain))
+        if chosen is not None:
+            record(self, chosen)
         return chosen
 
-    Municipality.decide = logged
+    Municipality.decide = watched
     try:
         yield
     finally:
         Municipality.decide = decide
+
+
+def logging_outsiders(log: list[tuple]):
+    """Record (year, population, chosen, best alternative, weighted dI, dC, dM) per search outside."""
+
+    def record(mm: Municipality, chosen: choice.Option) -> None:
+        if mm.collaboration is not None:  # carried out later in the year: still a member if it was one
+            return
+        options = mm.options(mm.model.env.juncture_open)
+        alone = options[0].utilities
+        best = max(options[1:], key=lambda o: choice.combined(o.utilities, mm.weights), default=None)
+        if best is not None:
+            gain = [w * (b - a) for w, b, a in zip(mm.weights, best.utilities, alone, strict=True)]
+            log.append((mm.model.year, mm.population, chosen.kind, best.kind, *gain))
+
+    return watching(record)
 
 
 def main() -> None:

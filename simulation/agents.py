@@ -303,27 +303,46 @@ class Municipality(mesa.Agent):
         if k.binding(m.year):
             return opts
         terms = self.exit_cost()
-        opts.append(Option(choice.EXIT, target=k, utilities=appraise.exit(self.alone_outcome, terms, p),
-                           switching=appraise.switching_part(terms, self.weights, p)))
+        notice = k.governance.exit_notice
+        opts.append(self.after_notice(Option(choice.EXIT, target=k, utilities=appraise.exit(self.alone_outcome, terms, p),
+                                             switching=appraise.switching_part(terms, self.weights, p)), now, notice))
+        # a wish to switch gives notice only when it is not put to a merger vote instead (merger_route)
+        notice *= 1.0 - min(1.0, max(0.0, p.merger_route))
         for other in m.reachable(self):
-            opts.append(self.join_option(other, one_off_extra=terms, carried=self.coordination))
+            opts.append(self.after_notice(self.join_option(other, one_off_extra=terms, carried=self.coordination),
+                                          now, notice))
         return opts
 
+    def after_notice(self, leaving: Option, now: Utilities, notice: float) -> Option:
+        """An exit or switch as weighed with the notice it expects (``appraise.after_notice``);
+        the notice's share of the utility is an exit barrier like the exit terms (for lock-in)."""
+        u = appraise.after_notice(leaving.utilities, now, notice, self.model.params)
+        if u is leaving.utilities:
+            return leaving
+        barrier = choice.combined(u, self.weights) - choice.combined(leaving.utilities, self.weights)
+        return Option(leaving.kind, target=leaving.target, utilities=u, switching=leaving.switching + barrier,
+                      undelayed=leaving.utilities)
+
     def leaving_reason(self, options: list[Option], leaving: Option) -> str:
-        """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``): its
-        appraisal of staying (``options[0]``) against standing alone or the collaboration it
-        switches to, split into the same terms on both sides."""
+        """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``)."""
+        return attrition.weighed_most(self.leaving_reasons(options, leaving))
+
+    def leaving_reasons(self, options: list[Option], leaving: Option) -> attrition.Reasons:
+        """Berg's reasons for a notice: its appraisal of staying (``options[0]``) against standing
+        alone or the collaboration it switches to, once the notice has run, split into the same
+        terms on both sides."""
         k = self.collaboration
         assert k is not None
         e = self.effective_share()
         stay = self.side_in(k, k.member_indices(exclude=self.index), e, k.pool, options[0].utilities)
+        then = leaving.utilities if leaving.undelayed is None else leaving.undelayed  # once the notice has run
         if leaving.kind == choice.SWITCH:
             d = leaving.target
             e_d = self.entry_coordination(self.cap(d), d.floor, self.coordination)
-            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d), leaving.utilities)
+            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d), then)
         else:
-            go = attrition.alone(leaving.utilities.instrumental, self.model.params)
-        return attrition.weighed_most(attrition.reasons(stay, go, self.weights, self.model.params))
+            go = attrition.alone(then.instrumental, self.model.params)
+        return attrition.reasons(stay, go, self.weights, self.model.params)
 
     def side_in(self, k: Collaboration, partners: np.ndarray, e: float, pool: instrumental.Pool,
                 u: Utilities) -> attrition.Side:

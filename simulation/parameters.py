@@ -222,6 +222,12 @@ class Parameters:
                                     "cannot give notice (a binding founding agreement; 0 = off).",
                                     "000 L1038-1046 (binding cooperation agreement), L1140-1144 (investments bind "
                                     "the actors in the long term)", unit="years")
+    notice_foresight: float = _p(0.0, 0.0, 1.0, "Share of its exit notice a member foresees when it weighs leaving: for the "
+                                 "notice's years of the planning horizon it stays on today's terms, so a longer notice delays "
+                                 "what leaving brings (0 = off, the default: the notice only delays the exit itself; on, a longer "
+                                 "notice raises exits by chance, docs/validation.md).",
+                                 "000 L1038-1046 (a binding agreement regulating responsibilities and resource input keeps "
+                                 "networks alive)", unit="share")
     reputation_memory: float = _p(0.7, 0.0, 1.0, "Persistence of a collaboration's reputation (exponential average).", unit="share/year")
     voice_decay: float = _p(0.7, 0.0, 1.0, "Yearly persistence of a collaboration's accumulated voice (reform proposals).", unit="share/year")
     voice_threshold: float = _p(2.0, 0.1, 50.0, "Accumulated voice that triggers a differentiation reform.", "002 L2512-2520", unit="voice")

@@ -64,6 +64,22 @@ def test_exit_is_standing_alone_less_the_terms():
     assert out == Utilities(alone.instrumental - 800.0 / P.horizon / P.utility_scale, 0.0, 0.0)
 
 
+def test_a_notice_delays_what_leaving_brings_for_its_share_of_the_horizon():
+    """Known answer: with a notice of 2 years and a horizon of 8, leaving is weighed as a quarter
+    staying on today's terms and three quarters standing alone; off at foresight 0; a notice as
+    long as the horizon leaves nothing of leaving."""
+    now = appraise.member(ME, 0.5, _prospect(0.5), 0.2, 0.3, WORLD, P)
+    out = appraise.exit(100.0, 800.0, P)
+    p8 = P.replace(horizon=8.0, notice_foresight=1.0)
+    weighed = appraise.after_notice(out, now, 2, p8)
+    assert weighed == pytest.approx(tuple(0.25 * a + 0.75 * b for a, b in zip(now, out, strict=True)))
+    assert appraise.after_notice(out, now, 2, p8.replace(notice_foresight=0.5)) == pytest.approx(
+        tuple(0.125 * a + 0.875 * b for a, b in zip(now, out, strict=True)))
+    assert appraise.after_notice(out, now, 2, p8.replace(notice_foresight=0.0)) is out
+    assert appraise.after_notice(out, now, 0, p8) is out
+    assert appraise.after_notice(out, now, 12, p8) == pytest.approx(tuple(now))
+
+
 def test_admission_judges_applicants_by_identity_fit_at_neutral_culture_and_family():
     u = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 1.0, 0.8, WORLD, P)
     assert u.cultural == cultural.identity_fit(P.neutral_similarity, 1.0, 0.8, P.neutral_family_share, P)

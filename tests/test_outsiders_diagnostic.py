@@ -4,6 +4,7 @@ outsiders' appraisals must not change the run it watches, and must restore the a
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from simulation.agents import Municipality
@@ -35,3 +36,31 @@ def test_logging_outsiders_watches_without_changing_the_run():
     for year, population, chosen, best, *gain in log:
         assert first <= year <= last and population > 0 and len(gain) == 3
         assert chosen in (choice.STAY, choice.JOIN, choice.FOUND) and best in (choice.JOIN, choice.FOUND)
+
+
+def _exit_draws():
+    sys.path.insert(0, str(SCRIPT.parent))  # the script imports outsiders.watching as a sibling
+    try:
+        spec = importlib.util.spec_from_file_location("exit_draws", SCRIPT.parent / "exit_draws.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    return module
+
+
+def test_logging_exits_logs_every_exit_notice_without_changing_the_run():
+    """benchmarks/exit_draws.py, cited for "exits are drawn, not chosen": one entry per exit
+    notice in the decision log, and the run it watches is the run without it."""
+    exit_draws = _exit_draws()
+    decide = Municipality.decide
+    churn = {"collab_fixed_elasticity": 0.0, "budget_stress_weight": 1.0}  # a setting with exits
+    plain = CollaborationModel("synthetic_small", seed=2, overrides=churn).run()
+    log: list[tuple] = []
+    with exit_draws.logging_exits(log):
+        watched = CollaborationModel("synthetic_small", seed=2, overrides=churn).run()
+    assert Municipality.decide is decide
+    assert membership(watched).equals(membership(plain))
+    notices = [(d.year, d.municipality, d.reason) for d in watched.decisions if d.choice == choice.EXIT]
+    assert notices, "this setting has exit notices to log"
+    assert [(year, name, reason) for year, name, _, reason in log] == notices

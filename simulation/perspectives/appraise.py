@@ -225,6 +225,17 @@ def exit(alone_outcome: float, exit_terms: float, p: Parameters) -> Utilities:
     return Utilities(instrumental.utility(alone_outcome, exit_terms, p), 0.0, 0.0)
 
 
+def after_notice(leaving: Utilities, staying: Utilities, notice: float, p: Parameters) -> Utilities:
+    """Leaving as weighed with its notice (exit or switch): for ``notice`` of the ``horizon``'s
+    years the member is still in on today's terms (``staying``, without habit), so a longer
+    notice delays and dilutes what leaving brings (a binding agreement keeps networks alive,
+    000 L1038-1046). ``notice_foresight`` 0 leaves ``leaving`` as it is."""
+    delayed = min(1.0, p.notice_foresight * notice / p.horizon)
+    if delayed <= 0.0:
+        return leaving
+    return Utilities(*(delayed * now + (1.0 - delayed) * then for now, then in zip(staying, leaving, strict=True)))
+
+
 def switch(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: float, reputation: float,
            one_off: float, world: Conditions, p: Parameters) -> Utilities:
     """Leave for another collaboration: joining it with the coordination brought along and the

@@ -69,6 +69,7 @@ class Option:
     partners: tuple[int, ...] = ()  # municipality indices for found
     utilities: Utilities = NO_UTILITIES
     switching: float = 0.0  # part of the utility that is switching cost or habit (for lock-in)
+    undelayed: Utilities | None = None  # exit or switch: what leaving brings once its notice has run
 
 
 def combined(u: Utilities, weights: Weights) -> float:
