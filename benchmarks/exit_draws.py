@@ -17,19 +17,22 @@ from outsiders import watching
 from simulation.agents import Municipality
 from simulation.model import CollaborationModel
 from simulation.overrides import parse_overrides
-from simulation.perspectives import choice
+from simulation.perspectives import choice, cultural
 
 
 def logging_exits(log: list[tuple]):
-    """Record (year, municipality, staying minus the exit in combined utility, reason) per exit notice."""
+    """Record (year, municipality, staying minus the exit in combined utility, reason, collaboration,
+    tenure, habit) per exit notice."""
 
     def record(mm: Municipality, chosen: choice.Option) -> None:
         if chosen.kind != choice.EXIT:
             return
-        options = mm.options(mm.model.env.juncture_open)
+        juncture = mm.model.env.juncture_open
+        options = mm.options(juncture)
         u = choice.combined_all(options, mm.weights)
         exit_u = max(x for x, o in zip(u, options, strict=True) if o.kind == choice.EXIT)
-        log.append((mm.model.year, mm.name, u[0] - exit_u, mm.reason))
+        log.append((mm.model.year, mm.name, u[0] - exit_u, mm.reason, mm.collaboration.name, mm.tenure,
+                    cultural.habit(mm.tenure, juncture, mm.model.params)))
 
     return watching(record)
 
@@ -53,12 +56,14 @@ def main() -> None:
     with logging_exits(log):
         for seed in runs:
             CollaborationModel(args.scenario, seed=seed, overrides=parse_overrides(args.set) or None).run()
-    worse = [gap for _, _, gap, _ in log if gap > 0]
+    worse = [entry for entry in log if entry[2] > 0]
     print(f"{args.scenario}, {len(runs)} seeds: {len(log)} exit notices, {len(worse)} of them worse than staying")
     if log:
-        gaps = sorted(round(float(gap), 2) for _, _, gap, _ in log)
-        print(f"staying minus the exit (combined utility; the logit temperature is the scale): {gaps}")
-        print("reasons:", dict(collections.Counter(reason for *_, reason in log).most_common()))
+        print("staying minus the exit is in combined utility (the logit temperature is its scale)")
+        for year, name, gap, reason, collaboration, tenure, habit in sorted(log):
+            print(f"  {year} {name} leaves {collaboration} after {tenure:g} years (habit {habit:.2f}): "
+                  f"staying minus the exit {gap:+.2f}, reason {reason}")
+        print("reasons:", dict(collections.Counter(entry[3] for entry in log).most_common()))
 
 
 if __name__ == "__main__":

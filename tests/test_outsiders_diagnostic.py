@@ -63,4 +63,5 @@ def test_logging_exits_logs_every_exit_notice_without_changing_the_run():
     assert membership(watched).equals(membership(plain))
     notices = [(d.year, d.municipality, d.reason) for d in watched.decisions if d.choice == choice.EXIT]
     assert notices, "this setting has exit notices to log"
-    assert [(year, name, reason) for year, name, _, reason in log] == notices
+    assert [(year, name, reason) for year, name, _, reason, *_ in log] == notices
+    assert all(tenure >= 0 and habit >= 0 for *_, tenure, habit in log)
