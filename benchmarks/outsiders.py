@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 
@@ -62,16 +63,32 @@ def logging_outsiders(log: list[tuple]):
     return watching(record)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def seed_list(text: str) -> list[int]:
+    """Seeds given as '1-60' or '1,2,5'."""
+    if "-" in text:
+        first, last = (int(x) for x in text.split("-"))
+        return list(range(first, last + 1))
+    return [int(x) for x in text.split(",")]
+
+
+def watched_runs(doc: str, default_seeds: str, logger: Callable[[list[tuple]], Any]) -> tuple[argparse.Namespace, list[tuple]]:
+    """The diagnostics' command line (scenario, --seeds, --set): run each seed under
+    ``logger(log)`` and return the arguments and what was logged."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("scenario", nargs="?", default="norway")
-    ap.add_argument("--seeds", default="1,2", help="comma-separated seeds (default 1,2)")
+    ap.add_argument("--seeds", default=default_seeds, help=f"seeds, as 1-60 or 1,2,5 (default {default_seeds})")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a parameter override")
     args = ap.parse_args()
+    args.seeds = seed_list(args.seeds)
     log: list[tuple] = []
-    with logging_outsiders(log):
-        for seed in (int(s) for s in args.seeds.split(",")):
+    with logger(log):
+        for seed in args.seeds:
             CollaborationModel(args.scenario, seed=seed, overrides=parse_overrides(args.set) or None).run()
+    return args, log
+
+
+def main() -> None:
+    _, log = watched_runs(__doc__, "1,2", logging_outsiders)
     df = pd.DataFrame(log, columns=["year", "population", "chosen", "best", "instrumental", "cultural", "myth"])
     df["size"] = pd.cut(df.population, SIZES, labels=["small", "medium", "large"], right=False)
     df["period"] = pd.cut(df.year, PERIODS)

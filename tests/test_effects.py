@@ -130,6 +130,9 @@ def test_command_writes_csv_and_markdown(tmp_path, capsys):
     row = table[(table.region == "hedmark") & (table.lever == "habit") & (table.outcome == "exit_rate")].iloc[0]
     assert row.expected == "-" and row.source == "004 L1028"
     assert math.isclose(row.mean_diff, row.high - row.low, abs_tol=1e-9)
+    assert math.isnan(row.events)  # a rate, not a count
+    exits = table[(table.region == "hedmark") & (table.lever == "habit") & (table.outcome == "exits")].iloc[0]
+    assert math.isclose(exits.events, (exits.low + exits.high) * exits.n_seeds, abs_tol=1e-9)  # both arms' exits
     text = (out / "effects.md").read_text(encoding="utf-8")
     assert "| lever | outcome | expected | source | synthetic_small | hedmark |" in text
     assert "## Members' exits per 100 member-years (`exit_rate`)" in text
@@ -150,6 +153,27 @@ def test_cell_text_shows_effect_interval_and_mark():
     row = pd.Series({"mean_diff": 0.0, "ci_low": 0.0, "ci_high": 0.0, "verdict": fx.NO_DIFFERENCE})
     assert cell_text(row) == "0 [0, 0] ="
     assert cell_text(pd.Series({"verdict": fx.NOT_IN_MODEL})) == "not in the model"
+
+
+def test_cell_text_gives_the_events_of_a_count_with_too_few_to_tell():
+    """A count outcome with fewer than FEW_EVENTS events over both arms says how many, so a ○ there
+    reads as too few events rather than no effect; a rate (no events) and a well-counted outcome
+    read as before."""
+    from simulation.experiments.effects_report import cell_text
+
+    row = {"mean_diff": -0.1, "ci_low": -0.3, "ci_high": 0.1, "verdict": fx.INCLUDES_ZERO}
+    assert cell_text(pd.Series({**row, "events": 7.0})) == "-0.1 [-0.3, +0.1] ○ (7 events)"
+    assert cell_text(pd.Series({**row, "events": 1.0})).endswith("(1 event)")
+    assert cell_text(pd.Series({**row, "events": float(fx.FEW_EVENTS)})) == "-0.1 [-0.3, +0.1] ○"
+    assert cell_text(pd.Series({**row, "events": math.nan})) == "-0.1 [-0.3, +0.1] ○"
+    assert cell_text(pd.Series(row)) == "-0.1 [-0.3, +0.1] ○"  # a table written before the column
+
+
+def test_few_events_is_where_a_halving_reaches_significance_in_a_sign_test():
+    """FEW_EVENTS: with k events split 2:1 between the arms (the lever halves the count) a sign test's
+    z = (2/3 - 1/2) / sqrt(1/4 / k) first reaches 1.96 at k = 35."""
+    z = lambda k: (2 / 3 - 1 / 2) / math.sqrt(0.25 / k)  # noqa: E731
+    assert z(fx.FEW_EVENTS) >= 1.96 > z(fx.FEW_EVENTS - 1)
 
 
 def test_base_setting_is_applied_before_the_levers_and_recorded(tmp_path):

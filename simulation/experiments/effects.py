@@ -52,6 +52,11 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
+# Fewer events of a count outcome than this over both arms, and even a lever that halves the
+# count cannot be told from chance: a sign test on how the events split between the arms (2:1)
+# reaches z = 1.96 at about 35 events. The report then gives the count beside the verdict.
+FEW_EVENTS = 35
+
 AGREES, DISAGREES, INCLUDES_ZERO = "agrees", "disagrees", "includes zero"
 NO_DIFFERENCE = "no difference"  # high equals low in every seed: the lever does not reach the outcome here
 NO_EXPECTATION, NOT_IN_MODEL, TOO_FEW = "no expectation", "not in the model", "too few seeds"
@@ -225,6 +230,7 @@ class Outcome:
     label: str
     compute: Callable[[RunData], float]
     requires: str | None = None
+    counts: bool = False  # a count of events in a run (exits, mergers): the table says how many both arms saw
 
     def value(self, run: RunData) -> float | None:
         """The outcome of ``run``; None when the model does not report it."""
@@ -270,11 +276,11 @@ OUTCOMES: tuple[Outcome, ...] = (
             _member_share_of("large", "mean")),
     Outcome("small_members_end", "Small municipalities: member share at the end", _member_share_of("small", "end")),
     Outcome("large_members_end", "Large municipalities: member share at the end", _member_share_of("large", "end")),
-    Outcome("exits", "Exits (total)", _total("exits")),
+    Outcome("exits", "Exits (total)", _total("exits"), counts=True),
     Outcome("exit_rate", "Members' exits per 100 member-years", _exit_rate),
-    Outcome("foundings", "Foundings (total)", _total("foundings")),
-    Outcome("dissolutions", "Dissolutions (total)", _total("dissolutions")),
-    Outcome("mergers", "Mergers (total)", _total("mergers")),
+    Outcome("foundings", "Foundings (total)", _total("foundings"), counts=True),
+    Outcome("dissolutions", "Dissolutions (total)", _total("dissolutions"), counts=True),
+    Outcome("mergers", "Mergers (total)", _total("mergers"), counts=True),
     Outcome("decoupling_gap", "Decoupling gap, talk minus action", _total("decoupling_gap"),
             requires="decoupling_gap"),
 )
@@ -501,13 +507,14 @@ def effects_table(design: Design, results: dict[tuple[str, tuple], list[dict]]) 
                 rows.append({**row, **_empty(), "verdict": NOT_IN_MODEL})
                 continue
             effect = paired_effect(lows, highs)
+            events = float(np.nansum(lows) + np.nansum(highs)) if outcome.counts and effect.n else math.nan
             rows.append({**row, "low": float(np.nanmean(lows)) if effect.n else math.nan,
                          "high": float(np.nanmean(highs)) if effect.n else math.nan,
                          "mean_diff": effect.mean, "ci_low": effect.ci_low, "ci_high": effect.ci_high,
                          "boot_low": effect.boot_low, "boot_high": effect.boot_high, "n_seeds": effect.n,
-                         "verdict": verdict(effect, expected.direction if expected else None)})
+                         "events": events, "verdict": verdict(effect, expected.direction if expected else None)})
     columns = ["region", "lever", "outcome", "low", "high", "mean_diff", "ci_low", "ci_high", "n_seeds",
-               "expected", "verdict", "source", "settings", "boot_low", "boot_high", "low_set", "high_set"]
+               "expected", "verdict", "source", "settings", "boot_low", "boot_high", "low_set", "high_set", "events"]
     table = pd.DataFrame(rows, columns=columns)
     table["base"] = base_text(design.base)
     return table

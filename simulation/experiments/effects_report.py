@@ -14,6 +14,7 @@ import pandas as pd
 from .effects import (
     AGREES,
     DISAGREES,
+    FEW_EVENTS,
     INCLUDES_ZERO,
     LEVEL,
     MARKS,
@@ -33,12 +34,17 @@ def _num(x: float) -> str:
 
 
 def cell_text(row: Any) -> str:
-    """'+0.12 [+0.05, +0.19] ✓': the effect, its t interval and the verdict's mark."""
+    """'+0.12 [+0.05, +0.19] ✓': the effect, its t interval and the verdict's mark; for a count
+    outcome with fewer than ``FEW_EVENTS`` events over both arms, how many ('(12 events)')."""
     if row.verdict == NOT_IN_MODEL:
         return "not in the model"
     text = f"{_num(row.mean_diff)} [{_num(row.ci_low)}, {_num(row.ci_high)}]"
     mark = MARKS[row.verdict]
-    return f"{text} {mark}" if mark else text
+    text = f"{text} {mark}" if mark else text
+    events = getattr(row, "events", math.nan)
+    if events is not None and not math.isnan(events) and events < FEW_EVENTS:
+        text += f" ({events:.0f} event{'' if round(events) == 1 else 's'})"
+    return text
 
 
 def expectations_table(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
@@ -86,7 +92,10 @@ def plain(header: list[str], rows: list[list[str]]) -> str:
 LEGEND = (f"Effect = mean over seeds of (high - low) with the same seed for both, [{LEVEL:.0%} t interval]. "
           f"{MARKS[AGREES]} the interval excludes zero in the expected direction, {MARKS[DISAGREES]} it excludes "
           f"zero the other way, {MARKS[INCLUDES_ZERO]} it includes zero, {MARKS[NO_DIFFERENCE]} high equals low "
-          "in every seed; 'not in the model': the lever's key or the outcome is not (yet) part of the model.")
+          "in every seed; 'not in the model': the lever's key or the outcome is not (yet) part of the model. "
+          f"'(k events)': a count with fewer than {FEW_EVENTS} events over both settings and all seeds, too few "
+          "for an interval to exclude zero even if the lever halved it: run more seeds before reading a "
+          f"{MARKS[INCLUDES_ZERO]} there as no effect.")
 
 
 def report_markdown(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome], n_seeds: int,
