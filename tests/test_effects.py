@@ -213,3 +213,11 @@ def test_preset_mechanisms_on_is_a_base_setting_of_known_keys(tmp_path, capsys):
     assert all(getattr(params, k) == v for k, v in fx.PRESETS["mechanisms-on"].items())
     assert main(["effects", "hedmark", "--preset", "mechanisms-of", "--out", str(tmp_path)]) == 2
     assert "mechanisms-on" in capsys.readouterr().err
+
+
+def test_help_names_the_few_events_threshold(capsys):
+    """The help text spells the threshold out (the command module does not import the engine at
+    start-up); it must say the same number as FEW_EVENTS."""
+    with pytest.raises(SystemExit):
+        main(["effects", "--help"])
+    assert f"fewer than {fx.FEW_EVENTS} events" in " ".join(capsys.readouterr().out.split())

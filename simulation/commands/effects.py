@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="For each region, run every lever (fixed cost, transaction cost, exit cost and notice, "
                     "habit, legitimacy weight, each perspective, ...) at a low and a high setting with the same "
                     "seeds, and report the mean paired difference of each outcome with its 95% interval against "
-                    "the direction the sources lead us to expect. Writes effects.csv and effects.md.",
+                    "the direction the sources lead us to expect. A count (exits, mergers, ...) with fewer than "
+                    "35 events over both settings says so, '(k events)': too few to tell, run more seeds. "
+                    "Writes effects.csv and effects.md.",
         epilog="Example: imcsim effects hedmark agder --seeds 10 --levers fixed_cost,habit --workers 2 "
                "--set trust_erosion=0.15",
     )
