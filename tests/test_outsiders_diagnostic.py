@@ -12,18 +12,24 @@ from simulation.model import CollaborationModel
 from simulation.perspectives import choice
 from simulation.validation.patterns import membership
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "outsiders.py"
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
-def _outsiders():
-    spec = importlib.util.spec_from_file_location("outsiders", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def _script(name: str):
+    """A benchmarks/ script as a module; its folder is on the path while it loads, as when run
+    (exit_draws imports outsiders.watching as a sibling)."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCHMARKS))
     return module
 
 
 def test_logging_outsiders_watches_without_changing_the_run():
-    outsiders = _outsiders()
+    outsiders = _script("outsiders")
     decide = Municipality.decide
     plain = membership(CollaborationModel("hedmark", seed=3).run())
     log: list[tuple] = []
@@ -38,21 +44,10 @@ def test_logging_outsiders_watches_without_changing_the_run():
         assert chosen in (choice.STAY, choice.JOIN, choice.FOUND) and best in (choice.JOIN, choice.FOUND)
 
 
-def _exit_draws():
-    sys.path.insert(0, str(SCRIPT.parent))  # the script imports outsiders.watching as a sibling
-    try:
-        spec = importlib.util.spec_from_file_location("exit_draws", SCRIPT.parent / "exit_draws.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return module
-
-
 def test_logging_exits_logs_every_exit_notice_without_changing_the_run():
     """benchmarks/exit_draws.py, cited for "exits are drawn, not chosen": one entry per exit
     notice in the decision log, and the run it watches is the run without it."""
-    exit_draws = _exit_draws()
+    exit_draws = _script("exit_draws")
     decide = Municipality.decide
     churn = {"collab_fixed_elasticity": 0.0, "budget_stress_weight": 1.0}  # a setting with exits
     plain = CollaborationModel("synthetic_small", seed=2, overrides=churn).run()
