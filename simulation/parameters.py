@@ -304,8 +304,12 @@ class Parameters:
     # A member voting on an applicant from its own region weighs what a refusal would cost the
     # other binding collaboration it has with that municipality: exclusion "can make
     # collaboration more difficult on other arenas", and HIKT works to gather all the region's
-    # municipalities in one collaboration (004 L880). Off at 0.
-    exclusion_cost: float = _p(0.0, 0.0, 20.0, "Appropriateness (cultural utility) of admitting an applicant case wholly from the "
+    # municipalities in one collaboration (004 L880). On at 1 (the `exclusion_cost` lever's "on")
+    # since 2026-12-01: without it a region's outsiders applying as one bloc to a small
+    # collaboration of their own region could be refused every year of a run, which turned the
+    # fixed-cost lever's sign on a generated region no calibration saw (docs/validation.md,
+    # "A region locked out"). Set after the calibration, not calibrated; 0 = off.
+    exclusion_cost: float = _p(1.0, 0.0, 20.0, "Appropriateness (cultural utility) of admitting an applicant case wholly from the "
                                "voting member's own region, i.e. the cost of excluding region-mates with whom it has other binding "
                                "collaboration; scaled by the case's share of region-mates. 0 = off.",
                                "004 L880", unit="utility")

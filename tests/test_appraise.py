@@ -81,9 +81,12 @@ def test_a_notice_delays_what_leaving_brings_for_its_share_of_the_horizon():
 
 
 def test_admission_judges_applicants_by_identity_fit_at_neutral_culture_and_family():
+    """Region-mates (share 1) also carry the cost of excluding them (004 L880)."""
     u = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 1.0, 0.8, WORLD, P)
-    assert u.cultural == cultural.identity_fit(P.neutral_similarity, 1.0, 0.8, P.neutral_family_share, P)
-    assert u.cultural == pytest.approx(P.region_weight * (1.0 - P.neutral_region_share) + P.trust_weight * (0.8 - P.neutral_trust))
+    assert u.cultural == (cultural.identity_fit(P.neutral_similarity, 1.0, 0.8, P.neutral_family_share, P)
+                          + cultural.exclusion_cost(1.0, P))
+    assert u.cultural == pytest.approx(P.region_weight * (1.0 - P.neutral_region_share) + P.trust_weight * (0.8 - P.neutral_trust)
+                                       + P.exclusion_cost)
     assert u.myth == myth.consolidation(WORLD.legitimacy, ME.receptivity, P) > 0
 
 
@@ -166,10 +169,10 @@ def test_packed_pair_counts_give_the_same_group_profile():
 
 # ---- exclusion cost: refusing region-mates (004 L880) -------------------------------------------
 def test_exclusion_cost_is_the_weight_times_the_share_of_region_mates_and_off_at_zero():
-    on = Parameters(exclusion_cost=2.0)
+    on, off = Parameters(exclusion_cost=2.0), Parameters(exclusion_cost=0.0)
     assert cultural.exclusion_cost(0.25, on) == pytest.approx(0.5)
-    assert cultural.exclusion_cost(1.0, P) == 0.0  # the default is off
-    off_vote = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 0.25, 0.8, WORLD, P)
+    assert cultural.exclusion_cost(1.0, off) == 0.0
+    off_vote = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 0.25, 0.8, WORLD, off)
     on_vote = appraise.admit(ME, 0.5, 0.0, _prospect(0.5), 0.25, 0.8, WORLD, on)
     assert on_vote.cultural == pytest.approx(off_vote.cultural + 0.5)
     assert (on_vote.instrumental, on_vote.myth) == (off_vote.instrumental, off_vote.myth)
@@ -183,8 +186,8 @@ def test_a_small_region_mate_refused_without_exclusion_cost_is_admitted_with_it(
     net_after = appraise.net_benefit(ME, 0.5, grown, WORLD, P)
     net_now = net_after + 3.0 * P.utility_scale  # admitting costs the member 3 utility units
     weights = (1.0, 1.0, 1.0)
-    on = Parameters(exclusion_cost=4.0)
-    refused = combined(appraise.admit(ME, 0.5, net_now, grown, 1.0, P.neutral_trust, WORLD, P), weights)
+    on, off = Parameters(exclusion_cost=4.0), Parameters(exclusion_cost=0.0)
+    refused = combined(appraise.admit(ME, 0.5, net_now, grown, 1.0, P.neutral_trust, WORLD, off), weights)
     admitted = combined(appraise.admit(ME, 0.5, net_now, grown, 1.0, P.neutral_trust, WORLD, on), weights)
     stranger = combined(appraise.admit(ME, 0.5, net_now, grown, 0.0, P.neutral_trust, WORLD, on), weights)
     assert refused < 0 < admitted

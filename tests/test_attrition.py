@@ -194,8 +194,8 @@ def test_leadership_changes_with_turnover_only():
 
 # ---- members leave for the reasons, attributed ---------------------------------------------------
 
-def _reasons(overrides: dict, seeds=range(1, 6)) -> dict[str, int]:
-    """Notices to leave by reason over five seeds of synthetic_small. The joint organisation's
+def _reasons(overrides: dict, seeds=range(1, 21)) -> dict[str, int]:
+    """Notices to leave by reason over twenty seeds of synthetic_small. The joint organisation's
     scale is pinned off (``collab_fixed_elasticity`` 0): at the defaults a pool of small
     municipalities runs so cheap an organisation that nobody leaves these short runs at all,
     and an attribution needs exits to attribute."""
