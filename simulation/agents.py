@@ -11,6 +11,7 @@ governance model's decision rule, sets its common standard and reforms after voi
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import mesa
@@ -65,6 +66,7 @@ class Municipality(mesa.Agent):
         self.tipped_by = ""
         self.reason = ""  # the attrition reason that weighed most when it last gave notice
         self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
+        self.refusals: dict[Collaboration, int] = {}  # refusals in a row by each collaboration applied to
         self._traits: appraise.Traits | None = None  # cached by traits()
 
     # ---- derived state ---------------------------------------------------------------------
@@ -193,7 +195,7 @@ class Municipality(mesa.Agent):
         if self.collaboration is None:
             opts = [self.stay_alone_option(juncture)]
             bloc = self.model.prospective_bloc(self)  # the same for every collaboration in sight
-            opts += [self.join_option(k, bloc=bloc) for k in self.model.reachable(self)]
+            opts += [self.application_option(k, opts[0], bloc) for k in self.model.reachable(self)]
             found = self.found_option()
             if found is not None:
                 opts.append(found)
@@ -226,6 +228,16 @@ class Municipality(mesa.Agent):
                         collab.reputation, one_off, m.conditions, p)
         kind = choice.JOIN if self.collaboration is None else choice.SWITCH
         return Option(kind, target=collab, utilities=u, switching=appraise.switching_part(one_off, self.weights, p))
+
+    def application_option(self, collab: Collaboration, stay: Option, bloc: np.ndarray | None = None) -> Option:
+        """Applying to ``collab`` from outside, as expected after the refusals it has met there
+        (``appraise.application``)."""
+        join = self.join_option(collab, bloc=bloc)
+        refusals = self.refusals.get(collab, 0)
+        if not refusals:
+            return join
+        return dataclasses.replace(join, utilities=appraise.application(join.utilities, stay.utilities, refusals,
+                                                                         self.model.params))
 
     def found_option(self) -> Option | None:
         """Found a collaboration with outside neighbours, most trusted first."""

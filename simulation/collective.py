@@ -73,7 +73,8 @@ def regional_bloc(model: CollaborationModel, applicant: Municipality, k: Collabo
         mate = model.municipalities[j]
         if mate in k.applications:
             continue
-        options = [mate.stay_alone_option(model.env.juncture_open), mate.join_option(k)]
+        stay = mate.stay_alone_option(model.env.juncture_open)
+        options = [stay, mate.application_option(k, stay)]
         u = choice.combined_all(options, mate.weights)
         chosen = choice.logit_choice(options, mate.weights, p.temperature, model.rng, u)
         if chosen == 1:
@@ -130,9 +131,11 @@ def decide_applications(model: CollaborationModel, k: Collaboration) -> None:
                 admission_view(model, mm, k, proposal, now), mm.weights))
         for a in case:
             if admitted:
+                a.refusals.clear()  # admitted: past refusals no longer weigh (appraise.application)
                 k.admit(a)
                 model.counts["joins"] += 1
             else:
+                a.refusals[k] = a.refusals.get(k, 0) + 1  # learnt from (appraise.application)
                 model.counts["rejections"] += 1
     k.refresh()
 

@@ -145,6 +145,15 @@ class Parameters:
     satisficing_tolerance: float = _p(39.4, 0.0, 1_000.0, "Shortfall (NOK/inhabitant) below aspiration that makes a municipality search.", unit="NOK/inhabitant/year")
     review_rate: float = _p(0.0561, 0.0, 1.0, "Yearly probability that a satisfied municipality reviews its options anyway.", unit="probability/year")
     utility_scale: float = _p(500.0, 1.0, 1.0e4, "NOK per inhabitant that equal one unit of instrumental utility.", unit="NOK/inhabitant per utility")
+    # Applicants learn from refusal: after n refusals in a row by a collaboration, an outsider
+    # expects to be admitted with chance (1 - refusal_learning)^n, and weighs applying again as
+    # that mix of joining and standing alone (docs/ODD.md 7.15a). Without it an applicant refused
+    # as part of a regional bloc asks again every year for decades instead of founding with its
+    # partners (docs/validation.md, "A lock-out across regions"); 0 = off.
+    refusal_learning: float = _p(0.0, 0.0, 1.0, "Share by which each refusal in a row by a collaboration lowers an outsider's expected "
+                                 "chance of admission to it; applying is weighed as that chance of joining and the rest of "
+                                 "standing alone. 0 = off (applicants expect admission however often refused).",
+                                 "MODEL.md s4 (bounded rationality); 004 L258 (no opportunity among neighbours, a hindrance)", unit="share per refusal")
 
     # --- cultural (MODEL.md s4) ------------------------------------------------------------
     habit_strength: float = _p(0.66, 0.0, 5.0, "Status-quo bonus at full habit.", unit="utility")
@@ -308,7 +317,9 @@ class Parameters:
     # since 2026-12-01: without it a region's outsiders applying as one bloc to a small
     # collaboration of their own region could be refused every year of a run, which turned the
     # fixed-cost lever's sign on a generated region no calibration saw (docs/validation.md,
-    # "A region locked out"). Set after the calibration, not calibrated; 0 = off.
+    # "A region locked out"). Set after the calibration; a calibration with it free on [0, 2]
+    # puts it at 0.95 [0.25, 1.65] and keeps every other default inside its 90 % interval
+    # (results/abc-exclusion, "Calibrated with the exclusion cost free"); 0 = off.
     exclusion_cost: float = _p(1.0, 0.0, 20.0, "Appropriateness (cultural utility) of admitting an applicant case wholly from the "
                                "voting member's own region, i.e. the cost of excluding region-mates with whom it has other binding "
                                "collaboration; scaled by the case's share of region-mates. 0 = off.",

@@ -243,6 +243,17 @@ def switch(me: Traits, share: float, k: Prospect, group_fit: float, peer_share: 
     return join(me, share, k, group_fit, peer_share, reputation, one_off, world, p)
 
 
+def application(join: Utilities, stay: Utilities, refusals: int, p: Parameters) -> Utilities:
+    """Apply to a collaboration that has refused it ``refusals`` times in a row: bounded
+    rationality, the outsider expects admission with the chance its experience suggests,
+    ``(1 - refusal_learning)^refusals``, and otherwise to stand alone as now (MODEL.md s4; no
+    opportunity among the neighbours is a hindrance the municipalities name, 004 L258)."""
+    if not refusals or not p.refusal_learning:
+        return join
+    chance = (1.0 - p.refusal_learning) ** refusals
+    return Utilities(*(chance * j + (1.0 - chance) * s for j, s in zip(join, stay, strict=True)))
+
+
 # ---- a member's view of collective choices ------------------------------------------------------
 
 def admit(me: Traits, share: float, net_now: float, grown: Prospect, region_share: float, mean_trust: float,
