@@ -15,7 +15,9 @@ REGION = {"generator.seed": 12, "fixed_cost": 15.96e6, "ticks": 12}
 
 
 def _outside(exclusion_cost: float | None) -> list[str]:
-    keys = dict(REGION) if exclusion_cost is None else {**REGION, "exclusion_cost": exclusion_cost}
+    # "off" switches off both answers to the lock-out: the exclusion cost and learning from refusal
+    keys = dict(REGION) if exclusion_cost is None else {**REGION, "exclusion_cost": exclusion_cost,
+                                                         "refusal_learning": 0.0}
     model = CollaborationModel(apply_overrides(load_scenario("synthetic"), keys), seed=SEED).run()
     return [mm.region for mm in model.municipalities if mm.collaboration is None]
 

@@ -22,13 +22,15 @@ SEEDS = range(1, 9)
 # one of these fails CI. The exceptions are expected failures (strict, so a test turns red when
 # it starts passing and the docs must then be updated).
 # patterns the shipped set does not reproduce in most seeds (docs/validation.md, "The joint
-# organisation's scale"): the bloc within a year of 2011 (33 % of seeds 1-30); the target is kept.
-# The bloc in 2009-2013 (47 %) and the full history (43 %) fail on 30 seeds by the interval rule,
-# but their values meet the target on this test's eight seeds, so they are not marked here.
-NOT_REPRODUCED_NAMES = ("bloc within a year of 2011",)
+# organisation's scale"): the bloc within a year of 2011 (40 % of seeds 1-30) and the full history
+# (47 % of seeds 1-30, 52 % of 200 fresh seeds; 3 of this test's eight since learning from refusal,
+# "A lock-out across regions": 4 of 8 before, 43 % of seeds 1-30); the targets are kept. The bloc
+# in 2009-2013 fails on 30 seeds by the interval rule, but its value meets the target on this
+# test's eight seeds, so it is not marked here.
+NOT_REPRODUCED_NAMES = ("bloc within a year of 2011", "full history 3-6-7")
 NOT_REPRODUCED = pytest.mark.xfail(strict=True, reason=(
-    "the posterior-median behavioural set does not put the bloc within a year of 2011 in most seeds "
-    "(docs/validation.md); the target >= 50 % is kept"))
+    "the behavioural set does not put the bloc within a year of 2011, nor the whole history, in "
+    "most seeds (docs/validation.md); the targets >= 50 % are kept"))
 HEDMARK_MUST_PASS = tuple(pytest.param(p.name, marks=NOT_REPRODUCED) if p.name in NOT_REPRODUCED_NAMES else p.name
                           for p in patterns_for("hedmark"))
 
