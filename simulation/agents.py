@@ -233,11 +233,8 @@ class Municipality(mesa.Agent):
         """Applying to ``collab`` from outside, as expected after the refusals it has met there
         (``appraise.application``)."""
         join = self.join_option(collab, bloc=bloc)
-        refusals = self.refusals.get(collab, 0)
-        if not refusals:
-            return join
-        return dataclasses.replace(join, utilities=appraise.application(join.utilities, stay.utilities, refusals,
-                                                                         self.model.params))
+        u = appraise.application(join.utilities, stay.utilities, self.refusals.get(collab, 0), self.model.params)
+        return join if u is join.utilities else dataclasses.replace(join, utilities=u)
 
     def found_option(self) -> Option | None:
         """Found a collaboration with outside neighbours, most trusted first."""

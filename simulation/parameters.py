@@ -147,7 +147,7 @@ class Parameters:
     utility_scale: float = _p(500.0, 1.0, 1.0e4, "NOK per inhabitant that equal one unit of instrumental utility.", unit="NOK/inhabitant per utility")
     # Applicants learn from refusal: after n refusals in a row by a collaboration, an outsider
     # expects to be admitted with chance (1 - refusal_learning)^n, and weighs applying again as
-    # that mix of joining and standing alone (docs/ODD.md 7.15a). Without it an applicant refused
+    # that mix of joining and standing alone (docs/ODD.md 7.15). Without it an applicant refused
     # as part of a regional bloc asks again every year for decades instead of founding with its
     # partners (docs/validation.md, "A lock-out across regions"). 0.1 since 2026-12-01: inside the
     # calibration's 90 % interval [0.07, 0.46] (not identified; its median 0.23 costs Hedmark's

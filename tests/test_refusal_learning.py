@@ -2,8 +2,6 @@
 regions"): after n refusals in a row an outsider weighs applying again as a chance
 (1 - refusal_learning)^n of joining and the rest of standing alone (``appraise.application``)."""
 
-import dataclasses
-
 import pytest
 
 from simulation.model import CollaborationModel
@@ -17,18 +15,18 @@ JOIN, STAY = Utilities(2.0, -1.0, 0.5), Utilities(-1.0, 1.0, 0.0)
 
 
 def test_a_first_application_is_weighed_as_joining():
-    p = dataclasses.replace(Parameters(), refusal_learning=0.5)
+    p = Parameters(refusal_learning=0.5)
     assert appraise.application(JOIN, STAY, 0, p) == JOIN
 
 
 def test_without_learning_refusals_change_nothing():
-    p = dataclasses.replace(Parameters(), refusal_learning=0.0)
+    p = Parameters(refusal_learning=0.0)
     assert appraise.application(JOIN, STAY, 7, p) == JOIN
 
 
 @pytest.mark.parametrize(("refusals", "chance"), [(1, 0.5), (2, 0.25), (3, 0.125)])
 def test_each_refusal_halves_the_expected_chance_at_one_half(refusals, chance):
-    p = dataclasses.replace(Parameters(), refusal_learning=0.5)
+    p = Parameters(refusal_learning=0.5)
     expected = [chance * j + (1 - chance) * s for j, s in zip(JOIN, STAY, strict=True)]
     assert appraise.application(JOIN, STAY, refusals, p) == pytest.approx(expected)
 
