@@ -1,11 +1,15 @@
-"""benchmarks/outsiders.py, which docs/validation.md cites for norway's membership: logging the
-outsiders' appraisals must not change the run it watches, and must restore the agent class."""
+"""The diagnostics docs/validation.md cites. benchmarks/outsiders.py (norway's membership): logging
+the outsiders' appraisals must not change the run it watches, and must restore the agent class.
+benchmarks/decoupling_parts.py (legitimacy and the decoupling gap): its parts add up to the gap
+exactly when nobody declares a strategy, the premise of the trace."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 from pathlib import Path
+
+import pytest
 
 from simulation.agents import Municipality
 from simulation.model import CollaborationModel
@@ -60,3 +64,13 @@ def test_logging_exits_logs_every_exit_notice_without_changing_the_run():
     assert notices, "this setting has exit notices to log"
     assert [(year, name, reason) for year, name, _, reason, *_ in log] == notices
     assert all(tenure >= 0 and habit >= 0 for *_, tenure, habit in log)
+
+
+def test_decoupling_parts_add_up_to_the_gap_only_when_nobody_declares_a_strategy():
+    parts = _script("decoupling_parts").parts
+    gap, leakage, above_cap, members, leaking = parts(("hedmark", 1, {}))[:5]
+    assert leaking > 0 and leakage > 0  # seed 1 ends with members leaking: the identity is not 0 = 0
+    assert gap == pytest.approx(leakage + above_cap, abs=1e-12)
+    # declared strategies (talk beyond the agreed coordination) open the gap beyond both parts
+    gap, leakage, above_cap = parts(("hedmark", 1, {"declaration_rate": 0.3, "legitimacy_weight": 2.0}))[:3]
+    assert gap > leakage + above_cap + 0.1
