@@ -115,3 +115,31 @@ def test_a_five_year_run_of_norway():
     assert data["year"] == [1999, 2000, 2001, 2002, 2003, 2004]  # the initial state, then five budget years
     assert all(0.0 <= s <= 1.0 for s in data["member_share"])
     assert sum(data["foundings"]) > 0 and data["collaborations"][-1] > 0
+
+
+def test_a_county_is_its_municipalities_with_norways_regions_and_the_edges_among_them(region):
+    vestland = norway.county_region(region, "vestland")
+    assert norway.county_region(region, "46") == vestland  # by number as well as by name
+    rows = [i for i, k in enumerate(region.kommuner) if k.county == "Vestland"]
+    assert len(vestland.kommuner) == len(rows) == 43
+    assert vestland.names == tuple(region.names[i] for i in rows)
+    assert vestland.regions == tuple(region.regions[i] for i in rows)
+    inside = {(region.names[i], region.names[j]) for i, j in region.edges if i in rows and j in rows}
+    assert {(vestland.names[i], vestland.names[j]) for i, j in vestland.edges} == inside
+    assert norway.component_sizes(len(vestland.kommuner), vestland.edges) == [43]
+    with pytest.raises(norway.ScenarioError, match="unknown county 'Hordaland'.*Vestland \\(46\\)"):
+        norway.county_region(region, "Hordaland")  # merged into Vestland in 2020
+
+
+def test_a_county_scenario_is_written_loaded_and_run(tmp_path):
+    path = tmp_path / "trondelag.toml"
+    assert norway.main(["--county", "Trøndelag", "--to", str(path)]) == 0
+    scenario = load_scenario(str(path))
+    assert scenario.name == "norway_trondelag"
+    assert len(scenario.municipalities) == 38 and "Trondheim" in {m.name for m in scenario.municipalities}
+    assert scenario.parameters == Parameters()  # behaviour from the registry, as norway's
+    assert "2025" in scenario.description and "GENERATED" in path.read_text(encoding="utf-8")
+    model = simulate(str(path), seed=1, ticks=5)
+    assert model.datacollector.model_vars["collaborations"][-1] > 0
+    with pytest.raises(SystemExit):
+        norway.main(["--to", str(path)])  # --to goes with --county
