@@ -12,6 +12,7 @@ governance model's decision rule, sets its common standard and reforms after voi
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -182,6 +183,8 @@ class Municipality(mesa.Agent):
         options = self.options(juncture)
         u = choice.combined_all(options, self.weights)  # once for the logit, lock-in and attribution
         chosen = choice.logit_choice(options, self.weights, m.params.temperature, m.rng, u)
+        if self.collaboration is not None:
+            m.counts["expected_notices"] += self.notice_chance(options, u)
         self.locked_in = self.collaboration is not None and choice.locked_in(options, self.weights, u)
         self.last_choice = options[chosen].kind
         self.tipped_by = choice.tipped_by(options, chosen, self.weights, u)
@@ -331,6 +334,16 @@ class Municipality(mesa.Agent):
         barrier = choice.combined(u, self.weights) - choice.combined(leaving.utilities, self.weights)
         return Option(leaving.kind, target=leaving.target, utilities=u, switching=leaving.switching + barrier,
                       undelayed=leaving.utilities)
+
+    def notice_chance(self, options: list[Option], u: list[float]) -> float:
+        """The chance that this search ends in a notice to leave: the logit's probability of an
+        exit, and of a switch where a wish to switch is not put to a merger vote instead
+        (``collective.routed_to_merger``). Summed over members' searches it estimates the
+        notices without the draw's noise, which a lever's effect on rare exits needs."""
+        route = min(1.0, max(0.0, self.model.params.merger_route))
+        chance = choice.probabilities(u, self.model.params.temperature)
+        return math.fsum(q * (1.0 if o.kind == choice.EXIT else 1.0 - route)
+                         for q, o in zip(chance, options, strict=True) if o.kind in (choice.EXIT, choice.SWITCH))
 
     def leaving_reason(self, options: list[Option], leaving: Option) -> str:
         """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``)."""

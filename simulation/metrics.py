@@ -185,6 +185,12 @@ def _count(name: str):
     return reporter
 
 
+def expected_notices(model) -> float:
+    """Notices to leave the members' searches were expected to give this year: the logit's
+    chances summed (``Municipality.notice_chance``), the notices without the draw's noise."""
+    return float(model.counts.get("expected_notices", 0.0))
+
+
 def _tipped(perspective: str):
     def reporter(model) -> int:
         return tally(model).tipped[perspective]
@@ -215,6 +221,7 @@ MODEL_REPORTERS = {
     "juncture": juncture,
     **{c: _count(c) for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections",
                               "leaks", "voice", "notices", "reforms")},
+    "expected_notices": expected_notices,
     "exit_payments": exit_payments,
     **{f"tipped_{p}": _tipped(p) for p in ("instrumental", "cultural", "myth")},
 }
@@ -341,6 +348,7 @@ def summary(model) -> dict[str, float]:
     }
     for c in ("joins", "exits", "foundings", "mergers", "dissolutions", "rejections", "leaks", "voice", "reforms"):
         out[c] = int(sum(s[c]))
+    out["expected_notices"] = float(sum(s["expected_notices"]))
     out["exit_payments"] = float(sum(s["exit_payments"]))
     tipped = {p: int(sum(s[f"tipped_{p}"])) for p in ("instrumental", "cultural", "myth")}
     total = sum(tipped.values())

@@ -39,6 +39,8 @@ OUTCOMES: dict[str, str] = {
     "leaks": "decisions to buy systems on one's own while a member (total)",
     "voice": "members speaking up (total)",
     "reforms": "collaborations' reforms (total)",
+    "expected_notices": "notices to leave the members' searches were expected to give (the logit's chances summed, total; "
+                        "estimates the notices without the draw's noise)",
     "exit_payments": "exit terms paid by departing members (MNOK, total)",
     "tipped_instrumental": "share of changes tipped by the instrumental perspective",
     "tipped_cultural": "share of changes tipped by the cultural perspective",
@@ -90,6 +92,7 @@ SERIES: dict[str, str] = {
     "voice": "members speaking up",
     "notices": "notices of exit given",
     "reforms": "collaborations' reforms",
+    "expected_notices": "notices to leave the members' searches were expected to give (the logit's chances summed)",
     "exit_payments": "exit terms paid by departing members (MNOK)",
     "tipped_instrumental": "changes tipped by the instrumental perspective",
     "tipped_cultural": "changes tipped by the cultural perspective",

@@ -69,6 +69,14 @@ def test_logit_choice_frequencies_match_the_logit_probabilities():
     assert np.all(np.abs(counts / n - PROBABILITIES) < bound), (counts / n, PROBABILITIES)
 
 
+def test_probabilities_are_the_logit_probabilities_and_draw_nothing():
+    """choice.probabilities gives logit_choice's chances, exp(U/T) normalised, from the combined
+    utilities alone (no generator is passed: an expectation beside the draw)."""
+    u = choice.combined_all(OPTIONS, WEIGHTS)
+    assert_allclose(choice.probabilities(u, TEMPERATURE), PROBABILITIES, rtol=1e-12)
+    assert math.fsum(choice.probabilities([0.0, 1000.0, -1000.0], 0.01)) == pytest.approx(1.0)
+
+
 def test_logit_choice_is_argmax_when_cold():
     """As T -> 0 all probability goes to the best option: P(1) = 1 / (1 + e^-50 + e^-75) at T = 0.01."""
     rng = np.random.default_rng(3)

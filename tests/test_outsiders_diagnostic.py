@@ -1,16 +1,19 @@
 """The diagnostics docs/validation.md cites. benchmarks/outsiders.py (norway's membership): logging
 the outsiders' appraisals must not change the run it watches, and must restore the agent class.
 benchmarks/decoupling_parts.py (legitimacy and the decoupling gap): its parts add up to the gap
-exactly when nobody declares a strategy, the premise of the trace."""
+exactly when nobody declares a strategy, the premise of the trace. benchmarks/habit_direct.py
+(habit and the chance of a notice): weighing each search again leaves the run as it was."""
 
 from __future__ import annotations
 
+import collections
 import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
 
+from simulation import metrics
 from simulation.agents import Municipality
 from simulation.model import CollaborationModel
 from simulation.perspectives import choice
@@ -74,3 +77,18 @@ def test_decoupling_parts_add_up_to_the_gap_only_when_nobody_declares_a_strategy
     # declared strategies (talk beyond the agreed coordination) open the gap beyond both parts
     gap, leakage, above_cap = parts(("hedmark", 1, {"declaration_rate": 0.3, "legitimacy_weight": 2.0}))[:3]
     assert gap > leakage + above_cap + 0.1
+
+
+def test_weighing_each_search_again_leaves_the_run_unchanged_and_at_the_same_habit_the_same_chance():
+    weighing_again = _script("habit_direct").weighing_again
+    plain = metrics.summary(CollaborationModel("agder", seed=5).run())
+    same: collections.defaultdict = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    with weighing_again(1.0, same):
+        assert metrics.summary(CollaborationModel("agder", seed=5).run()) == plain
+    assert Municipality.options.__name__ == "options"  # the class is restored
+    n, first, again = (sum(row[i] for row in same.values()) for i in range(3))
+    assert n > 0 and first > 0 and again == pytest.approx(first, rel=1e-12)
+    stronger: collections.defaultdict = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    with weighing_again(4.0, stronger):
+        CollaborationModel("agder", seed=5).run()
+    assert sum(row[2] for row in stronger.values()) < sum(row[1] for row in stronger.values())  # habit holds members

@@ -260,13 +260,15 @@ def _total(name: str) -> Callable[[RunData], float]:
     return compute
 
 
-def _exit_rate(run: RunData) -> float:
-    """Members' exits per 100 member-years: exits over the members at the start of each year, so
-    a lever that changes how many are members does not change the rate by that alone."""
-    s = run.series
-    n = run.municipalities["agent_id"].nunique()
-    exposure = float((s["member_share"].iloc[:-1] * n).sum())
-    return 100.0 * float(s["exits"].iloc[1:].sum()) / exposure if exposure > 0 else math.nan
+def _per_member_year(column: str) -> Callable[[RunData], float]:
+    """A yearly count per 100 member-years: over the members at the start of each year, so a
+    lever that changes how many are members does not change the rate by that alone."""
+    def compute(run: RunData) -> float:
+        s = run.series
+        n = run.municipalities["agent_id"].nunique()
+        exposure = float((s["member_share"].iloc[:-1] * n).sum())
+        return 100.0 * float(s[column].iloc[1:].sum()) / exposure if exposure > 0 else math.nan
+    return compute
 
 
 OUTCOMES: tuple[Outcome, ...] = (
@@ -277,7 +279,9 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("small_members_end", "Small municipalities: member share at the end", _member_share_of("small", "end")),
     Outcome("large_members_end", "Large municipalities: member share at the end", _member_share_of("large", "end")),
     Outcome("exits", "Exits (total)", _total("exits"), counts=True),
-    Outcome("exit_rate", "Members' exits per 100 member-years", _exit_rate),
+    Outcome("exit_rate", "Members' exits per 100 member-years", _per_member_year("exits")),
+    Outcome("notice_chance", "Members' expected notices to leave per 100 member-years (the choice model's chances "
+            "summed over members' searches: the notices without the draw's noise)", _per_member_year("expected_notices")),
     Outcome("foundings", "Foundings (total)", _total("foundings"), counts=True),
     Outcome("dissolutions", "Dissolutions (total)", _total("dissolutions"), counts=True),
     Outcome("mergers", "Mergers (total)", _total("mergers"), counts=True),
@@ -296,13 +300,16 @@ LEVERS: tuple[Lever, ...] = (
           (Expectation("exits", UP, "002 L2189-2195"), Expectation("mergers", DOWN, "002 L2189-2195"))),
     Lever("exit_cost", ("governance.*.exit_cost",), Scale(0.5), Scale(2.0),
           "exit settlement of every governance model (years of the member's cost share)",
-          (Expectation("exits", DOWN, "000 L1140-1144"), Expectation("exit_rate", DOWN, "000 L1140-1144"))),
+          (Expectation("exits", DOWN, "000 L1140-1144"), Expectation("exit_rate", DOWN, "000 L1140-1144"),
+           Expectation("notice_chance", DOWN, "000 L1140-1144"))),
     Lever("exit_notice", ("governance.*.exit_notice",), Value(0), Shift(2),
           "notice before an exit takes effect, on every governance model (years)",
-          (Expectation("exits", DOWN, "000 L1038-1046"), Expectation("exit_rate", DOWN, "000 L1038-1046"))),
+          (Expectation("exits", DOWN, "000 L1038-1046"), Expectation("exit_rate", DOWN, "000 L1038-1046"),
+           Expectation("notice_chance", DOWN, "000 L1038-1046"))),
     Lever("habit", ("habit_strength",), Scale(0.5), Scale(2.0),
           "status-quo bonus that grows with tenure",
-          (Expectation("exit_rate", DOWN, "004 L1028"), Expectation("exits", DOWN, "004 L1028"))),
+          (Expectation("exit_rate", DOWN, "004 L1028"), Expectation("exits", DOWN, "004 L1028"),
+           Expectation("notice_chance", DOWN, "004 L1028"))),
     Lever("legitimacy_weight", ("legitimacy_weight",), Scale(0.5), Scale(2.0),
           "weight of national legitimacy pressure on collaborating",
           (Expectation("small_members", UP, "002 L2118-2124"), Expectation("large_members", UP, "002 L2118-2124"),
@@ -314,10 +321,12 @@ LEVERS: tuple[Lever, ...] = (
           (Expectation("decoupling_gap", UP, "003 L3058-3065, L3842-3848"),)),
     Lever("trust_erosion", ("trust_erosion",), Value(0.0), Value(0.15),
           "trust between co-members lost per conflict (off → 0.15, the pre-calibration recommendation)",
-          (Expectation("exits", UP, "000 L527"), Expectation("exit_rate", UP, "000 L527"))),
+          (Expectation("exits", UP, "000 L527"), Expectation("exit_rate", UP, "000 L527"),
+           Expectation("notice_chance", UP, "000 L527"))),
     Lever("leadership", ("leadership_mean",), Value(0.3), Value(0.7),
           "collaborations' change leadership quality (weak 0.3 → strong 0.7; neutral 0.5)",
-          (Expectation("exit_rate", DOWN, "000 L529"), Expectation("small_members", UP, "001 L1102-1106"))),
+          (Expectation("exit_rate", DOWN, "000 L529"), Expectation("small_members", UP, "001 L1102-1106"),
+           Expectation("notice_chance", DOWN, "000 L529"))),
     Lever("exclusion_cost", ("exclusion_cost",), Value(0.0), Value(1.0),
           "cost to a voting member of refusing applicants from its own region (off → 1 utility)",
           (Expectation("small_members", UP, "004 L262, L764, L880"),)),
@@ -329,10 +338,12 @@ LEVERS: tuple[Lever, ...] = (
           (Expectation("mergers", UP, "004 L880"),)),
     Lever("budget_stress", ("budget_stress_weight",), Value(0.0), Value(0.3),
           "extra weight of the member fee when the net result is below 1.75 % (off → 0.3, the pre-calibration recommendation)",
-          (Expectation("exits", UP, "000 L519"), Expectation("exit_rate", UP, "000 L519"))),
+          (Expectation("exits", UP, "000 L519"), Expectation("exit_rate", UP, "000 L519"),
+           Expectation("notice_chance", UP, "000 L519"))),
     Lever("increasing_returns", ("increasing_returns",), Value(0.0), Value(1.0),
           "increasing returns from sunk joint investments (off → 1, the default)",
-          (Expectation("exit_rate", DOWN, "000 L1140-1144"), Expectation("exits", DOWN, "000 L1140-1144"))),
+          (Expectation("exit_rate", DOWN, "000 L1140-1144"), Expectation("exits", DOWN, "000 L1140-1144"),
+           Expectation("notice_chance", DOWN, "000 L1140-1144"))),
     Lever("instrumental", ("perspectives",), Without("instrumental"), Same(),
           "the instrumental perspective switched on (off → on)",
           (Expectation("small_members", UP, "004 L764"),)),

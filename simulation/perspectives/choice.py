@@ -109,6 +109,15 @@ def logit_choice(options: list[Option], weights: Weights, temperature: float,
     return len(weight) - 1
 
 
+def probabilities(u: list[float], temperature: float) -> list[float]:
+    """Each option's chance under ``logit_choice``: exp(U / temperature), normalised. Draws
+    nothing: an expectation taken beside the draw (``Municipality.decide``)."""
+    top = max(u)
+    weight = [math.exp((x - top) / temperature) for x in u]
+    total = math.fsum(weight)
+    return [w / total for w in weight]
+
+
 def tipped_by(options: list[Option], chosen: int, weights: Weights, u: list[float] | None = None) -> str:
     """The perspective that contributed most to the chosen option's advantage over the reference.
 
