@@ -12,10 +12,10 @@ admitted somewhere (joining, switching, or absorbed by a merger: ``Collaboration
 
 from __future__ import annotations
 
-import argparse
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+from outsiders import draw_parser
 from scipy import stats
 
 from simulation import metrics
@@ -43,11 +43,7 @@ def parts(job: tuple[str, int, dict]) -> tuple[float, ...]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenario", nargs="?", default="norway")
-    ap.add_argument("--seeds", type=int, default=30, help="paired seeds (default 30)")
-    ap.add_argument("--seed", type=int, default=1, help="experiment seed the run seeds are drawn from, as imcsim effects")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a base override")
+    ap = draw_parser(__doc__, "norway")
     ap.add_argument("-j", "--workers", type=int, default=2)
     args = ap.parse_args()
     base = parse_overrides(args.set)

@@ -13,9 +13,10 @@ The runs themselves are unchanged (the second weighing draws nothing and is thro
 
 from __future__ import annotations
 
-import argparse
 import collections
 from contextlib import contextmanager
+
+from outsiders import draw_parser
 
 from simulation.agents import Municipality
 from simulation.experiments.plan import run_seeds
@@ -54,12 +55,7 @@ def weighing_again(factor: float, sums: collections.defaultdict):
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("scenario", nargs="?", default="hedmark")
-    ap.add_argument("--seeds", type=int, default=30, help="runs (default 30)")
-    ap.add_argument("--seed", type=int, default=1, help="experiment seed the run seeds are drawn from, as imcsim effects")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a base override")
-    args = ap.parse_args()
+    args = draw_parser(__doc__, "hedmark").parse_args()
     base = parse_overrides(args.set)
     low = float(base.get("habit_strength", Parameters().habit_strength)) * 0.5
     sums: collections.defaultdict = collections.defaultdict(lambda: [0, 0.0, 0.0])

@@ -63,6 +63,17 @@ def logging_outsiders(log: list[tuple]):
     return watching(record)
 
 
+def draw_parser(doc: str, default_scenario: str) -> argparse.ArgumentParser:
+    """The lever diagnostics' command line (scenario, --seeds runs drawn from --seed as
+    ``imcsim effects`` draws them, --set), for a script to add its own options to."""
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("scenario", nargs="?", default=default_scenario)
+    ap.add_argument("--seeds", type=int, default=30, help="runs, paired where two settings run (default 30)")
+    ap.add_argument("--seed", type=int, default=1, help="experiment seed the run seeds are drawn from, as imcsim effects")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a base override")
+    return ap
+
+
 def seed_list(text: str) -> list[int]:
     """Seeds given as '1-60' or '1,2,5'."""
     if "-" in text:
