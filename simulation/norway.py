@@ -429,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
             region = county_region(region, args.county)
         except ScenarioError as exc:
             parser.error(str(exc))
+        if len(region.kommuner) < 2:
+            parser.error(f"{region.kommuner[0].county} has one municipality: a region needs at least two")
         path = args.to or Path(f"{county_slug(region)}.toml")
         path.write_text(scenario_toml(region, county=True), encoding="utf-8")
         print(f"{region.kommuner[0].county}: {len(region.kommuner)} municipalities, {len(set(region.regions))} regions, "

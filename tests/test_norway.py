@@ -143,3 +143,6 @@ def test_a_county_scenario_is_written_loaded_and_run(tmp_path):
     assert model.datacollector.model_vars["collaborations"][-1] > 0
     with pytest.raises(SystemExit):
         norway.main(["--to", str(path)])  # --to goes with --county
+    with pytest.raises(SystemExit):
+        norway.main(["--county", "Oslo", "--to", str(tmp_path / "oslo.toml")])  # one municipality: no region
+    assert not (tmp_path / "oslo.toml").exists()
