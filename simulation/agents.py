@@ -24,6 +24,13 @@ from .perspectives.choice import Option, Utilities
 
 if TYPE_CHECKING:
     from .model import CollaborationModel
+    from .parameters import Parameters
+
+
+def switch_gives_notice(p: Parameters) -> float:
+    """The share of a member's wishes to switch that give notice: the rest are put to a merger
+    vote instead (``merger_route``; ``collective.routed_to_merger``)."""
+    return 1.0 - min(1.0, max(0.0, p.merger_route))
 
 
 class Municipality(mesa.Agent):
@@ -318,8 +325,7 @@ class Municipality(mesa.Agent):
         notice = k.governance.exit_notice
         opts.append(self.after_notice(Option(choice.EXIT, target=k, utilities=appraise.exit(self.alone_outcome, terms, p),
                                              switching=appraise.switching_part(terms, self.weights, p)), now, notice))
-        # a wish to switch gives notice only when it is not put to a merger vote instead (merger_route)
-        notice *= 1.0 - min(1.0, max(0.0, p.merger_route))
+        notice *= switch_gives_notice(p)
         for other in m.reachable(self):
             opts.append(self.after_notice(self.join_option(other, one_off_extra=terms, carried=self.coordination),
                                           now, notice))
@@ -340,9 +346,9 @@ class Municipality(mesa.Agent):
         exit, and of a switch where a wish to switch is not put to a merger vote instead
         (``collective.routed_to_merger``). Summed over members' searches it estimates the
         notices without the draw's noise, which a lever's effect on rare exits needs."""
-        route = min(1.0, max(0.0, self.model.params.merger_route))
+        switching = switch_gives_notice(self.model.params)
         chance = choice.probabilities(u, self.model.params.temperature)
-        return math.fsum(q * (1.0 if o.kind == choice.EXIT else 1.0 - route)
+        return math.fsum(q * (1.0 if o.kind == choice.EXIT else switching)
                          for q, o in zip(chance, options, strict=True) if o.kind in (choice.EXIT, choice.SWITCH))
 
     def leaving_reason(self, options: list[Option], leaving: Option) -> str:

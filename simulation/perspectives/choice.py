@@ -98,8 +98,7 @@ def logit_choice(options: list[Option], weights: Weights, temperature: float,
     options' combined utilities when already at hand (``combined_all``)."""
     if u is None:
         u = combined_all(options, weights)
-    top = max(u)
-    weight = [math.exp((x - top) / temperature) for x in u]  # plain floats: a handful of options
+    weight = _logit_weights(u, temperature)
     threshold = rng.random() * (1 - 1e-12) * math.fsum(weight)
     cumulative = 0.0
     for k, w in enumerate(weight):
@@ -109,11 +108,17 @@ def logit_choice(options: list[Option], weights: Weights, temperature: float,
     return len(weight) - 1
 
 
-def probabilities(u: list[float], temperature: float) -> list[float]:
-    """Each option's chance under ``logit_choice``: exp(U / temperature), normalised. Draws
-    nothing: an expectation taken beside the draw (``Municipality.decide``)."""
+def _logit_weights(u: list[float], temperature: float) -> list[float]:
+    """exp((U - max U) / temperature) per option: the logit's unnormalised weights (plain
+    floats: a handful of options)."""
     top = max(u)
-    weight = [math.exp((x - top) / temperature) for x in u]
+    return [math.exp((x - top) / temperature) for x in u]
+
+
+def probabilities(u: list[float], temperature: float) -> list[float]:
+    """Each option's chance under ``logit_choice``: its weights, normalised. Draws nothing: an
+    expectation taken beside the draw (``Municipality.decide``)."""
+    weight = _logit_weights(u, temperature)
     total = math.fsum(weight)
     return [w / total for w in weight]
 
