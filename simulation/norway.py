@@ -86,12 +86,13 @@ class Kommune:
 @dataclass(frozen=True)
 class NorwayRegion:
     """The municipality table, each municipality's scenario name and region, and neighbours
-    as pairs of row indices."""
+    as pairs of row indices; ``county`` names the county when it is one county's part."""
 
     kommuner: tuple[Kommune, ...]
     names: tuple[str, ...]
     regions: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]
+    county: str = ""  # "" for the whole country
 
 
 def read_municipalities() -> tuple[Kommune, ...]:
@@ -256,12 +257,13 @@ def county_region(region: NorwayRegion, county: str) -> NorwayRegion:
     index = {old: new for new, old in enumerate(rows)}
     return NorwayRegion(tuple(region.kommuner[i] for i in rows), tuple(region.names[i] for i in rows),
                         tuple(region.regions[i] for i in rows),
-                        tuple((index[i], index[j]) for i, j in region.edges if i in index and j in index))
+                        tuple((index[i], index[j]) for i, j in region.edges if i in index and j in index),
+                        county=known[number])
 
 
 def county_slug(region: NorwayRegion) -> str:
     """The scenario name of a county's region: norway_ and the county's name in ASCII."""
-    name = region.kommuner[0].county.casefold()
+    name = region.county.casefold()
     for a, b in (("ø", "o"), ("æ", "ae"), ("å", "a"), (" ", "_")):
         name = name.replace(a, b)
     return f"norway_{name}"
@@ -271,14 +273,15 @@ def county_slug(region: NorwayRegion) -> str:
 # the scenario file
 
 
-def scenario_toml(region: NorwayRegion, county: bool = False) -> str:
-    """The text of simulation/scenarios/norway.toml, or of one county's scenario (``county``:
-    ``region`` is a ``county_region``, written by ``--county``)."""
+def scenario_toml(region: NorwayRegion) -> str:
+    """The text of simulation/scenarios/norway.toml, or of one county's scenario (``region`` a
+    ``county_region``, written by ``--county``)."""
+    county = region.county
     n_regions = len(set(region.regions))
     lone = ", ".join(sorted(r.removesuffix(" region") for r, n in Counter(region.regions).items() if n < REGION_MIN_SIZE))
     q = _quote
     if county:
-        where = region.kommuner[0].county
+        where = county
         name, title = county_slug(region), f"{where}: its {len(region.kommuner)} municipalities"
         written = f"`python -m simulation.norway --county {q(where)}`"
         regions = (f"# Regions: the county's {n_regions} regions of the norway scenario (regional councils' size: k-means",
@@ -353,7 +356,7 @@ def _quote(text: str) -> str:
 # the map
 
 
-def plot_map(region: NorwayRegion, path: Path, county: bool = False) -> Path:
+def plot_map(region: NorwayRegion, path: Path) -> Path:
     """Municipalities coloured by region (neighbouring regions in different colours), neighbour
     edges in grey; the whole country and southern Norway enlarged, or one county's map."""
     import matplotlib
@@ -366,9 +369,10 @@ def plot_map(region: NorwayRegion, path: Path, county: bool = False) -> Path:
     size = 4 + np.sqrt(np.array([k.population for k in region.kommuner])) / 8
     colour = region_colours(region)
     sizes = component_sizes(len(region.kommuner), region.edges)
+    county = region.county
     if county:
         fig, ax = plt.subplots(figsize=(9, 10))
-        axes, views = [ax], ((region.kommuner[0].county, None),)
+        axes, views = [ax], ((county, None),)
     else:
         fig, axes = plt.subplots(1, 2, figsize=(16, 10), gridspec_kw={"width_ratios": [1, 1.25]})
         views = (("Norway", None), ("southern Norway", (4.4, 12.8, 57.9, 63.3)))
@@ -430,13 +434,13 @@ def main(argv: list[str] | None = None) -> int:
         except ScenarioError as exc:
             parser.error(str(exc))
         if len(region.kommuner) < 2:
-            parser.error(f"{region.kommuner[0].county} has one municipality: a region needs at least two")
+            parser.error(f"{region.county} has one municipality: a region needs at least two")
         path = args.to or Path(f"{county_slug(region)}.toml")
-        path.write_text(scenario_toml(region, county=True), encoding="utf-8")
-        print(f"{region.kommuner[0].county}: {len(region.kommuner)} municipalities, {len(set(region.regions))} regions, "
+        path.write_text(scenario_toml(region), encoding="utf-8")
+        print(f"{region.county}: {len(region.kommuner)} municipalities, {len(set(region.regions))} regions, "
               f"{len(region.edges)} neighbour edges; wrote {path} (run it: imcsim run {path})")
         if args.plot:
-            print(f"wrote {plot_map(region, args.plot, county=True)}")
+            print(f"wrote {plot_map(region, args.plot)}")
         return 0
     sizes = Counter(region.regions).values()
     print(f"{len(region.kommuner)} municipalities, {len(set(region.regions))} regions of {min(sizes)}-{max(sizes)}, "
