@@ -391,12 +391,17 @@ def plot_map(region: NorwayRegion, path: Path) -> Path:
         ax.set_xlabel("longitude")
         ax.set_ylabel("latitude")
         ax.set_title(title, fontsize=9)
-    fig.suptitle(f"{county_slug(region) if county else 'norway'}: {len(region.kommuner)} municipalities in {len(set(region.regions))} regions, "
+    fig.suptitle(f"{county_slug(region) if county else 'norway'}: {len(region.kommuner)} municipalities in {_counted(len(set(region.regions)), 'region')}, "
                  f"{len(region.edges)} neighbour edges, component sizes {sizes}; marker area ~ population")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150, bbox_inches="tight")
     plt.close(fig)
     return path
+
+
+def _counted(n: int, noun: str) -> str:
+    """'1 region', '5 regions': a county of one region (Vestfold) reads as it should."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def region_colours(region: NorwayRegion, palette: int = 20) -> np.ndarray:
@@ -437,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{region.county} has one municipality: a region needs at least two")
         path = args.to or Path(f"{county_slug(region)}.toml")
         path.write_text(scenario_toml(region), encoding="utf-8")
-        print(f"{region.county}: {len(region.kommuner)} municipalities, {len(set(region.regions))} regions, "
+        print(f"{region.county}: {len(region.kommuner)} municipalities, {_counted(len(set(region.regions)), 'region')}, "
               f"{len(region.edges)} neighbour edges; wrote {path} (run it: imcsim run {path})")
         if args.plot:
             print(f"wrote {plot_map(region, args.plot)}")

@@ -97,6 +97,43 @@ def network(model, title: str = ""):
     return fig
 
 
+VERDICT_COLOURS = {"agrees": "#a6dba0", "disagrees": "#f4a582", "includes zero": "#e0e0e0",
+                   "no difference": "#f7f7f7", "too few seeds": "#ffffff", "undefined here": "#ffffff",
+                   "not in the model": "#ffffff"}
+
+
+def effects_verdicts(grid, title: str = ""):
+    """Each declared expectation (a row) on each region (a column), coloured by its verdict, a
+    count with too few events to tell hatched: the lever report of ``imcsim effects`` to look at
+    (``grid``: ``effects_report.verdict_grid``)."""
+    from matplotlib.patches import Patch
+
+    names = [r.removesuffix(".toml").rsplit("/", 1)[-1] for r in grid.regions]
+    fig, ax = plt.subplots(figsize=(3.2 + 1.55 * len(names), 1.2 + 0.32 * max(1, len(grid.labels))))
+    for i, row in enumerate(grid.verdicts):
+        for j, verdict in enumerate(row):
+            ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=VERDICT_COLOURS.get(verdict, "#ffffff"),
+                                       edgecolor="white", lw=1.5, hatch="///" if grid.rare[i][j] else None))
+            ax.text(j + 0.5, i + 0.5, grid.texts[i][j], ha="center", va="center", fontsize=7,
+                    bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1} if grid.rare[i][j] else None)
+    ax.set_xlim(0, len(names))
+    ax.set_ylim(len(grid.labels), 0)
+    ax.set_xticks(np.arange(len(names)) + 0.5, names, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(np.arange(len(grid.labels)) + 0.5, grid.labels, fontsize=8)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    shown = [("agrees", "✓ agrees"), ("disagrees", "✗ disagrees"), ("includes zero", "○ includes zero"),
+             ("no difference", "= no difference")]
+    handles = [Patch(facecolor=VERDICT_COLOURS[v], edgecolor="#bbbbbb", label=text) for v, text in shown]
+    handles.append(Patch(facecolor="white", edgecolor="#bbbbbb", hatch="///", label="too few events to tell"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=5, fontsize=7, frameon=False)
+    ax.set_title(title or "Expected directions: mean paired effect (high - low) and its verdict", fontsize=9, pad=22)
+    fig.tight_layout()
+    return fig
+
+
 def _mark_events(ax, series: pd.DataFrame) -> None:
     """Shade critical junctures and mark shocks."""
     if "juncture" in series:

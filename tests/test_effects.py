@@ -46,6 +46,15 @@ def test_verdict(ci, direction, expected):
     assert fx.verdict(effect, direction) == expected
 
 
+def test_an_outcome_no_run_has_is_undefined_not_short_of_seeds():
+    # a region without small municipalities: every run's value is missing, and more seeds would not help
+    effect = fx.paired_effect(np.full(30, np.nan), np.full(30, np.nan))
+    assert effect.n == 0
+    assert fx.verdict(effect, +1) == fx.UNDEFINED
+    one = fx.paired_effect(np.array([0.5, np.nan]), np.array([0.7, np.nan]))
+    assert fx.verdict(one, +1) == fx.TOO_FEW  # one pair with values: more seeds would tell
+
+
 def test_lever_overrides_set_every_governance_model():
     scenario = load_scenario("synthetic_small")
     lever = fx.pick(fx.LEVERS, ["exit_cost"], "levers")[0]
@@ -138,6 +147,29 @@ def test_command_writes_csv_and_markdown(tmp_path, capsys):
     assert "## Members' exits per 100 member-years (`exit_rate`)" in text
     printed = capsys.readouterr().out
     assert "habit" in printed and "004 L1028" in printed
+    assert (out / "effects.png").stat().st_size > 10_000 and "effects.png" in printed
+
+
+def test_verdict_grid_has_a_row_per_expectation_and_flags_rare_counts():
+    from simulation.experiments.effects_report import verdict_grid
+
+    def row(region, lever, outcome, expected, verdict, mean, events=math.nan):
+        return {"region": region, "lever": lever, "outcome": outcome, "expected": expected, "verdict": verdict,
+                "mean_diff": mean, "ci_low": mean - 1, "ci_high": mean + 1, "events": events}
+    table = pd.DataFrame([
+        row("a", "habit", "exits", "-", fx.INCLUDES_ZERO, -0.5, events=4),
+        row("b", "habit", "exits", "-", fx.AGREES, -2.0, events=80),
+        row("a", "habit", "mergers", "", fx.NO_EXPECTATION, 1.0, events=50),  # no expectation: no row
+        row("b", "habit", "mergers", "", fx.NO_EXPECTATION, 1.0, events=50),
+        row("a", "fixed_cost", "small_members", "+", fx.UNDEFINED, math.nan),
+        row("b", "fixed_cost", "small_members", "+", fx.AGREES, 0.25),
+    ])
+    grid = verdict_grid(table)
+    assert grid.labels == ["habit → exits (-)", "fixed_cost → small_members (+)"]
+    assert grid.regions == ["a", "b"]
+    assert grid.verdicts == [[fx.INCLUDES_ZERO, fx.AGREES], [fx.UNDEFINED, fx.AGREES]]
+    assert grid.texts == [["-0.5 ○ (4 ev.)", "-2 ✓"], ["undefined here", "+0.25 ✓"]]
+    assert grid.rare == [[True, False], [False, False]]  # 4 events of a count; a share is never rare
 
 
 def test_command_rejects_an_unknown_lever(tmp_path, capsys):

@@ -146,3 +146,10 @@ def test_a_county_scenario_is_written_loaded_and_run(tmp_path):
     with pytest.raises(SystemExit):
         norway.main(["--county", "Oslo", "--to", str(tmp_path / "oslo.toml")])  # one municipality: no region
     assert not (tmp_path / "oslo.toml").exists()
+
+
+def test_a_county_of_one_region_says_so_in_the_singular(tmp_path, capsys):
+    assert norway.main(["--county", "Vestfold", "--to", str(tmp_path / "vestfold.toml")]) == 0
+    assert "6 municipalities, 1 region, " in capsys.readouterr().out
+    assert norway.main(["--county", "Agder", "--to", str(tmp_path / "agder.toml")]) == 0
+    assert "25 municipalities, 5 regions, " in capsys.readouterr().out

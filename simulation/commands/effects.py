@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "seeds, and report the mean paired difference of each outcome with its 95% interval against "
                     "the direction the sources lead us to expect. A count (exits, mergers, ...) with fewer than "
                     "35 events over both settings says so, '(k events)': too few to tell, run more seeds. "
-                    "Writes effects.csv and effects.md.",
+                    "Writes effects.csv, effects.md and effects.png (the expected directions, coloured "
+                    "by verdict).",
         epilog="Example: imcsim effects hedmark agder --seeds 10 --levers fixed_cost,habit --workers 2 "
                "--set trust_erosion=0.15",
     )
@@ -68,8 +69,18 @@ def effects(args: argparse.Namespace) -> int:
     (args.out / "effects.md").write_text(
         report.report_markdown(table, levers, outcomes, args.seeds, args.ticks, args.seed,
                                fx.base_text(base)), encoding="utf-8")
+    written = [args.out / "effects.csv", args.out / "effects.md"]
+    if (table.expected != "").any():
+        from .. import plots
+
+        fig = plots.effects_verdicts(report.verdict_grid(table),
+                                     title=f"Expected directions: mean paired effect (high - low), {args.seeds} "
+                                           f"paired seeds, 95% intervals (experiment seed {args.seed})")
+        fig.savefig(args.out / "effects.png", dpi=150, bbox_inches="tight")
+        plots.plt.close(fig)
+        written.append(args.out / "effects.png")
     if not args.quiet:
         print(report.plain(*report.expectations_table(table)))
         print(report.LEGEND)
-        print(f"written: {args.out / 'effects.csv'}, {args.out / 'effects.md'}")
+        print(f"written: {', '.join(map(str, written))}")
     return 0

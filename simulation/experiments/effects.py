@@ -60,8 +60,9 @@ FEW_EVENTS = 35
 AGREES, DISAGREES, INCLUDES_ZERO = "agrees", "disagrees", "includes zero"
 NO_DIFFERENCE = "no difference"  # high equals low in every seed: the lever does not reach the outcome here
 NO_EXPECTATION, NOT_IN_MODEL, TOO_FEW = "no expectation", "not in the model", "too few seeds"
+UNDEFINED = "undefined here"  # no run has a value: a size class the region lacks (a county of towns)
 MARKS = {AGREES: "✓", DISAGREES: "✗", INCLUDES_ZERO: "○", NO_DIFFERENCE: "=", NO_EXPECTATION: "",
-         NOT_IN_MODEL: "–", TOO_FEW: "?"}
+         NOT_IN_MODEL: "–", TOO_FEW: "?", UNDEFINED: ""}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +405,10 @@ def paired_effect(low: np.ndarray, high: np.ndarray, level: float = LEVEL) -> Pa
 
 def verdict(effect: PairedEffect, direction: int | None) -> str:
     """Agrees / disagrees when the t interval excludes zero, on the expected side or the other;
-    'no difference' when high equals low in every seed (a zero-width interval at zero)."""
+    'no difference' when high equals low in every seed (a zero-width interval at zero); 'undefined
+    here' when no seed has a value, which more seeds would not change."""
+    if effect.n == 0:
+        return UNDEFINED
     if effect.n < 2 or math.isnan(effect.ci_low):
         return TOO_FEW
     if effect.ci_low == effect.ci_high == 0:

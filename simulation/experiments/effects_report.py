@@ -7,7 +7,7 @@ lays it out as the expected directions by region, and as one lever x region tabl
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ from .effects import (
     MARKS,
     NO_DIFFERENCE,
     NOT_IN_MODEL,
+    UNDEFINED,
     Lever,
     Outcome,
 )
@@ -36,13 +37,13 @@ def _num(x: float) -> str:
 def cell_text(row: Any) -> str:
     """'+0.12 [+0.05, +0.19] ✓': the effect, its t interval and the verdict's mark; for a count
     outcome with fewer than ``FEW_EVENTS`` events over both arms, how many ('(12 events)')."""
-    if row.verdict == NOT_IN_MODEL:
-        return "not in the model"
+    if row.verdict in (NOT_IN_MODEL, UNDEFINED):
+        return row.verdict
     text = f"{_num(row.mean_diff)} [{_num(row.ci_low)}, {_num(row.ci_high)}]"
     mark = MARKS[row.verdict]
     text = f"{text} {mark}" if mark else text
-    events = getattr(row, "events", math.nan)
-    if events is not None and not math.isnan(events) and events < FEW_EVENTS:
+    events = _events(row)
+    if events < FEW_EVENTS:
         text += f" ({events:.0f} event{'' if round(events) == 1 else 's'})"
     return text
 
@@ -57,6 +58,43 @@ def expectations_table(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]
         first = group.iloc[0]
         rows.append([lever, outcome, first.expected, first.source, *(cell_text(g.loc[r]) for r in regions)])
     return ["lever", "outcome", "expected", "source", *regions], rows
+
+
+class VerdictGrid(NamedTuple):
+    """The declared expectations at a glance (``plots.effects_verdicts``): a row per expectation
+    ('habit → notice_chance (-)'), a column per region; per cell the verdict, its text ('-0.0015 ✓')
+    and whether it is a count with too few events to tell (``FEW_EVENTS``)."""
+
+    labels: list[str]
+    regions: list[str]
+    verdicts: list[list[str]]
+    texts: list[list[str]]
+    rare: list[list[bool]]
+
+
+def verdict_grid(table: pd.DataFrame) -> VerdictGrid:
+    regions = list(dict.fromkeys(table.region))
+    grid = VerdictGrid([], regions, [], [], [])
+    for (lever, outcome), group in table[table.expected != ""].groupby(["lever", "outcome"], sort=False):
+        g = group.set_index("region")
+        grid.labels.append(f"{lever} → {outcome} ({group.iloc[0].expected})")
+        grid.verdicts.append([g.loc[r].verdict for r in regions])
+        grid.texts.append([_short_cell(g.loc[r]) for r in regions])
+        grid.rare.append([_events(g.loc[r]) < FEW_EVENTS for r in regions])
+    return grid
+
+
+def _events(row: Any) -> float:
+    """Events of a count outcome over both arms; infinity for an outcome that is not a count."""
+    events = getattr(row, "events", math.nan)
+    return math.inf if events is None or math.isnan(events) else float(events)
+
+
+def _short_cell(row: Any) -> str:
+    if row.verdict in (NOT_IN_MODEL, UNDEFINED):
+        return row.verdict
+    text = f"{_num(row.mean_diff)} {MARKS[row.verdict]}".strip()
+    return text + (f" ({_events(row):.0f} ev.)" if _events(row) < FEW_EVENTS else "")
 
 
 def outcome_tables(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome]) -> dict[str, tuple]:
@@ -92,7 +130,8 @@ def plain(header: list[str], rows: list[list[str]]) -> str:
 LEGEND = (f"Effect = mean over seeds of (high - low) with the same seed for both, [{LEVEL:.0%} t interval]. "
           f"{MARKS[AGREES]} the interval excludes zero in the expected direction, {MARKS[DISAGREES]} it excludes "
           f"zero the other way, {MARKS[INCLUDES_ZERO]} it includes zero, {MARKS[NO_DIFFERENCE]} high equals low "
-          "in every seed; 'not in the model': the lever's key or the outcome is not (yet) part of the model. "
+          "in every seed; 'not in the model': the lever's key or the outcome is not (yet) part of the model; "
+          "'undefined here': no run has a value (e.g. a region without small municipalities). "
           f"'(k events)': a count with fewer than {FEW_EVENTS} events over both settings and all seeds, too few "
           "for an interval to exclude zero even if the lever halved it: run more seeds before reading a "
           f"{MARKS[INCLUDES_ZERO]} there as no effect.")
