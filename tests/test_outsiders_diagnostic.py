@@ -92,3 +92,24 @@ def test_weighing_each_search_again_leaves_the_run_unchanged_and_at_the_same_hab
     with weighing_again(4.0, stronger):
         CollaborationModel("agder", seed=5).run()
     assert sum(row[2] for row in stronger.values()) < sum(row[1] for row in stronger.values())  # habit holds members
+
+
+def test_done_when_names_patterns_and_levers_that_exist_and_reports_what_validate_measures(capsys):
+    """benchmarks/done_when.py (issue 11's items on fresh seeds): every pattern and lever it names is
+    declared, so a renamed one fails here rather than vanishing from the report; and a pattern's
+    line carries the figure `imcsim validate` measures on the same seeds."""
+    from simulation.experiments import effects as fx
+    from simulation.validation.patterns import PATTERNS
+    from simulation.validation.runner import validate
+
+    done = _script("done_when")
+    names = {p.name for p in PATTERNS}
+    assert {n for ns in done.PATTERN_ITEMS.values() for n in ns} <= names
+    assert {i.lever for i in done.LEVER_ITEMS} <= {lv.name for lv in fx.LEVERS}
+    assert {o for i in done.LEVER_ITEMS for o in i.outcomes} <= {o.name for o in fx.OUTCOMES}
+    rows = done.pattern_rows(["agder"], first_seed=5, seeds=2, workers=1)
+    assert [r[0] for r in rows] == list(done.PATTERN_ITEMS["agder"])
+    direct = validate("agder", [5, 6], patterns=[p for p in PATTERNS if p.name == "Setesdal IKT not dissolved"])[0]
+    assert rows[2][2].startswith(direct.observed())
+    expected = "met" if direct.passed else "not met (interval straddles the bar)" if direct.point_passed else "not met"
+    assert rows[2][3] == expected

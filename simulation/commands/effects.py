@@ -59,7 +59,7 @@ def effects(args: argparse.Namespace) -> int:
     args.out = args.out if args.out is not None else Path("results") / "effects"
     check_out(args.out, args.force)
     if not args.quiet:
-        print(f"imcsim effects: {len(regions)} regions x {len(levers)} levers x {args.seeds} paired seeds -> {args.out}")
+        print(f"imcsim effects: regions {len(regions)} x levers {len(levers)} x paired seeds {args.seeds} -> {args.out}")
     if not args.quiet and base:
         print(f"base setting: {fx.base_text(base)}")
     table = fx.estimate(regions, levers, outcomes, args.seeds, args.ticks, args.seed, args.workers,
