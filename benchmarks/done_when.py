@@ -2,7 +2,7 @@
 figure, its bar and the verdict, so that anybody can re-measure the claims of docs/validation.md
 ("Issue 11 at a glance") on seeds we never saw.
 
-    python benchmarks/done_when.py --first-seed 777 --seeds 30 --draw 777 -j 2   # about 15 min on 2 cores
+    python benchmarks/done_when.py --first-seed 777 --seeds 30 --draw 777 -j 2   # about 7 min on 2 cores
 
 The levers (fixed cost, exit cost and notice, habit, legitimacy weight) are ``imcsim effects``'
 paired runs on every shipped region, run seeds drawn from ``--draw``, 95 % t intervals; a lever

@@ -170,6 +170,8 @@ def test_verdict_grid_has_a_row_per_expectation_and_flags_rare_counts():
     assert grid.verdicts == [[fx.INCLUDES_ZERO, fx.AGREES], [fx.UNDEFINED, fx.AGREES]]
     assert grid.texts == [["-0.5 ○ (4 ev.)", "-2 ✓"], ["undefined here", "+0.25 ✓"]]
     assert grid.rare == [[True, False], [False, False]]  # 4 events of a count; a share is never rare
+    from simulation import plots
+    assert set(fx.MARKS) - {fx.NO_EXPECTATION} <= set(plots.VERDICT_COLOURS)  # every verdict a row can have
 
 
 def test_command_rejects_an_unknown_lever(tmp_path, capsys):
