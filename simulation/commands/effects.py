@@ -75,7 +75,8 @@ def effects(args: argparse.Namespace) -> int:
 
         fig = plots.effects_verdicts(report.verdict_grid(table),
                                      title=f"Expected directions: mean paired effect (high - low), {args.seeds} "
-                                           f"paired seeds, 95% intervals (experiment seed {args.seed})")
+                                           f"paired seeds, 95% intervals (experiment seed {args.seed})"
+                                           + (f"\nbase setting: {fx.base_text(base)}" if base else ""))
         fig.savefig(args.out / "effects.png", dpi=150, bbox_inches="tight")
         plots.plt.close(fig)
         written.append(args.out / "effects.png")
