@@ -34,17 +34,18 @@ def _num(x: float) -> str:
     return f"{x:+.3g}" if abs(x) >= 1e-3 else f"{x:+.1e}"
 
 
-def cell_text(row: Any) -> str:
+def cell_text(row: Any, interval: bool = True) -> str:
     """'+0.12 [+0.05, +0.19] ✓': the effect, its t interval and the verdict's mark; for a count
-    outcome with fewer than ``FEW_EVENTS`` events over both arms, how many ('(12 events)')."""
+    outcome with fewer than ``FEW_EVENTS`` events over both arms, how many ('(12 events)').
+    Without ``interval``, the figure's short form: '+0.12 ✓', '(12 ev.)'."""
     if row.verdict in (NOT_IN_MODEL, UNDEFINED):
         return row.verdict
-    text = f"{_num(row.mean_diff)} [{_num(row.ci_low)}, {_num(row.ci_high)}]"
+    text = _num(row.mean_diff) + (f" [{_num(row.ci_low)}, {_num(row.ci_high)}]" if interval else "")
     mark = MARKS[row.verdict]
     text = f"{text} {mark}" if mark else text
     events = _events(row)
     if events < FEW_EVENTS:
-        text += f" ({events:.0f} event{'' if round(events) == 1 else 's'})"
+        text += f" ({events:.0f} event{'' if round(events) == 1 else 's'})" if interval else f" ({events:.0f} ev.)"
     return text
 
 
@@ -79,7 +80,7 @@ def verdict_grid(table: pd.DataFrame) -> VerdictGrid:
         g = group.set_index("region")
         grid.labels.append(f"{lever} → {outcome} ({group.iloc[0].expected})")
         grid.verdicts.append([g.loc[r].verdict for r in regions])
-        grid.texts.append([_short_cell(g.loc[r]) for r in regions])
+        grid.texts.append([cell_text(g.loc[r], interval=False) for r in regions])
         grid.rare.append([_events(g.loc[r]) < FEW_EVENTS for r in regions])
     return grid
 
@@ -88,13 +89,6 @@ def _events(row: Any) -> float:
     """Events of a count outcome over both arms; infinity for an outcome that is not a count."""
     events = getattr(row, "events", math.nan)
     return math.inf if events is None or math.isnan(events) else float(events)
-
-
-def _short_cell(row: Any) -> str:
-    if row.verdict in (NOT_IN_MODEL, UNDEFINED):
-        return row.verdict
-    text = f"{_num(row.mean_diff)} {MARKS[row.verdict]}".strip()
-    return text + (f" ({_events(row):.0f} ev.)" if _events(row) < FEW_EVENTS else "")
 
 
 def outcome_tables(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome]) -> dict[str, tuple]:
