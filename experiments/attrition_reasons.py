@@ -1,13 +1,19 @@
 """Attrition from Berg's reasons, shown: members leave for eroded trust, weak leadership, budget stress.
 
-Runs a region with the three attrition mechanisms off and on (``attrition_reasons.toml``: its
-``[fixed]`` values with every factor at its low or its high level), on the same seeds, and draws:
-(1) one run with the mechanisms on: members of each collaboration over time, each notice to leave
-marked by the reason that weighed most (``Decision.reason``, ``perspectives.attrition``); (2) the
-same seed with them off; (3) notices by reason per run, on and off, over all seeds.
+Runs a region with the three attrition mechanisms off and on (an experiment file: its ``[fixed]``
+values with every factor at its low or its high level), on the same seeds, and draws: (1) one run
+with the mechanisms on: members of the collaborations that lost most, each exit (a member deciding
+to leave to stand alone) marked by the reason that weighed most (``Decision.reason``,
+``perspectives.attrition``); (2) the same seed with them off; (3) exits by the reason that weighed
+most per run, on and off, with the paired difference in exits (on - off) and its 95 % interval;
+(4) the exits each reason accounts for (``Decision.but_for``: its share of each exit's chance,
+summed), which names what tipped a decision rather than its largest term.
 
     PYTHONPATH=. python experiments/attrition_reasons.py                 # synthetic_small, 10 seeds
     PYTHONPATH=. python experiments/attrition_reasons.py --region hedmark --show-seed 2
+    PYTHONPATH=. python experiments/attrition_reasons.py --experiment experiments/attrition_one_set.toml --seeds 30
+    PYTHONPATH=. python experiments/attrition_reasons.py --experiment experiments/attrition_one_set.toml \
+        --region synthetic_small --seeds 30 --first-seed 101 --out results/attrition_one_set_small.png
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from scipy import stats  # noqa: E402
 
 from simulation import CollaborationModel, metrics  # noqa: E402
-from simulation.perspectives.attrition import REASONS  # noqa: E402
+from simulation.perspectives.attrition import REASONS, Reasons  # noqa: E402
 
 HERE = Path(__file__).parent
 COLOURS = {"trust": "#d62728", "leadership": "#9467bd", "budget": "#ff7f0e", "cost": "#1f77b4",
@@ -35,12 +42,29 @@ LINES = ("-", "--", ":", "-.")
 NEW_REASONS = ("trust", "leadership", "budget")
 
 
-def mechanisms(level: int) -> dict:
+def mechanisms(experiment: Path, level: int) -> dict:
     """The experiment file's fixed values and every factor at its low (0: off) or high (-1: on) level."""
-    spec = tomllib.loads((HERE / "attrition_reasons.toml").read_text())
+    spec = tomllib.loads(experiment.read_text())
     settings = dict(spec.get("fixed", {}))
     settings.update({key: factor["levels"][level] for key, factor in spec["parameters"].items()})
     return settings
+
+
+def tally(model: CollaborationModel) -> dict:
+    """A run's exits (``leavers``), its notices (exits and wishes to switch), and the exits by the
+    reason that weighed most and by the exits each reason accounts for (``but_for``)."""
+    leaving = leavers(model)
+    weighed = leaving.reason.value_counts()
+    return {"exits": len(leaving), "notices": sum(metrics.exit_reasons(model).values()),
+            "weighed": {r: int(weighed.get(r, 0)) for r in REASONS},
+            "but_for": {r: float(leaving[f"but_for_{r}"].sum()) for r in Reasons._fields}}
+
+
+def paired_interval(on: list[float], off: list[float]) -> tuple[float, float, float]:
+    """Mean paired difference (on - off, same seeds) and its 95 % t-interval."""
+    d = np.subtract(on, off)
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
 
 
 def run(region: str, seed: int, overrides: dict | None) -> CollaborationModel:
@@ -48,9 +72,12 @@ def run(region: str, seed: int, overrides: dict | None) -> CollaborationModel:
 
 
 def leavers(model: CollaborationModel):
-    """Notices to leave, with the collaboration each one leaves (its membership the tick before)."""
+    """Exits: members deciding to leave to stand alone, with the collaboration each one leaves (its
+    membership the tick before). Not switches: a wish to switch may be turned down by the other
+    collaboration or go to a merger proposal instead (``collective.routed_to_merger``), and the
+    member stays; an exit is carried out once its notice has run."""
     decisions = metrics.decisions(model)
-    leaving = decisions[decisions.choice.isin(["exit", "switch"])].copy()
+    leaving = decisions[decisions.choice == "exit"].copy()
     panel = metrics.municipality_series(model).set_index(["tick", "name"]).collaboration
     leaving["source"] = [panel.get((t - 1, n), "") for t, n in zip(leaving.tick, leaving.municipality, strict=True)]
     return leaving
@@ -66,6 +93,7 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
     biggest = collabs.groupby("name").members.max().sort_values(ascending=False).index
     # a notice in a member's first year has no membership the tick before (source ''): no line to draw
     names = [n for n in by_source.index if n][:4] or list(biggest[:3])
+    size = 70 if by_source.reindex(names).fillna(0).sum() <= 40 else 22  # many notices (norway): smaller marks
     for name, style in zip(names, LINES, strict=False):
         c = collabs[collabs.name == name]
         ax.plot(c.year, c.members, lw=1.6, color="0.35", ls=style, label=f"{name} ({by_source.get(name, 0)} left)")
@@ -73,12 +101,12 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
         for _, d in leaving[leaving.source == name].iterrows():
             y = c.members[c.year == d.year]
             above = stacked[d.year] = stacked.get(d.year, -1) + 1
-            ax.scatter(d.year, (y.iloc[0] if len(y) else 0) + 0.35 * above, s=70, color=COLOURS[d.reason],
+            ax.scatter(d.year, (y.iloc[0] if len(y) else 0) + 0.35 * above, s=size, color=COLOURS[d.reason],
                        edgecolor="black", linewidth=0.5, zorder=3)
     if leaving.empty:
-        ax.text(0.5, 0.08, "no member gave notice", transform=ax.transAxes, ha="center")
+        ax.text(0.5, 0.08, "no member left", transform=ax.transAxes, ha="center")
     ax.set_title(title, fontsize=10)
-    ax.set_xlabel("year (marker: a member gives notice to leave, coloured by reason)", fontsize=8)
+    ax.set_xlabel("year (marker: a member decides to leave, coloured by the reason that weighed most)", fontsize=8)
     ax.set_ylabel("members")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -87,39 +115,64 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--region", default="synthetic_small")
-    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--experiment", type=Path, default=HERE / "attrition_reasons.toml",
+                    help="experiment file: [fixed] settings and each mechanism's levels (off, on)")
+    ap.add_argument("--region", default=None, help="region (default: the experiment file's scenario)")
+    ap.add_argument("--seeds", type=int, default=10, help="number of paired seeds (default 10)")
+    ap.add_argument("--first-seed", type=int, default=1, help="first of the paired seeds (default 1)")
     ap.add_argument("--show-seed", type=int, default=None,
-                    help="seed of the runs drawn (default: the one with most notices for trust, leadership, budget)")
-    ap.add_argument("--out", default="results/attrition_reasons.png")
+                    help="seed of the runs drawn (default: the one with most exits trust, leadership and budget account for)")
+    ap.add_argument("--out", default=None, help="figure (default: results/<experiment name>.png)")
     args = ap.parse_args()
-    on, off = mechanisms(-1), mechanisms(0)
-    counts = {"off": [], "on": []}
-    for seed in range(1, args.seeds + 1):
+    spec = tomllib.loads(args.experiment.read_text())
+    region = args.region or spec["scenario"]
+    out = Path(args.out or f"results/{spec['name']}.png")
+    on, off = mechanisms(args.experiment, -1), mechanisms(args.experiment, 0)
+    runs: dict[str, list[dict]] = {"off": [], "on": []}
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    named = f"seeds {seeds[0]}-{seeds[-1]} paired"
+    for seed in seeds:
         for label, overrides in (("off", off), ("on", on)):
-            counts[label].append(metrics.exit_reasons(run(args.region, seed, overrides)))
-    new = [sum(c[r] for r in NEW_REASONS) for c in counts["on"]]
-    shown = args.show_seed or 1 + int(np.argmax(new))
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
-    draw_run(axes[0], run(args.region, shown, on), f"{args.region}, seed {shown}: mechanisms on")
-    draw_run(axes[1], run(args.region, shown, off), f"{args.region}, seed {shown}: mechanisms off")
-    x = np.arange(len(REASONS))
-    for offset, label in ((-0.2, "off"), (0.2, "on")):
-        mean = [np.mean([c[r] for c in counts[label]]) for r in REASONS]
-        axes[2].bar(x + offset, mean, width=0.4, label=f"mechanisms {label}",
-                    color=[COLOURS[r] for r in REASONS], alpha=0.45 if label == "off" else 1.0, edgecolor="black")
-    axes[2].set_xticks(x, REASONS, rotation=45, ha="right", fontsize=8)
-    axes[2].set_ylabel(f"notices to leave per run (mean of {args.seeds} seeds)")
-    axes[2].set_title("Notices by the reason that weighed most (pale: off, solid: on)", fontsize=10)
-    fig.suptitle("Attrition from Berg's reasons (000 L515-529): " + ", ".join(f"{k}={v:g}" for k, v in on.items()),
-                 fontsize=9)
+            runs[label].append(tally(run(region, seed, overrides)))
+    new = [sum(t["but_for"][r] for r in NEW_REASONS) for t in runs["on"]]
+    shown = args.show_seed or seeds[int(np.argmax(new))]
+    fig, axes = plt.subplots(1, 4, figsize=(21, 4.8))
+    draw_run(axes[0], run(region, shown, on), f"{region}, seed {shown}: mechanisms on")
+    draw_run(axes[1], run(region, shown, off), f"{region}, seed {shown}: mechanisms off")
+    for ax, key, reasons, what in ((axes[2], "weighed", REASONS, "by the reason that weighed most"),
+                                   (axes[3], "but_for", Reasons._fields, "each reason accounts for (but for it)")):
+        x = np.arange(len(reasons))
+        for offset, label in ((-0.2, "off"), (0.2, "on")):
+            mean = [np.mean([t[key][r] for t in runs[label]]) for r in reasons]
+            ax.bar(x + offset, mean, width=0.4, label=f"mechanisms {label}", color=[COLOURS[r] for r in reasons],
+                   alpha=0.45 if label == "off" else 1.0, edgecolor="black")
+        ax.set_xticks(x, reasons, rotation=45, ha="right", fontsize=8)
+        ax.set_ylabel(f"exits per run (mean of {args.seeds} seeds)")
+        ax.set_title(f"Exits {what}\n(pale: mechanisms off, solid: on)", fontsize=10)
+    diff, low, high = paired_interval([t["exits"] for t in runs["on"]], [t["exits"] for t in runs["off"]])
+    axes[2].set_title(f"Exits by the reason that weighed most (pale: off, solid: on)\nexits a run, on - off: "
+                      f"{diff:+.1f} [{low:+.1f}, {high:+.1f}] (95 %, {named})", fontsize=10)
+    fig.suptitle(f"Attrition from Berg's reasons (000 L515-529), {spec['name']}: "
+                 + ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in on.items()), fontsize=9)
     fig.tight_layout()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(args.out, dpi=110)
-    print(f"{args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    print(f"{out}")
+    for what in ("exits", "notices"):
+        mean = {label: np.mean([t[what] for t in runs[label]]) for label in runs}
+        d, lo, hi = paired_interval([t[what] for t in runs["on"]], [t[what] for t in runs["off"]])
+        print(f"{what} a run: on {mean['on']:.2f}, off {mean['off']:.2f}; on - off {d:+.2f} [{lo:+.2f}, {hi:+.2f}] "
+              f"(95 %, {named})")
     for label in ("off", "on"):
-        totals = {r: sum(c[r] for c in counts[label]) for r in REASONS}
-        print(f"{label:3s}: " + ", ".join(f"{r} {n}" for r, n in totals.items() if n))
+        totals = {r: sum(t["weighed"][r] for t in runs[label]) for r in REASONS}
+        print(f"{label:3s} exits by the reason that weighed most (all runs): "
+              + ", ".join(f"{r} {n}" for r, n in totals.items() if n))
+        mean = {r: np.mean([t["but_for"][r] for t in runs[label]]) for r in Reasons._fields}
+        print(f"{label:3s} exits each reason accounts for, a run: "
+              + ", ".join(f"{r} {v:.2f}" for r, v in mean.items() if v >= 0.005))
+    for reason in NEW_REASONS:
+        d, lo, hi = paired_interval([t["but_for"][reason] for t in runs["on"]], [t["but_for"][reason] for t in runs["off"]])
+        print(f"exits {reason} accounts for, on - off: {d:+.2f} [{lo:+.2f}, {hi:+.2f}]")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ class Municipality(mesa.Agent):
         self.last_choice = choice.STAY
         self.tipped_by = ""
         self.reason = ""  # the attrition reason that weighed most when it last gave notice
+        self.but_for: tuple[float, ...] = ()  # and each reason's share of that notice's chance (attrition.but_for)
         self.bloc_lead: Municipality | None = None  # applies together with this region-mate (004 L301)
         self.refusals: dict[Collaboration, int] = {}  # refusals in a row by each collaboration applied to
         self._traits: appraise.Traits | None = None  # cached by traits()
@@ -196,7 +197,11 @@ class Municipality(mesa.Agent):
         self.last_choice = options[chosen].kind
         self.tipped_by = choice.tipped_by(options, chosen, self.weights, u)
         leaving = options[chosen].kind in (choice.EXIT, choice.SWITCH)
-        self.reason = self.leaving_reason(options, options[chosen]) if leaving else ""
+        self.reason, self.but_for = "", ()
+        if leaving:
+            why = self.leaving_reasons(options, options[chosen])
+            self.reason = attrition.weighed_most(why)
+            self.but_for = attrition.but_for(why, u, chosen, m.params.temperature, options[chosen].after)
         return options[chosen]
 
     def options(self, juncture: bool) -> list[Option]:
@@ -339,7 +344,7 @@ class Municipality(mesa.Agent):
             return leaving
         barrier = choice.combined(u, self.weights) - choice.combined(leaving.utilities, self.weights)
         return Option(leaving.kind, target=leaving.target, utilities=u, switching=leaving.switching + barrier,
-                      undelayed=leaving.utilities)
+                      undelayed=leaving.utilities, after=1.0 - appraise.notice_delay(notice, self.model.params))
 
     def notice_chance(self, options: list[Option], u: list[float]) -> float:
         """The chance that this search ends in a notice to leave: the logit's probability of an
@@ -350,10 +355,6 @@ class Municipality(mesa.Agent):
         chance = choice.probabilities(u, self.model.params.temperature)
         return math.fsum(q * (1.0 if o.kind == choice.EXIT else switching)
                          for q, o in zip(chance, options, strict=True) if o.kind in (choice.EXIT, choice.SWITCH))
-
-    def leaving_reason(self, options: list[Option], leaving: Option) -> str:
-        """Which of Berg's reasons weighed most in its notice (``perspectives.attrition``)."""
-        return attrition.weighed_most(self.leaving_reasons(options, leaving))
 
     def leaving_reasons(self, options: list[Option], leaving: Option) -> attrition.Reasons:
         """Berg's reasons for a notice: its appraisal of staying (``options[0]``) against standing

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .agents import Collaboration, Municipality
-from .perspectives.attrition import REASONS
+from .perspectives.attrition import REASONS, Reasons
 from .perspectives.choice import EXIT, SWITCH, Decision
 
 if TYPE_CHECKING:
@@ -303,7 +303,12 @@ def collaboration_series(model) -> pd.DataFrame:
 
 
 def decisions(model) -> pd.DataFrame:
-    return pd.DataFrame(model.decisions, columns=list(Decision._fields))
+    """The decision log, one row per decision; a notice's ``but_for`` shares (``attrition.but_for``)
+    as one column per reason, ``but_for_<reason>`` (empty for any other decision)."""
+    fields = [f for f in Decision._fields if f != "but_for"]
+    table = pd.DataFrame([d[:len(fields)] for d in model.decisions], columns=fields)
+    shares = [d.but_for or (np.nan,) * len(Reasons._fields) for d in model.decisions]
+    return table.join(pd.DataFrame(shares, columns=[f"but_for_{r}" for r in Reasons._fields], index=table.index))
 
 
 def exit_reasons(model) -> dict[str, int]:
@@ -314,6 +319,18 @@ def exit_reasons(model) -> dict[str, int]:
         if d.choice == EXIT or d.choice == SWITCH:
             counts[d.reason] += 1
     return counts
+
+
+def but_for_reasons(model) -> dict[str, float]:
+    """Notices to leave each reason accounts for over the whole run: its ``but_for`` shares summed
+    over the notices (``perspectives.attrition``). Each reason on its own: the counterfactual
+    companion of ``exit_reasons``, which names only the term that weighed most."""
+    totals = dict.fromkeys(Reasons._fields, 0.0)
+    for d in model.decisions:
+        if (d.choice == EXIT or d.choice == SWITCH) and d.but_for:
+            for reason, share in zip(Reasons._fields, d.but_for, strict=True):
+                totals[reason] += share
+    return totals
 
 
 def summary(model) -> dict[str, float]:
@@ -356,4 +373,6 @@ def summary(model) -> dict[str, float]:
         out[f"tipped_{p}"] = n / total if total else 0.0
     for reason, n in exit_reasons(model).items():
         out[f"exits_{reason}"] = n
+    for reason, n in but_for_reasons(model).items():
+        out[f"but_for_{reason}"] = n
     return out

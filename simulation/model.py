@@ -433,8 +433,9 @@ class CollaborationModel(mesa.Model):
 
     def record_decision(self, mm: Municipality, option: Option, bloc: bool = False) -> None:
         target = getattr(option.target, "name", "") if option.target is not None else ""
-        reason = mm.reason if option.kind in (choice.EXIT, choice.SWITCH) else ""
-        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc, reason))
+        leaving = option.kind in (choice.EXIT, choice.SWITCH)
+        self.decisions.append(Decision(self.steps, self.year, mm.name, option.kind, target, mm.tipped_by, bloc,
+                                       mm.reason if leaving else "", mm.but_for if leaving else ()))
 
     # ---- convenience -----------------------------------------------------------------------
     def run(self, ticks: int | None = None) -> CollaborationModel:

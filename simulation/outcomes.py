@@ -56,6 +56,16 @@ OUTCOMES: dict[str, str] = {
     "exits_autonomy": "notices to leave for the autonomy given up (total)",
     "exits_alternative": "notices to leave for an alternative network (switches, total)",
     "exits_chance": "notices to leave with no term speaking for leaving (the logit's chance, total)",
+    # notices to leave each reason accounts for: its share of each notice's chance, summed (attrition.but_for)
+    "but_for_trust": "notices to leave lack of trust accounts for (counterfactual shares summed, total)",
+    "but_for_leadership": "notices to leave weak change leadership accounts for (total)",
+    "but_for_budget": "notices to leave budget stress accounts for (total)",
+    "but_for_cost": "notices to leave needs and benefit, economy and costs account for (total)",
+    "but_for_heterogeneity": "notices to leave heterogeneity in size and power accounts for (total)",
+    "but_for_technology": "notices to leave the choice of technology accounts for (total)",
+    "but_for_distance": "notices to leave distance accounts for (total)",
+    "but_for_autonomy": "notices to leave the autonomy given up accounts for (total)",
+    "but_for_alternative": "notices to leave an alternative network accounts for (total)",
 }
 
 # per-tick series (metrics.MODEL_REPORTERS): name -> meaning; counts are this tick's

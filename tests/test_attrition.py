@@ -152,7 +152,47 @@ def test_decision_keeps_its_old_fields_and_gains_a_reason():
     assert old.reason == ""
     assert Decision._fields[:7] == ("tick", "year", "municipality", "choice", "target", "tipped_by", "bloc")
     m = CollaborationModel("synthetic_small", seed=1).run(3)
-    assert list(metrics.decisions(m).columns) == list(Decision._fields)
+    shares = [f"but_for_{r}" for r in attrition.Reasons._fields]
+    assert list(metrics.decisions(m).columns) == [f for f in Decision._fields if f != "but_for"] + shares
+
+
+def test_but_for_known_answer():
+    """Two options, utilities 0 (stay) and 0.1 (the notice), temperature 0.2: the notice's chance is
+    e^0.5 / (1 + e^0.5) = 0.62246; without a term of 0.3 it is e^-1 / (1 + e^-1) = 0.26894, so
+    the term accounts for 1 - 0.26894 / 0.62246 = 0.56793 of it. A term that speaks for staying
+    accounts for none; a term far larger than the temperature for all of it."""
+    r = attrition.Reasons(trust=0.3, leadership=-0.2, budget=0.0, cost=50.0, heterogeneity=0.3,
+                          technology=0.0, distance=0.0, autonomy=0.0, alternative=0.0)
+    shares = attrition.but_for(r, [0.0, 0.1], 1, 0.2)
+    assert shares.trust == pytest.approx(0.56793, abs=1e-5)
+    assert shares.heterogeneity == shares.trust
+    assert shares.leadership == 0.0 and shares.budget == 0.0
+    assert shares.cost == pytest.approx(1.0)
+    # a notice weighed as a delay counts half of what leaving brings: half of each term is taken out
+    halved = attrition.but_for(r, [0.0, 0.1], 1, 0.2, after=0.5)
+    assert halved.trust == pytest.approx(attrition.but_for(r._replace(trust=0.15), [0.0, 0.1], 1, 0.2).trust)
+    assert halved.trust < shares.trust
+
+
+def test_but_for_is_the_share_of_notices_the_term_accounts_for():
+    """Drawn, not computed: among many logit draws with and without a reason's term in the notice's
+    utility (three options: stay, exit, switch), the notices that go when the term goes are the
+    share ``but_for`` gives, within four binomial standard errors (seeded: deterministic)."""
+    u, chosen, term, temperature = [0.2, 0.0, -0.1], 1, 0.15, 0.25
+    share = attrition.but_for(attrition.Reasons(*([term] + [0.0] * 8)), u, chosen, temperature).trust
+    rng = np.random.default_rng(515)
+    opts = [choice.Option("stay"), choice.Option("exit"), choice.Option("switch")]
+    w = Weights(1.0, 0.0, 0.0)
+    draws = 40_000
+    with_term = sum(choice.logit_choice(opts, w, temperature, rng, u) == chosen for _ in range(draws))
+    without = list(u)
+    without[chosen] -= term
+    without_term = sum(choice.logit_choice(opts, w, temperature, rng, without) == chosen for _ in range(draws))
+    drawn = 1 - without_term / with_term
+    p0, p1 = with_term / draws, without_term / draws
+    se = np.sqrt(p1 * (1 - p1) / draws) / p0 + np.sqrt(p0 * (1 - p0) / draws) * p1 / p0**2
+    assert abs(drawn - share) < 4 * se
+    assert 0.2 < share < 0.6  # a case where the answer is neither none nor all
 
 
 # ---- switches in the model -------------------------------------------------------------------------
@@ -228,6 +268,34 @@ def test_summary_counts_notices_by_reason():
     assert all(d.reason == "" for d in m.decisions if d.choice not in (choice.EXIT, choice.SWITCH))
 
 
+def test_summary_sums_each_reasons_share_of_the_notices():
+    """``but_for_<reason>`` is each notice's share summed, a share lies in [0, 1], a notice has one
+    share per reason, and any other decision has none (loose networks: members leave)."""
+    m = CollaborationModel("synthetic_small", seed=1, overrides={"default_governance": "loose_network"}).run()
+    s = metrics.summary(m)
+    notices = [d for d in m.decisions if d.choice in (choice.EXIT, choice.SWITCH)]
+    assert notices
+    for k, reason in enumerate(attrition.Reasons._fields):
+        assert s[f"but_for_{reason}"] == pytest.approx(sum(d.but_for[k] for d in notices))
+    assert all(len(d.but_for) == len(attrition.Reasons._fields) for d in notices)
+    assert all(0.0 <= x <= 1.0 for d in notices for x in d.but_for)
+    assert all(d.but_for == () for d in m.decisions if d.choice not in (choice.EXIT, choice.SWITCH))
+
+
+def test_no_notice_is_accounted_for_by_a_mechanism_switched_off():
+    """Budget stress and leadership off, their terms are zero, so they account for no notice;
+    on (the defaults), they account for some on the same seeds."""
+    loose = {"default_governance": "loose_network"}
+    off = {**loose, "budget_stress_weight": 0.0, "leadership_turnover": 0.0}
+    totals = {}
+    for label, overrides in (("on", loose), ("off", off)):
+        runs = [metrics.summary(CollaborationModel("synthetic_small", seed=seed, overrides=overrides).run())
+                for seed in range(1, 9)]
+        totals[label] = {r: sum(s[f"but_for_{r}"] for s in runs) for r in ("budget", "leadership")}
+    assert totals["off"] == {"budget": 0.0, "leadership": 0.0}
+    assert totals["on"]["budget"] > 0.0 and totals["on"]["leadership"] > 0.0
+
+
 def test_conflict_hooks_count_only_when_erosion_is_on():
     for erosion, want in ((0.2, 1), (0.0, 0)):
         m = CollaborationModel("agder", seed=1, overrides={"trust_erosion": erosion})
@@ -253,3 +321,35 @@ def test_conflicts_erode_co_members_trust_in_a_run():
     off = CollaborationModel("synthetic_small", seed=1, overrides={"trust_erosion": 0.0, "project_shortfall": 0.8}).run(10)
     assert conflicts > 0
     assert co_member_trust(on) < co_member_trust(off)
+
+
+def test_the_one_set_attrition_experiment_changes_no_behaviour():
+    """experiments/attrition_one_set.toml fixes only the institution (every collaboration a loose
+    network) and switches each mechanism between off and its registry default: a change of a
+    default leaves the file stale, and this fails."""
+    import tomllib
+    from pathlib import Path
+
+    spec = tomllib.loads((Path(__file__).resolve().parents[1] / "experiments" / "attrition_one_set.toml").read_text())
+    assert spec["fixed"] == {"default_governance": "loose_network"}
+    assert set(spec["parameters"]) == set(ATTRITION_OFF)
+    for key, factor in spec["parameters"].items():
+        assert factor["levels"] == [ATTRITION_OFF[key], getattr(P, key)], key
+
+
+def test_the_attrition_figure_draws_from_the_one_set_experiment(tmp_path, monkeypatch, capsys):
+    """experiments/attrition_reasons.py with the one-set experiment file (loose networks), on a
+    small region and three paired seeds: it writes the figure and reports exits on and off."""
+    import runpy
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "attrition.png"
+    monkeypatch.setattr(sys, "argv", ["attrition_reasons.py", "--experiment", str(root / "experiments" / "attrition_one_set.toml"),
+                                      "--region", "synthetic_small", "--seeds", "3", "--first-seed", "4", "--out", str(out)])
+    runpy.run_path(str(root / "experiments" / "attrition_reasons.py"), run_name="__main__")
+    text = capsys.readouterr().out
+    assert out.stat().st_size > 10_000
+    assert "exits a run: on" in text and "(95 %, seeds 4-6 paired)" in text
+    assert "exits trust accounts for, on - off" in text

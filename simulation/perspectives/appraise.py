@@ -225,12 +225,18 @@ def exit(alone_outcome: float, exit_terms: float, p: Parameters) -> Utilities:
     return Utilities(instrumental.utility(alone_outcome, exit_terms, p), 0.0, 0.0)
 
 
+def notice_delay(notice: float, p: Parameters) -> float:
+    """The share of the horizon a member weighs as still in, on today's terms, when leaving with
+    ``notice`` years' notice (``after_notice``)."""
+    return min(1.0, p.notice_foresight * notice / p.horizon)
+
+
 def after_notice(leaving: Utilities, staying: Utilities, notice: float, p: Parameters) -> Utilities:
     """Leaving as weighed with its notice (exit or switch): for ``notice`` of the ``horizon``'s
     years the member is still in on today's terms (``staying``, without habit), so a longer
     notice delays and dilutes what leaving brings (a binding agreement keeps networks alive,
     000 L1038-1046). ``notice_foresight`` 0 leaves ``leaving`` as it is."""
-    delayed = min(1.0, p.notice_foresight * notice / p.horizon)
+    delayed = notice_delay(notice, p)
     if delayed <= 0.0:
         return leaving
     return Utilities(*(delayed * now + (1.0 - delayed) * then for now, then in zip(staying, leaving, strict=True)))

@@ -10,6 +10,14 @@ less its term where it is: positive when it speaks for leaving. The reason recor
 largest positive one; "chance" when none is positive (the logit drew a worse option). Habit only
 ever speaks for staying, so it is never a reason.
 
+"Weighed most" names the largest term, which is not always the one that made the difference: a
+member of a loose network may leave with heterogeneity its largest term while an eroded trust
+tipped it. ``but_for`` answers the counterfactual question instead: of the chance that the member
+gave this notice, which share would have gone without a given reason's term? Under the logit
+choice (``choice.logit_choice``) that is an attributable fraction, 1 - P(notice without the
+term) / P(notice); summed over the notices of a run it is the number of notices the reason
+accounts for (each reason on its own: the fractions of one notice need not sum to one).
+
 The terms are those the model has: trust, culture and region, system family are the cultural
 identity fit's terms (``cultural.identity_fit``, zero at their neutral points, as standing alone
 is); commitment to the leadership; the instrumental misfit, heterogeneity part of the cost,
@@ -20,10 +28,11 @@ difference (legitimacy, peers, reputation of the other network) is "alternative"
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from ..parameters import Parameters
-from .choice import Weights
+from .choice import Weights, probabilities
 
 
 class Reasons(NamedTuple):
@@ -89,3 +98,22 @@ def weighed_most(r: Reasons) -> str:
     """The reason whose term spoke most for leaving, or "chance" if none did."""
     best = max(range(len(r)), key=r.__getitem__)
     return Reasons._fields[best] if r[best] > 0 else "chance"
+
+
+def but_for(r: Reasons, u: list[float], chosen: int, temperature: float, after: float = 1.0) -> Reasons:
+    """Per reason, the share of the chance of the notice (option ``chosen`` among options with
+    combined utilities ``u``, drawn at ``temperature``) that its term accounts for: 1 - P/P0, with
+    P0 the logit's chance of the notice and P its chance with the term taken out of the notice's
+    utility. The terms are what leaving brings once the notice has run (``reasons``); a notice
+    weighed as a delay counts ``after`` of that (``Option.after``), and so of each term. Zero for a
+    term that spoke for staying (taking it out would only make the notice likelier)."""
+    p0 = probabilities(u, temperature)[chosen]
+    shares = []
+    for term in r:
+        if term <= 0.0 or not math.isfinite(term):
+            shares.append(0.0)
+            continue
+        without = list(u)
+        without[chosen] -= after * term
+        shares.append(1.0 - probabilities(without, temperature)[chosen] / p0)
+    return Reasons(*shares)

@@ -44,6 +44,7 @@ class Decision(NamedTuple):
     tipped_by: str  # the perspective that tipped it, "chance", "habit", or ''
     bloc: bool  # applied together with a region-mate (004 L301)
     reason: str = ""  # for a notice (exit, switch): the attrition reason that weighed most (perspectives.attrition)
+    but_for: tuple[float, ...] = ()  # for a notice: each reason's share of its chance (attrition.but_for)
 
 
 PERSPECTIVES = Utilities._fields
@@ -70,6 +71,7 @@ class Option:
     utilities: Utilities = NO_UTILITIES
     switching: float = 0.0  # part of the utility that is switching cost or habit (for lock-in)
     undelayed: Utilities | None = None  # exit or switch: what leaving brings once its notice has run
+    after: float = 1.0  # exit or switch: the share of ``undelayed`` its utilities count (appraise.notice_delay)
 
 
 def combined(u: Utilities, weights: Weights) -> float:
