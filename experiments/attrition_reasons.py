@@ -27,9 +27,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from simulation import CollaborationModel, metrics  # noqa: E402
+from simulation.experiments.analysis import mean_ci  # noqa: E402
 from simulation.perspectives.attrition import REASONS, Reasons  # noqa: E402
 
 HERE = Path(__file__).parent
@@ -61,10 +61,9 @@ def tally(model: CollaborationModel) -> dict:
 
 
 def paired_interval(on: list[float], off: list[float]) -> tuple[float, float, float]:
-    """Mean paired difference (on - off, same seeds) and its 95 % t-interval."""
-    d = np.subtract(on, off)
-    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)) if len(d) > 1 else np.nan
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+    """Mean paired difference (on - off, same seeds) and its 95 % t-interval (``analysis.mean_ci``)."""
+    mean, half, _ = mean_ci(np.subtract(on, off, dtype=float))
+    return mean, mean - half, mean + half
 
 
 def run(region: str, seed: int, overrides: dict | None) -> CollaborationModel:
