@@ -353,3 +353,27 @@ def test_the_attrition_figure_draws_from_the_one_set_experiment(tmp_path, monkey
     assert out.stat().st_size > 10_000
     assert "exits a run: on" in text and "(95 %, seeds 4-6 paired)" in text
     assert "exits trust accounts for, on - off" in text
+
+
+def test_the_exits_the_reasons_account_for_are_the_exits_switching_them_off_removes():
+    """Two measures of the same attrition (docs/ODD.md 7.25, "At the one set"): per decision, the
+    exits eroded trust, weak leadership and budget stress account for (on - off, summed over the
+    three); per history, the exits switching the three mechanisms off removes (paired seeds).
+    synthetic_small with loose networks, seeds 1-30: the first lies inside the second's 95 %
+    interval, and that interval excludes zero. A ``but_for`` that counted nothing, or twice what it
+    should (2.6 against an interval of [0.1, 2.4]), fails it."""
+    from simulation.experiments.analysis import mean_ci
+
+    loose = {"default_governance": "loose_network"}
+    off = {**loose, **ATTRITION_OFF}
+    exits, accounted = {"on": [], "off": []}, {"on": [], "off": []}
+    for seed in range(1, 31):
+        for label, overrides in (("on", loose), ("off", off)):
+            d = metrics.decisions(CollaborationModel("synthetic_small", seed=seed, overrides=overrides).run())
+            d = d[d.choice == choice.EXIT]
+            exits[label].append(len(d))
+            accounted[label].append(sum(d[f"but_for_{r}"].sum() for r in ("trust", "leadership", "budget")))
+    mean, half, _ = mean_ci(np.subtract(exits["on"], exits["off"], dtype=float))
+    added = float(np.mean(accounted["on"]) - np.mean(accounted["off"]))
+    assert mean - half > 0
+    assert mean - half < added < mean + half
