@@ -82,8 +82,16 @@ def leavers(model: CollaborationModel):
     return leaving
 
 
+def tipped_by(exit_row) -> str:
+    """The new reason (trust, leadership, budget) without which this exit had more likely not been
+    taken than taken (its ``but_for`` share at least a half), the largest if several; '' if none."""
+    share, reason = max((exit_row[f"but_for_{r}"], r) for r in NEW_REASONS)
+    return reason if share >= 0.5 else ""
+
+
 def draw_run(ax, model: CollaborationModel, title: str) -> None:
-    """Members of the collaborations that lost most members, each notice marked by its reason."""
+    """Members of the collaborations that lost most members, each exit marked by the reason that
+    weighed most (fill) and, ringed, by a new reason that tipped it (``tipped_by``)."""
     collabs = metrics.collaboration_series(model)
     series = metrics.series(model)
     collabs["year"] = collabs.tick.map(dict(zip(series.tick, series.year, strict=True)))
@@ -100,16 +108,18 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
         for _, d in leaving[leaving.source == name].iterrows():
             y = c.members[c.year == d.year]
             above = stacked[d.year] = stacked.get(d.year, -1) + 1
+            tipped = tipped_by(d)
             ax.scatter(d.year, (y.iloc[0] if len(y) else 0) + 0.35 * above, s=size, color=COLOURS[d.reason],
-                       edgecolor="black", linewidth=0.5, zorder=3)
+                       edgecolor=COLOURS[tipped] if tipped else "black", linewidth=2.2 if tipped else 0.5, zorder=3)
     if leaving.empty:
         ax.text(0.5, 0.08, "no member left", transform=ax.transAxes, ha="center")
     ax.set_title(title, fontsize=10)
-    ax.set_xlabel("year (marker: a member decides to leave, coloured by the reason that weighed most)", fontsize=8)
+    ax.set_xlabel("year. Marker: a member decides to leave; fill: the reason that weighed most;\n"
+                  "ring: trust, leadership or budget, but for which it more likely stayed (colours of the bars)", fontsize=8)
     ax.set_ylabel("members")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.legend(fontsize=7, loc="best", framealpha=0.85)
 
 
 def main() -> None:
