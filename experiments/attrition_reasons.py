@@ -51,9 +51,9 @@ def mechanisms(experiment: Path, level: int) -> dict:
 
 
 def tally(model: CollaborationModel) -> dict:
-    """A run's exits (``leavers``), its notices (exits and wishes to switch), and the exits by the
+    """A run's exits (``exits``), its notices (exits and wishes to switch), and the exits by the
     reason that weighed most and by the exits each reason accounts for (``but_for``)."""
-    leaving = leavers(model)
+    leaving = exits(model)
     weighed = leaving.reason.value_counts()
     return {"exits": len(leaving), "notices": sum(metrics.exit_reasons(model).values()),
             "weighed": {r: int(weighed.get(r, 0)) for r in REASONS},
@@ -70,13 +70,19 @@ def run(region: str, seed: int, overrides: dict | None) -> CollaborationModel:
     return CollaborationModel(region, seed=seed, overrides=overrides or None).run()
 
 
-def leavers(model: CollaborationModel):
-    """Exits: members deciding to leave to stand alone, with the collaboration each one leaves (its
-    membership the tick before). Not switches: a wish to switch may be turned down by the other
-    collaboration or go to a merger proposal instead (``collective.routed_to_merger``), and the
-    member stays; an exit is carried out once its notice has run."""
+def exits(model: CollaborationModel):
+    """Exits: members deciding to leave to stand alone. Not switches: a wish to switch may be turned
+    down by the other collaboration or go to a merger proposal instead
+    (``collective.routed_to_merger``), and the member stays; an exit is carried out once its notice
+    has run."""
     decisions = metrics.decisions(model)
-    leaving = decisions[decisions.choice == "exit"].copy()
+    return decisions[decisions.choice == "exit"].copy()
+
+
+def leavers(model: CollaborationModel):
+    """``exits`` with the collaboration each one leaves (its membership the tick before): for the
+    drawn runs only, since the panel it reads is the dearest part."""
+    leaving = exits(model)
     panel = metrics.municipality_series(model).set_index(["tick", "name"]).collaboration
     leaving["source"] = [panel.get((t - 1, n), "") for t, n in zip(leaving.tick, leaving.municipality, strict=True)]
     return leaving
