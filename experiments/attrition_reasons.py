@@ -14,6 +14,9 @@ summed), which names what tipped a decision rather than its largest term.
     PYTHONPATH=. python experiments/attrition_reasons.py --experiment experiments/attrition_one_set.toml --seeds 30
     PYTHONPATH=. python experiments/attrition_reasons.py --experiment experiments/attrition_one_set.toml \
         --region synthetic_small --seeds 30 --first-seed 101 --out results/attrition_one_set_small.png
+    python -m simulation.norway --county Vestland       # a county's networks (writes norway_vestland.toml)
+    PYTHONPATH=. python experiments/attrition_reasons.py --experiment experiments/attrition_one_set.toml \
+        --region norway_vestland.toml --seeds 200 --first-seed 1001 --markdown
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import numpy as np  # noqa: E402
 from simulation import CollaborationModel, metrics  # noqa: E402
 from simulation.experiments.analysis import mean_ci  # noqa: E402
 from simulation.perspectives.attrition import REASONS, Reasons  # noqa: E402
+from simulation.progress import Progress  # noqa: E402
 
 HERE = Path(__file__).parent
 COLOURS = {"trust": "#d62728", "leadership": "#9467bd", "budget": "#ff7f0e", "cost": "#1f77b4",
@@ -125,7 +129,8 @@ def draw_run(ax, model: CollaborationModel, title: str) -> None:
     ax.set_ylabel("members")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=7, loc="best", framealpha=0.85)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="best", framealpha=0.85)
 
 
 def main() -> None:
@@ -138,22 +143,28 @@ def main() -> None:
     ap.add_argument("--show-seed", type=int, default=None,
                     help="seed of the runs drawn (default: the one with most exits trust, leadership and budget account for)")
     ap.add_argument("--out", default=None, help="figure (default: results/<experiment name>.png)")
+    ap.add_argument("--markdown", action="store_true",
+                    help="also print the figures as one row of a Markdown table (region, seeds, exits on / off, "
+                         "on - off, the exits trust, leadership and budget account for)")
     args = ap.parse_args()
     spec = tomllib.loads(args.experiment.read_text())
     region = args.region or spec["scenario"]
+    name = Path(region).stem if region.endswith(".toml") else region  # a generated file: its name, not its path
     out = Path(args.out or f"results/{spec['name']}.png")
     on, off = mechanisms(args.experiment, -1), mechanisms(args.experiment, 0)
     runs: dict[str, list[dict]] = {"off": [], "on": []}
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     named = f"seeds {seeds[0]}-{seeds[-1]} paired"
-    for seed in seeds:
-        for label, overrides in (("off", off), ("on", on)):
-            runs[label].append(tally(run(region, seed, overrides)))
+    with Progress(2 * len(seeds), f"{name}: runs") as progress:
+        for seed in seeds:
+            for label, overrides in (("off", off), ("on", on)):
+                runs[label].append(tally(run(region, seed, overrides)))
+                progress.update()
     new = [sum(t["but_for"][r] for r in NEW_REASONS) for t in runs["on"]]
     shown = args.show_seed or seeds[int(np.argmax(new))]
     fig, axes = plt.subplots(1, 4, figsize=(21, 4.8))
-    draw_run(axes[0], run(region, shown, on), f"{region}, seed {shown}: mechanisms on")
-    draw_run(axes[1], run(region, shown, off), f"{region}, seed {shown}: mechanisms off")
+    draw_run(axes[0], run(region, shown, on), f"{name}, seed {shown}: mechanisms on")
+    draw_run(axes[1], run(region, shown, off), f"{name}, seed {shown}: mechanisms off")
     for ax, key, reasons, what in ((axes[2], "weighed", REASONS, "by the reason that weighed most"),
                                    (axes[3], "but_for", Reasons._fields, "each reason accounts for (but for it)")):
         x = np.arange(len(reasons))
@@ -185,9 +196,23 @@ def main() -> None:
         mean = {r: np.mean([t["but_for"][r] for t in runs[label]]) for r in Reasons._fields}
         print(f"{label:3s} exits each reason accounts for, a run: "
               + ", ".join(f"{r} {v:.2f}" for r, v in mean.items() if v >= 0.005))
+    accounted = {}
     for reason in NEW_REASONS:
-        d, lo, hi = paired_interval([t["but_for"][reason] for t in runs["on"]], [t["but_for"][reason] for t in runs["off"]])
+        accounted[reason] = paired_interval([t["but_for"][reason] for t in runs["on"]],
+                                            [t["but_for"][reason] for t in runs["off"]])
+        d, lo, hi = accounted[reason]
         print(f"exits {reason} accounts for, on - off: {d:+.2f} [{lo:+.2f}, {hi:+.2f}]")
+    added = sum(d for d, _, _ in accounted.values())
+    inside = "inside" if low <= added <= high else "outside"
+    print(f"exits the three account for, on - off, summed: {added:+.2f}; {inside} the interval of the exits "
+          f"switching them off removes ({diff:+.2f} [{low:+.2f}, {high:+.2f}])")
+    if args.markdown:
+        mean = {label: np.mean([t["exits"] for t in runs[label]]) for label in runs}
+        print("| region | seeds | exits on / off | on - off (95 %) | trust / leadership / budget account for (on - off) |")
+        print("|---|---|---|---|---|")
+        print(f"| {name} | {seeds[0]}-{seeds[-1]} | {mean['on']:.2f} / {mean['off']:.2f} | "
+              f"{diff:+.2f} [{low:+.2f}, {high:+.2f}] | "
+              + " / ".join(f"{accounted[r][0]:+.2f}" for r in NEW_REASONS) + " |")
 
 
 if __name__ == "__main__":

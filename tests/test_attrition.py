@@ -339,7 +339,8 @@ def test_the_one_set_attrition_experiment_changes_no_behaviour():
 
 def test_the_attrition_figure_draws_from_the_one_set_experiment(tmp_path, monkeypatch, capsys):
     """experiments/attrition_reasons.py with the one-set experiment file (loose networks), on a
-    small region and three paired seeds: it writes the figure and reports exits on and off."""
+    small region and three paired seeds: it writes the figure, reports exits on and off, and with
+    --markdown prints them as a table row."""
     import runpy
     import sys
     from pathlib import Path
@@ -347,12 +348,16 @@ def test_the_attrition_figure_draws_from_the_one_set_experiment(tmp_path, monkey
     root = Path(__file__).resolve().parents[1]
     out = tmp_path / "attrition.png"
     monkeypatch.setattr(sys, "argv", ["attrition_reasons.py", "--experiment", str(root / "experiments" / "attrition_one_set.toml"),
-                                      "--region", "synthetic_small", "--seeds", "3", "--first-seed", "4", "--out", str(out)])
+                                      "--region", "synthetic_small", "--seeds", "3", "--first-seed", "4", "--out", str(out),
+                                      "--markdown"])
     runpy.run_path(str(root / "experiments" / "attrition_reasons.py"), run_name="__main__")
     text = capsys.readouterr().out
     assert out.stat().st_size > 10_000
     assert "exits a run: on" in text and "(95 %, seeds 4-6 paired)" in text
     assert "exits trust accounts for, on - off" in text
+    assert "exits the three account for, on - off, summed" in text
+    row = next(line for line in text.splitlines() if line.startswith("| synthetic_small | 4-6 |"))
+    assert len(row.strip("|").split("|")) == 5
 
 
 def test_the_exits_the_reasons_account_for_are_the_exits_switching_them_off_removes():
