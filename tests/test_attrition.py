@@ -382,3 +382,33 @@ def test_the_exits_the_reasons_account_for_are_the_exits_switching_them_off_remo
     added = float(np.mean(accounted["on"]) - np.mean(accounted["off"]))
     assert mean - half > 0
     assert mean - half < added < mean + half
+
+
+def test_the_county_benchmark_tabulates_the_one_set_experiment_per_county(tmp_path, capsys):
+    """benchmarks/attrition_counties.py (docs/validation.md, "At a county's scale"): a row per
+    county with the exits a run on / off that the county's own runs give, its verdict and the
+    summed attribution; an unknown county is refused with the known ones."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "attrition_counties.py"
+    spec = importlib.util.spec_from_file_location("attrition_counties", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--counties", "Vestfold,Østfold", "--seeds", "3", "--first-seed", "1", "-j", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("| Vestfold", "| Østfold"))]
+    assert [r.split(" (")[0] for r in rows] == ["| Vestfold", "| Østfold"]
+    files = bench.county_files(["Østfold"], tmp_path)
+    county, n = files["Østfold"]
+    assert n == 12
+    loose = {"default_governance": "loose_network"}
+    mean = {}
+    for label, overrides in (("on", loose), ("off", {**loose, **ATTRITION_OFF})):
+        exits = [(metrics.decisions(CollaborationModel(str(county), seed=s, overrides=overrides).run()).choice
+                  == choice.EXIT).sum() for s in (1, 2, 3)]
+        mean[label] = np.mean(exits)
+    assert f"| Østfold (12) | {mean['on']:.2f} / {mean['off']:.2f} |" in rows[1]
+    assert rows[1].count("|") == 6 and rows[1].rstrip("| ").endswith(("inside", "outside"))
+    with pytest.raises(SystemExit) as refused:
+        bench.main(["--counties", "Nowhere", "--seeds", "3"])
+    assert refused.value.code == 2
