@@ -321,13 +321,14 @@ def exit_reasons(model) -> dict[str, int]:
     return counts
 
 
-def but_for_reasons(model) -> dict[str, float]:
+def but_for_reasons(model, choices: tuple[str, ...] = (EXIT, SWITCH)) -> dict[str, float]:
     """Notices to leave each reason accounts for over the whole run: its ``but_for`` shares summed
     over the notices (``perspectives.attrition``). Each reason on its own: the counterfactual
-    companion of ``exit_reasons``, which names only the term that weighed most."""
+    companion of ``exit_reasons``, which names only the term that weighed most. ``choices=(EXIT,)``
+    counts exits alone: a wish to switch may be turned down, and the member stays."""
     totals = dict.fromkeys(Reasons._fields, 0.0)
     for d in model.decisions:
-        if (d.choice == EXIT or d.choice == SWITCH) and d.but_for:
+        if d.choice in choices and d.but_for:
             for reason, share in zip(Reasons._fields, d.but_for, strict=True):
                 totals[reason] += share
     return totals
@@ -375,4 +376,6 @@ def summary(model) -> dict[str, float]:
         out[f"exits_{reason}"] = n
     for reason, n in but_for_reasons(model).items():
         out[f"but_for_{reason}"] = n
+    for reason, n in but_for_reasons(model, (EXIT,)).items():
+        out[f"exits_but_for_{reason}"] = n
     return out

@@ -66,6 +66,16 @@ OUTCOMES: dict[str, str] = {
     "but_for_distance": "notices to leave distance accounts for (total)",
     "but_for_autonomy": "notices to leave the autonomy given up accounts for (total)",
     "but_for_alternative": "notices to leave an alternative network accounts for (total)",
+    # the same over exits alone (members leaving to stand alone; a wish to switch may come to nothing)
+    "exits_but_for_trust": "exits lack of trust accounts for (counterfactual shares summed, total)",
+    "exits_but_for_leadership": "exits weak change leadership accounts for (total)",
+    "exits_but_for_budget": "exits budget stress accounts for (total)",
+    "exits_but_for_cost": "exits needs and benefit, economy and costs account for (total)",
+    "exits_but_for_heterogeneity": "exits heterogeneity in size and power accounts for (total)",
+    "exits_but_for_technology": "exits the choice of technology accounts for (total)",
+    "exits_but_for_distance": "exits distance accounts for (total)",
+    "exits_but_for_autonomy": "exits the autonomy given up accounts for (total)",
+    "exits_but_for_alternative": "exits the other arrangement's legitimacy and pull account for (alternative networks, total)",
 }
 
 # per-tick series (metrics.MODEL_REPORTERS): name -> meaning; counts are this tick's

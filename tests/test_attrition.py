@@ -282,6 +282,21 @@ def test_summary_sums_each_reasons_share_of_the_notices():
     assert all(d.but_for == () for d in m.decisions if d.choice not in (choice.EXIT, choice.SWITCH))
 
 
+def test_summary_sums_the_shares_of_the_exits_alone():
+    """``exits_but_for_<reason>`` sums the shares over exits only, not over wishes to switch: on a
+    run with both, it equals the exits' sum and falls short of the notices' (``but_for_<reason>``)
+    by the switches' shares (synthetic with loose networks: 6 exits and 57 wishes to switch)."""
+    m = CollaborationModel("synthetic", seed=2, overrides={"default_governance": "loose_network"}).run()
+    s = metrics.summary(m)
+    left = [d for d in m.decisions if d.choice == choice.EXIT]
+    switched = [d for d in m.decisions if d.choice == choice.SWITCH]
+    assert left and switched
+    for k, reason in enumerate(attrition.Reasons._fields):
+        assert s[f"exits_but_for_{reason}"] == pytest.approx(sum(d.but_for[k] for d in left))
+        assert s[f"but_for_{reason}"] - s[f"exits_but_for_{reason}"] == pytest.approx(sum(d.but_for[k] for d in switched))
+    assert sum(s[f"exits_but_for_{r}"] for r in attrition.Reasons._fields) > 0
+
+
 def test_no_notice_is_accounted_for_by_a_mechanism_switched_off():
     """Budget stress and leadership off, their terms are zero, so they account for no notice;
     on (the defaults), they account for some on the same seeds."""
