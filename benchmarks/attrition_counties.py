@@ -30,9 +30,8 @@ from simulation.progress import Progress
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENT = ROOT / "experiments" / "attrition_one_set.toml"
 # the experiment's own functions (experiments/ is scripts, not a package): its on/off settings, a
-# run's tally of exits and attributions, the paired interval
+# run's tally of exits and attributions, and the paired comparison of the tallies
 ATTRITION = runpy.run_path(str(ROOT / "experiments" / "attrition_reasons.py"), run_name="attrition_reasons")
-NEW_REASONS = ATTRITION["NEW_REASONS"]
 
 
 def county_files(names: list[str] | None, folder: Path) -> dict[str, tuple[Path, int]]:
@@ -50,9 +49,8 @@ def county_files(names: list[str] | None, folder: Path) -> dict[str, tuple[Path,
     return files
 
 
-def one_run(job: tuple[str, int, str]) -> tuple[str, int, str, dict]:
-    path, seed, label = job
-    overrides = ATTRITION["mechanisms"](EXPERIMENT, -1 if label == "on" else 0)
+def one_run(job: tuple[str, int, str, dict]) -> tuple[str, int, str, dict]:
+    path, seed, label, overrides = job
     return path, seed, label, ATTRITION["tally"](ATTRITION["run"](path, seed, overrides))
 
 
@@ -79,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             files = county_files(args.counties.split(",") if args.counties else None, Path(folder))
         except ValueError as exc:  # ScenarioError: an unknown county, with the known ones
             ap.error(str(exc))
-        jobs = [(str(path), seed, label) for path, _ in files.values() for seed in seeds for label in ("off", "on")]
+        settings = {label: ATTRITION["mechanisms"](EXPERIMENT, level) for label, level in (("off", 0), ("on", -1))}
+        jobs = [(str(path), seed, label, settings[label])
+                for path, _ in files.values() for seed in seeds for label in ("off", "on")]
         runs: dict[tuple[str, str], dict[int, dict]] = {}
         with Progress(len(jobs), "counties: runs") as progress, ExitStack() as stack:
             # one worker: in this process; more: a pool (the runs are seeded, so the table is the same)
@@ -94,16 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|")
     marks = []
     for county, (path, n) in files.items():
-        on, off = ([runs[(str(path), label)][s] for s in seeds] for label in ("on", "off"))
-        diff, low, high = ATTRITION["paired_interval"]([t["exits"] for t in on], [t["exits"] for t in off])
-        accounted = [ATTRITION["paired_interval"]([t["but_for"][r] for t in on], [t["but_for"][r] for t in off])[0]
-                     for r in NEW_REASONS]
-        added = sum(accounted)
-        mean_on, mean_off = (sum(t["exits"] for t in ts) / len(ts) for ts in (on, off))
+        c = ATTRITION["compare"](*([runs[(str(path), label)][s] for s in seeds] for label in ("on", "off")))
+        diff, low, high = c["diff"]
         marks.append(verdict(low, high))
-        print(f"| {county} ({n}) | {mean_on:.2f} / {mean_off:.2f} | {marks[-1]} {diff:+.2f} [{low:+.2f}, {high:+.2f}] | "
-              + " / ".join(f"{a:+.2f}" for a in accounted) + f", {added:+.2f} | "
-              + ("inside" if low <= added <= high else "outside") + " |")
+        print(f"| {county} ({n}) | {c['on']:.2f} / {c['off']:.2f} | {marks[-1]} {diff:+.2f} [{low:+.2f}, {high:+.2f}] | "
+              + " / ".join(f"{mean:+.2f}" for mean, _, _ in c["accounted"].values()) + f", {c['added']:+.2f} | "
+              + ("inside" if c["inside"] else "outside") + " |")
     print(f"the three mechanisms raise exits on {marks.count('✓')} of {len(marks)} counties, "
           f"lower them on {marks.count('✗')}")
     return 0

@@ -70,6 +70,21 @@ def paired_interval(on: list[float], off: list[float]) -> tuple[float, float, fl
     return mean, mean - half, mean + half
 
 
+def compare(on: list[dict], off: list[dict]) -> dict:
+    """Paired seeds' tallies (``tally``, the same seeds in the same order) compared: mean exits on
+    and off; the paired difference in exits, on - off, with its 95 % interval (``diff``: mean, low,
+    high); the exits each new reason accounts for, on - off, with theirs (``accounted``); their sum
+    (``added``), and whether it lies inside the difference's interval (``inside``): the measure per
+    decision against the measure per history of the same attrition."""
+    exits_on, exits_off = [t["exits"] for t in on], [t["exits"] for t in off]
+    diff = paired_interval(exits_on, exits_off)
+    accounted = {r: paired_interval([t["but_for"][r] for t in on], [t["but_for"][r] for t in off])
+                 for r in NEW_REASONS}
+    added = sum(mean for mean, _, _ in accounted.values())
+    return {"on": float(np.mean(exits_on)), "off": float(np.mean(exits_off)), "diff": diff,
+            "accounted": accounted, "added": added, "inside": diff[1] <= added <= diff[2]}
+
+
 def run(region: str, seed: int, overrides: dict | None) -> CollaborationModel:
     return CollaborationModel(region, seed=seed, overrides=overrides or None).run()
 
@@ -175,7 +190,8 @@ def main() -> None:
         ax.set_xticks(x, reasons, rotation=45, ha="right", fontsize=8)
         ax.set_ylabel(f"exits per run (mean of {args.seeds} seeds)")
         ax.set_title(f"Exits {what}\n(pale: mechanisms off, solid: on)", fontsize=10)
-    diff, low, high = paired_interval([t["exits"] for t in runs["on"]], [t["exits"] for t in runs["off"]])
+    compared = compare(runs["on"], runs["off"])
+    diff, low, high = compared["diff"]
     axes[2].set_title(f"Exits by the reason that weighed most (pale: off, solid: on)\nexits a run, on - off: "
                       f"{diff:+.1f} [{low:+.1f}, {high:+.1f}] (95 %, {named})", fontsize=10)
     fig.suptitle(f"Attrition from Berg's reasons (000 L515-529), {spec['name']}: "
@@ -196,23 +212,17 @@ def main() -> None:
         mean = {r: np.mean([t["but_for"][r] for t in runs[label]]) for r in Reasons._fields}
         print(f"{label:3s} exits each reason accounts for, a run: "
               + ", ".join(f"{r} {v:.2f}" for r, v in mean.items() if v >= 0.005))
-    accounted = {}
-    for reason in NEW_REASONS:
-        accounted[reason] = paired_interval([t["but_for"][reason] for t in runs["on"]],
-                                            [t["but_for"][reason] for t in runs["off"]])
-        d, lo, hi = accounted[reason]
+    for reason, (d, lo, hi) in compared["accounted"].items():
         print(f"exits {reason} accounts for, on - off: {d:+.2f} [{lo:+.2f}, {hi:+.2f}]")
-    added = sum(d for d, _, _ in accounted.values())
-    inside = "inside" if low <= added <= high else "outside"
-    print(f"exits the three account for, on - off, summed: {added:+.2f}; {inside} the interval of the exits "
+    inside = "inside" if compared["inside"] else "outside"
+    print(f"exits the three account for, on - off, summed: {compared['added']:+.2f}; {inside} the interval of the exits "
           f"switching them off removes ({diff:+.2f} [{low:+.2f}, {high:+.2f}])")
     if args.markdown:
-        mean = {label: np.mean([t["exits"] for t in runs[label]]) for label in runs}
         print("| region | seeds | exits on / off | on - off (95 %) | trust / leadership / budget account for (on - off) |")
         print("|---|---|---|---|---|")
-        print(f"| {name} | {seeds[0]}-{seeds[-1]} | {mean['on']:.2f} / {mean['off']:.2f} | "
+        print(f"| {name} | {seeds[0]}-{seeds[-1]} | {compared['on']:.2f} / {compared['off']:.2f} | "
               f"{diff:+.2f} [{low:+.2f}, {high:+.2f}] | "
-              + " / ".join(f"{accounted[r][0]:+.2f}" for r in NEW_REASONS) + " |")
+              + " / ".join(f"{mean:+.2f}" for mean, _, _ in compared["accounted"].values()) + " |")
 
 
 if __name__ == "__main__":
