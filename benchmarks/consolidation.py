@@ -1,5 +1,7 @@
 """Consolidation figures over seeds: foundings, dissolutions, mergers, durable collaborations,
-and for agder the fate of Setesdal IKT (merged into IKT Agder, or dissolved, and when).
+the largest collaboration in 2015 (its members, how many came in by merger, the counties it
+spans) and at the end, and for agder the fate of Setesdal IKT (merged into IKT Agder, or
+dissolved, and when).
 
     python benchmarks/consolidation.py norway --seeds 10 [--set key=value ...]
     python benchmarks/consolidation.py agder --seeds 20 --set consolidation_route=1
@@ -25,6 +27,9 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
     left: dict[str, int] = {}  # members lost (not through a merger) by the named collaborations
     names = {c.name for c in m.scenario.collaborations}
     before = {k.name: {mm.name for mm in k.members} for k in m.collaborations if k.name in names}
+    members = {k.name: {mm.name for mm in k.members} for k in m.collaborations}  # every collaboration
+    by_merger: dict[str, int] = {}  # members each collaboration gained through mergers
+    largest: dict[str, float] = {}
     while m.running:
         m.step()
         for k in m.history:
@@ -32,6 +37,15 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
                 now = {mm.name for mm in k.members}
                 left[k.name] = left.get(k.name, 0) + len(before[k.name] - now)
                 before[k.name] = now
+        now_all = {k.name: {mm.name for mm in k.members} for k in m.collaborations}
+        for year, big, small in m.merger_log:
+            if year == m.year:
+                by_merger[big] = by_merger.get(big, 0) + len(now_all.get(big, set()) & members.get(small, set()))
+        members = now_all
+        if m.year == 2015 and m.collaborations:
+            k = max(m.collaborations, key=lambda k: len(k.members))
+            largest = {"largest_2015": len(k.members), "largest_2015_by_merger": by_merger.get(k.name, 0),
+                       "largest_2015_counties": len({mm.county for mm in k.members})}
     founded = [k for k in m.history if k.founded >= m.scenario.start_year and k.name not in
                {c.name for c in m.scenario.collaborations}]
     dissolved = [k for k in m.history if k.ended is not None and k not in m.collaborations
@@ -56,6 +70,8 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
         "large_in_end": sum(mm.collaboration is not None for mm in large) / max(1, len(large)),
         "switch": sum(d.choice == "switch" for d in m.decisions),
         "exit": sum(d.choice == "exit" for d in m.decisions),
+        **largest,
+        "largest_end": max((len(k.members) for k in m.collaborations), default=0),
     }
     if m.scenario.name == "agder":
         merged = [(y, big) for y, big, small in m.merger_log if small == "Setesdal IKT"]

@@ -51,6 +51,7 @@ class Municipality(mesa.Agent):
         self.competence = spec.derived_competence(model.params)
         self.ambition = spec.derived_ambition(model.params)
         self.region = spec.region
+        self.county = spec.county
         self.family = spec.family
         self.autonomy = spec.autonomy
         self.receptivity = spec.receptivity

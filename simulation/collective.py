@@ -221,14 +221,21 @@ def adjacent(a: Collaboration, b: Collaboration) -> bool:
 
 def both_agree(model: CollaborationModel, big: Collaboration, small: Collaboration,
                merged: instrumental.Pool) -> bool:
-    return (big.vote(lambda mm: choice.combined(merger_view(model, mm, big, small, merged), mm.weights))
-            and small.vote(lambda mm: choice.combined(merger_view(model, mm, small, big, merged), mm.weights)))
+    within = within_one_county(big, small)
+    return (big.vote(lambda mm: choice.combined(merger_view(model, mm, big, small, merged, within), mm.weights))
+            and small.vote(lambda mm: choice.combined(merger_view(model, mm, small, big, merged, within), mm.weights)))
+
+
+def within_one_county(a: Collaboration, b: Collaboration) -> bool:
+    """Every member of ``a`` and ``b`` lies in one county (a scenario without counties is one)."""
+    return len({mm.county for k in (a, b) for mm in k.members}) <= 1
 
 
 def merger_view(model: CollaborationModel, mm: Municipality, own: Collaboration, other: Collaboration,
-                merged: instrumental.Pool) -> Utilities:
+                merged: instrumental.Pool, within_county: bool = True) -> Utilities:
     """A member's utilities of merging ``own`` with ``other`` (``appraise.merge``): the larger
-    absorbs the smaller under its governance, onboarding the smaller one's members."""
+    absorbs the smaller under its governance, onboarding the smaller one's members; the merger
+    myth in full only when the two gather one county's municipalities (``myth.merger``)."""
     p = model.params
     absorbing = own if own.pool.sum_pop >= other.pool.sum_pop else other
     absorbed = other if absorbing is own else own
@@ -240,4 +247,4 @@ def merger_view(model: CollaborationModel, mm: Municipality, own: Collaboration,
     one_off, habit = (appraise.merger_move(absorbing.imposes_family_on(mm), mm.tenure, model.env.juncture_open, p)
                       if own is absorbed else (0.0, 0.0))
     return appraise.merge(mm.traits(), mm.effective_share(own), now, after, mm.fit(others_now), mm.fit(everyone),
-                          model.conditions, p, one_off, habit)
+                          model.conditions, p, one_off, habit, within_county)

@@ -307,7 +307,9 @@ def scenario_toml(region: NorwayRegion) -> str:
         "# about 430 municipalities; this scenario keeps the 2025 structure throughout).",
         *regions,
         *neighbours,
-        "# From the data: name, population, position (x = longitude, y = latitude, degrees); area only",
+        "# From the data: name, population, position (x = longitude, y = latitude, degrees), county (2025's",
+        "# 15 counties throughout, as the populations; a merger across county lines carries",
+        "# merger_myth_across_counties of the merger myth, 004 L880); area only",
         "# through the neighbour rule. Left to the loader's defaults (no national data in the project):",
         "# growth, net_result (national mean), competence and ambition (derived from population),",
         "# system family (one family), culture (region-typed traits drawn per run), autonomy, receptivity.",
@@ -337,6 +339,7 @@ def scenario_toml(region: NorwayRegion) -> str:
             f"name = {q(name)}",
             f"population = {kommune.population}",
             f"region = {q(reg)}",
+            f"county = {q(kommune.county)}",
             f"x = {kommune.lon}",
             f"y = {kommune.lat}",
         ]

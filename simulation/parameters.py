@@ -220,6 +220,14 @@ class Parameters:
                             "(0 = off: a merger carries what an admission carries).",
                             "004 L764 ('part of something bigger'), L880 (gather the regions in one collaboration); "
                             "002 L145-147", unit="weight")
+    merger_myth_across_counties: float = _p(0.0, 0.0, 1.0, "Share of merger_myth a merger carries when the two collaborations' "
+                                            "members span more than one county: the myth is of gathering a region's "
+                                            "municipalities in one collaboration, not of spanning the country (1 = off: every "
+                                            "merger carries all of it, as before 2026-12-02).",
+                                            "004 L880 (gather the municipalities in the regions); 002 L127-129 (ICT "
+                                            "collaborations come about between neighbours within the same county), L137-147 "
+                                            "(IKT Agder, the largest in its county); 003 L1603, L2766 (county-wide networks)",
+                                            unit="share")
     found_min_partners: int = _p(2, 1, 20, "Fewest invited neighbours who must accept for a collaboration to be founded "
                                  "(1: a pair can be founded).", "002 L388-390 (formalised existing collaborations); "
                                  "004 L301 (HIKT founded by three)", unit="municipalities")

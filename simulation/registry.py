@@ -160,6 +160,8 @@ def _municipality_keys() -> list[Key]:
         ("ambition", "number", 0.0, 1.0, "ambition (0-1)", "Digital ambition; none given: derived from size and economy "
          "(ambition_* parameters).", "004 L721, L750"),
         ("region", "text", None, None, "name", "Region (county or regional council) the municipality belongs to.", ""),
+        ("county", "text", None, None, "name", "County (fylke): the merger myth gathers a county's municipalities "
+         "(merger_myth_across_counties). None given: the scenario is one county.", "004 L880; 002 L127-129"),
         ("family", "text", None, None, "name", "Legacy system family (ERP vendor).", "004 L860, L870"),
         ("autonomy", "number", 0.0, 1.0, "norm (0-1)", "Strength of the autonomy norm.", "004 (culture of autonomy)"),
         ("receptivity", "number", 0.0, 1.0, "receptivity (0-1)", "Receptivity to national legitimacy pressure.", ""),

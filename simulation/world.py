@@ -36,6 +36,7 @@ class MunicipalitySpec:
     competence: float | None = None  # derived from size if absent
     ambition: float | None = None  # derived from size and economy if absent
     region: str = "region"
+    county: str = ""  # the county (fylke); "" everywhere: the scenario is one county
     family: str = "A"
     autonomy: float = 0.5
     receptivity: float = 0.5

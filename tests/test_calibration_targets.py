@@ -32,6 +32,7 @@ from simulation.validation.patterns import (
     absorbed_not_dissolved,
     bloc_near_2011,
     hub_grows_without_exits,
+    largest_members,
     late_joiner,
     late_well_after_bloc,
 )
@@ -94,7 +95,7 @@ def test_agder_and_norway_have_their_patterns():
     assert {"IKT Agder grows without exits", "Setesdal IKT merges into IKT Agder", "Setesdal IKT not dissolved"} <= agder
     norway = {p.name for p in patterns_for("norway")}
     assert {"national membership ~60%", "about 40 collaborations", "small municipalities join more",
-            "durable collaborations", "collaborations merge"} <= norway
+            "durable collaborations", "collaborations merge", "no collaboration outgrows a county"} <= norway
 
 
 # ---- Setesdal's fate and IKT Agder's growth on hand-made membership tables --------------------
@@ -152,6 +153,14 @@ def test_a_merger_in_2022_is_told_from_a_dissolution_by_exits():
 def test_a_member_leaving_ikt_agder_fails_its_growth():
     left = _Runs(_table({2020: [HUB, HUB, "", ""], 2021: [HUB, "", HUB, HUB], 2022: [HUB, HUB, HUB, HUB]}))
     assert not hub_grows_without_exits(left)
+
+
+def test_the_largest_collaboration_is_counted_in_2015_not_at_the_end():
+    table = pd.DataFrame.from_dict({2014: ["K", "K", "", ""], 2015: ["K", "K", "K", "L"],
+                                    2016: ["K", "K", "K", "K"]}, orient="index", columns=["A", "B", "C", "D"])
+    assert largest_members(_Runs(table)) == 3.0
+    assert largest_members(_Runs(table.loc[[2014]])) == 2.0  # a run that ends early: its last year
+    assert largest_members(_Runs(table.loc[[2014]].replace("K", ""))) == 0.0  # nobody inside
 
 
 def test_agder_distance_is_zero_only_at_the_history():

@@ -23,12 +23,15 @@ CONSOLIDATION_OFF = {k: NEW_MECHANISMS_OFF[k] for k in ("merger_route", "merger_
 NO_REVIEW = {"merger_review_rate": 0.0}
 
 
-def two_collaborations(**parameters):
+def two_collaborations(pair_county: str | None = None, **parameters):
     """Four municipalities of 20,000 in 'Big IKT' (an IKS) next to a pair of 1,500-inhabitant
     municipalities in 'Pair IKT' (host), all in one region: the pair's members do better in the
-    big one."""
+    big one. ``pair_county``: the pair lies in that county, Big IKT in county 'A'."""
     munis = [{"name": f"Big{i}", "population": 20000, "region": "A", "x": 8.0 + 0.1 * i, "y": 58.0} for i in range(4)]
     munis += [{"name": f"Small{i}", "population": 1500, "region": "A", "x": 8.4 + 0.1 * i, "y": 58.0} for i in range(2)]
+    if pair_county is not None:
+        for mu in munis:
+            mu["county"] = pair_county if mu["name"].startswith("Small") else "A"
     return scenario_from_dict({
         "name": "consolidation_case", "start_year": 2015, "ticks": 8, "default_governance": "iks",
         "trust": {"within_region": 0.6, "between_regions": 0.1},
@@ -130,6 +133,29 @@ def test_merger_myth_known_answer():
     assert myth.merger(0.5, 0.8, p) == pytest.approx(2.0 * 2.0 * 0.5 * 0.8)
     off = Parameters().replace(merger_myth=0.0)
     assert myth.merger(0.7, 0.6, off) == myth.consolidation(0.7, 0.6, off)
+
+
+def test_a_merger_across_county_lines_carries_its_share_of_the_merger_myth():
+    """004 L880: the myth gathers a region's municipalities. Across counties a merger carries
+    merger_myth_across_counties of merger_myth (known answer), and at 1 the same as within one."""
+    p = Parameters().replace(legitimacy_weight=2.0, merger_legitimacy=0.5, merger_myth=1.5, merger_myth_across_counties=0.2)
+    assert myth.merger(0.5, 0.8, p, within_county=False) == pytest.approx(2.0 * (0.5 + 0.3) * 0.5 * 0.8)
+    assert myth.merger(0.5, 0.8, p.replace(merger_myth_across_counties=1.0), False) == myth.merger(0.5, 0.8, p)
+
+
+def test_the_merger_vote_reads_the_members_counties():
+    """Big IKT in county A, the pair in A (or no county given) or in B: only the pair in B sees
+    the merger lose the myth's extra, and nothing else of its view changes."""
+    def views(county):
+        m = CollaborationModel(two_collaborations(pair_county=county), seed=0)
+        big, pair = (next(k for k in m.collaborations if k.name == n) for n in ("Big IKT", "Pair IKT"))
+        merged = big.pool.merged(pair.pool)
+        within = collective.within_one_county(big, pair)
+        return within, [collective.merger_view(m, mm, pair, big, merged, within) for mm in pair.members]
+    (none, plain), (same, alike), (other, across) = views(None), views("A"), views("B")
+    assert none and same and not other and plain == alike
+    for a, b in zip(plain, across, strict=True):
+        assert b.myth < a.myth and b[:2] == a[:2]
 
 
 def test_found_min_partners_refuses_a_pair():

@@ -274,17 +274,18 @@ def admit(me: Traits, share: float, net_now: float, grown: Prospect, region_shar
 
 
 def merge(me: Traits, share: float, now: Prospect, merged: Prospect, fit_now: float, fit_merged: float,
-          world: Conditions, p: Parameters, one_off: float = 0.0, habit: float = 0.0) -> Utilities:
+          world: Conditions, p: Parameters, one_off: float = 0.0, habit: float = 0.0,
+          within_county: bool = True) -> Utilities:
     """Merge two collaborations (Setesdal IKT into IKT Agder, 002 L145-147): the change of net
     benefit under the absorbing collaboration's governance (instrumental), of fit with the
     members (cultural), and consolidation as modernity, the more so for a whole collaboration
-    (myth, ``myth.merger``). For a member of the absorbed collaboration a merger is a move
+    gathering one county's municipalities (myth, ``myth.merger``). For a member of the absorbed collaboration a merger is a move
     (``merger_move``): the one-off of migrating, spread over the horizon, and the habit of the
     arrangement it gives up, as ``switch`` and ``stay_member`` weigh them for a member alone."""
     return Utilities(instrumental.utility(net_benefit(me, share, merged, world, p) - net_benefit(me, share, now, world, p),
                                           one_off, p),
                      fit_merged - fit_now - habit,
-                     myth.merger(world.legitimacy, me.receptivity, p))
+                     myth.merger(world.legitimacy, me.receptivity, p, within_county))
 
 
 def merger_move(family_switch: bool, tenure: float, juncture_open: bool, p: Parameters) -> tuple[float, float]:

@@ -56,11 +56,16 @@ def consolidation(pressure: float, receptivity: float, p: Parameters) -> float:
     return p.legitimacy_weight * p.merger_legitimacy * pressure * receptivity
 
 
-def merger(pressure: float, receptivity: float, p: Parameters) -> float:
+def merger(pressure: float, receptivity: float, p: Parameters, within_county: bool = True) -> float:
     """A merger of two collaborations is consolidation at its most visible ("part of something
-    bigger", 004 L764; gathering the regions in one collaboration, 004 L880): the legitimacy of
-    consolidation plus ``merger_myth``, the extra that absorbing a whole collaboration carries."""
-    return p.legitimacy_weight * (p.merger_legitimacy + p.merger_myth) * pressure * receptivity
+    bigger", 004 L764): the legitimacy of consolidation plus ``merger_myth``, the extra that
+    absorbing a whole collaboration carries. The myth is of gathering "the municipalities in the
+    regions in the same ICT collaboration" (004 L880), as IKT Agder gathers Agder's (002 L137-147)
+    and DigiRogaland all of Rogaland (003 L1603); ICT collaborations come about between neighbours
+    "within the same county" (002 L127-129). A merger whose members span more than one county
+    carries ``merger_myth_across_counties`` of that extra."""
+    extra = p.merger_myth if within_county else p.merger_myth * p.merger_myth_across_counties
+    return p.legitimacy_weight * (p.merger_legitimacy + extra) * pressure * receptivity
 
 
 def declared_target(pressure: float, p: Parameters) -> float:

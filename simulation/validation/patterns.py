@@ -41,6 +41,11 @@ AGDER_OWNERS_2022 = 14  # 002 L137-141: IKT Agder owned by 14 municipalities (an
 # collaborations nationally, formed by formalising ties and growing by joining and merging,
 # 002 L388-393; 004 L271)
 DISSOLUTIONS_PER_YEAR = 1.0
+# the largest collaboration in 2015 has at most this many members (stated bound: the largest formal
+# ICT collaboration the sources describe is IKT Agder, 14 owners in 2022 and the most members of
+# any in its county, 002 L137-141; HIKT had 6 in 2015, 004 L301; 25 leaves room for a larger one
+# elsewhere, about a county's municipalities in 2015: some 428 in 19 counties)
+LARGEST_MEMBERS = 25
 
 
 class Runs:
@@ -331,6 +336,15 @@ def small_join_more(runs: Runs) -> float:
     return float(by["small"] - by["large"])
 
 
+def largest_members(runs: Runs) -> float:
+    """Members of the largest collaboration in 2015: consolidation into a few dozen collaborations
+    of a county's size at most, not into one that spans the country."""
+    h = membership(runs.get())
+    row = h.loc[min(NATIONAL_YEAR, int(h.index.max()))]
+    sizes = row[row != ""].value_counts()
+    return float(sizes.max()) if len(sizes) else 0.0
+
+
 # ---- national dynamics: durable collaborations that grow and merge (002 L388-393) --------------
 
 def dissolutions_per_year(runs: Runs) -> float:
@@ -476,6 +490,10 @@ PATTERNS: tuple[Pattern, ...] = (
             "share of small minus share of large municipalities in a collaboration, 2015",
             "mean > 0.05", small_join_more, lambda v: v > 0.05, kind="mean",
             scenarios=NATIONWIDE, horizon=NATIONAL_YEAR),
+    Pattern("no collaboration outgrows a county", "002 L137-141; 004 L301",
+            "members of the largest collaboration in 2015 (IKT Agder, the largest described: 14 owners)",
+            f"mean <= {LARGEST_MEMBERS}", largest_members, _at_most(LARGEST_MEMBERS), kind="mean",
+            scenarios=NATIONWIDE, horizon=NATIONAL_YEAR, fmt="{:.1f}"),
     Pattern("durable collaborations", "002 L388-393; 004 L271",
             "dissolutions per year over the whole run",
             f"mean <= {DISSOLUTIONS_PER_YEAR:g}", dissolutions_per_year, _at_most(DISSOLUTIONS_PER_YEAR), kind="mean",
