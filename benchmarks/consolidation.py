@@ -4,9 +4,12 @@ spans) and at the end, and for agder the fate of Setesdal IKT (merged into IKT A
 dissolved, and when).
 
     python benchmarks/consolidation.py norway --seeds 10 [--set key=value ...]
-    python benchmarks/consolidation.py agder --seeds 20 --set consolidation_route=1
+    python benchmarks/consolidation.py agder --seeds 20 --set merger_route=0
+    python benchmarks/consolidation.py norway --seeds 20 --plot largest.png --against merger_myth_across_counties=1
 
-Prints one line per seed and means with 95 % intervals (t over seeds).
+Prints one line per seed and means with 95 % intervals (t over seeds). ``--plot`` draws the
+largest collaboration's members and the collaborations alive, year by year (mean and 95 % band
+over the seeds); ``--against`` adds the same seeds run with other settings as a second line.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import numpy as np
 from simulation.experiments.analysis import mean_ci
 from simulation.model import CollaborationModel
 from simulation.overrides import parse_overrides
+from simulation.validation.patterns import LARGEST_MEMBERS
 
 
 def run_one(scenario: str, seed: int, overrides: dict) -> dict:
@@ -30,6 +34,7 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
     members = {k.name: {mm.name for mm in k.members} for k in m.collaborations}  # every collaboration
     by_merger: dict[str, int] = {}  # members each collaboration gained through mergers
     largest: dict[str, float] = {}
+    years, biggest, alive = [], [], []
     while m.running:
         m.step()
         for k in m.history:
@@ -42,6 +47,9 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
             if year == m.year:
                 by_merger[big] = by_merger.get(big, 0) + len(now_all.get(big, set()) & members.get(small, set()))
         members = now_all
+        years.append(m.year)
+        biggest.append(max((len(k.members) for k in m.collaborations), default=0))
+        alive.append(len(m.collaborations))
         if m.year == 2015 and m.collaborations:
             k = max(m.collaborations, key=lambda k: len(k.members))
             largest = {"largest_2015": len(k.members), "largest_2015_by_merger": by_merger.get(k.name, 0),
@@ -72,6 +80,7 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
         "exit": sum(d.choice == "exit" for d in m.decisions),
         **largest,
         "largest_end": max((len(k.members) for k in m.collaborations), default=0),
+        "_series": (years, biggest, alive),  # for --plot, not tabulated
     }
     if m.scenario.name == "agder":
         merged = [(y, big) for y, big, small in m.merger_log if small == "Setesdal IKT"]
@@ -94,25 +103,74 @@ def ci(values: list[float]) -> str:
     return f"{mean:.3g} ± {half if n > 1 else 0.0:.2g}"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("scenario")
-    ap.add_argument("--seeds", type=int, default=10)
-    ap.add_argument("--first", type=int, default=1)
-    ap.add_argument("--set", action="append", default=[])
-    args = ap.parse_args()
-    overrides = parse_overrides(args.set) if args.set else {}
+def runs(scenario: str, seeds: range, overrides: dict, label: str) -> list[dict]:
+    """One row per seed, printed as it comes, then the means with their intervals."""
     rows = []
-    for seed in range(args.first, args.first + args.seeds):
-        row = run_one(args.scenario, seed, overrides)
+    for seed in seeds:
+        row = run_one(scenario, seed, overrides)
         rows.append(row)
-        print(seed, row, flush=True)
-    for key in rows[0]:
+        print(label, seed, {k: v for k, v in row.items() if not k.startswith("_")}, flush=True)
+    for key in (k for k in rows[0] if not k.startswith("_")):
         vals = [r[key] for r in rows]
         if isinstance(vals[0], str):
-            print(f"{key}: {dict(Counter(vals))}")
+            print(f"{label} {key}: {dict(Counter(vals))}")
         else:
-            print(f"{key}: {ci([float(v) for v in vals])}")
+            print(f"{label} {key}: {ci([float(v) for v in vals])}")
+    return rows
+
+
+def plot(scenario: str, seeds: range, cases: dict[str, list[dict]], path: str) -> None:
+    """The largest collaboration's members and the collaborations alive by year, per case."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for (label, rows), style in zip(cases.items(), ("-", "--"), strict=False):
+        years = rows[0]["_series"][0]
+        for ax, at in zip(axes, (1, 2), strict=True):
+            values = np.array([r["_series"][at] for r in rows], dtype=float)
+            mean, half = [], []
+            for column in values.T:
+                mu, h, _ = mean_ci(column)
+                mean.append(mu)
+                half.append(h if len(rows) > 1 else 0.0)
+            mean, half = np.array(mean), np.array(half)
+            ax.plot(years, mean, style, color="black", label=label)
+            ax.fill_between(years, mean - half, mean + half, color="grey", alpha=0.25)
+    axes[0].axhline(LARGEST_MEMBERS, color="firebrick", lw=0.8, ls="--",
+                    label=f"pattern's bound in 2015 ({LARGEST_MEMBERS}; IKT Agder had 14, 002 L137-141)")
+    axes[0].set(title="members of the largest collaboration", xlabel="year", ylabel="members")
+    axes[1].set(title="collaborations alive", xlabel="year", ylabel="collaborations")
+    for ax in axes:
+        ax.axvline(2015, color="grey", lw=0.8, ls=":")
+        ax.legend(fontsize=8)
+    fig.suptitle(f"{scenario}: mean and 95 % interval over seeds {seeds.start}-{seeds.stop - 1}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"wrote {path}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenario", help="scenario name or TOML path")
+    ap.add_argument("--seeds", type=int, default=10, help="number of seeds (default 10)")
+    ap.add_argument("--first", type=int, default=1, help="first seed (default 1)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override, repeatable")
+    ap.add_argument("--against", action="append", default=[], metavar="KEY=VALUE",
+                    help="also run the same seeds with these overrides (on top of --set), repeatable")
+    ap.add_argument("--plot", metavar="PNG", help="draw the largest collaboration and the collaborations alive by year")
+    args = ap.parse_args()
+    overrides = parse_overrides(args.set) if args.set else {}
+    seeds = range(args.first, args.first + args.seeds)
+    label = " ".join(args.set) or "defaults"
+    cases = {label: runs(args.scenario, seeds, overrides, label)}
+    if args.against:
+        other = " ".join([*args.set, *args.against])
+        cases[other] = runs(args.scenario, seeds, {**overrides, **parse_overrides(args.against)}, other)
+    if args.plot:
+        plot(args.scenario, seeds, cases, args.plot)
 
 
 if __name__ == "__main__":

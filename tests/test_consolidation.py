@@ -212,3 +212,25 @@ def test_between_equal_collaborations_the_absorber_is_a_coin_toss_not_the_foundi
     grown = west.pool.plus(1_000.0, 1.0)
     west.pool = grown
     assert all(collective.absorber_first(m, a, b) == (west, east) for a, b in ((west, east), (east, west)))
+
+
+def test_the_consolidation_benchmark_counts_the_largest_collaboration_as_the_pattern_does():
+    """benchmarks/consolidation.py (docs/validation.md, "No collaboration outgrows a county"): its
+    largest collaboration in 2015 is the pattern's on the same seed, the members it gained by
+    merger are at most its members, and it spans at least one county."""
+    import importlib.util
+    from pathlib import Path
+
+    from simulation.validation import patterns_for, validate
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "consolidation.py"
+    spec = importlib.util.spec_from_file_location("consolidation_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    row = bench.run_one("norway", 1, {})
+    pattern = [p for p in patterns_for("norway") if p.name == "no collaboration outgrows a county"]
+    (result,) = validate("norway", [1], patterns=pattern)
+    assert row["largest_2015"] == result.value
+    assert 0 <= row["largest_2015_by_merger"] <= row["largest_2015"]
+    assert row["largest_2015_counties"] >= 1
+    assert row["largest_end"] == row["_series"][1][-1]
