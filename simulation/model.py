@@ -161,6 +161,7 @@ class CollaborationModel(mesa.Model):
         self.conflicts[:] = 0
         # 1. environment
         self._update_environment(self.year, self.rng)
+        self._reform_counties(self.year)
         self._update_economy()
         # 2. leadership, production and cost settlement
         if self.params.leadership_turnover > 0:
@@ -287,6 +288,15 @@ class CollaborationModel(mesa.Model):
         for who, peers in self._by_degree:
             means[who] = np.add.reduce(values.take(peers), axis=1) / peers.shape[1]
         return means
+
+    def _reform_counties(self, year: int) -> None:
+        """The scenario's county reforms up to ``year`` (one before the run starts applies from its
+        first year): their counties' municipalities lie in one."""
+        for reform in self.scenario.county_reforms:
+            if reform.year <= year:
+                for mm in self.municipalities:
+                    if mm.county in reform.counties:
+                        mm.county = reform.into
 
     def _update_environment(self, year: int, rng=None) -> None:
         """The environment of ``year``, and the year's ``conditions`` as the perspectives see it."""

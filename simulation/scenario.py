@@ -38,6 +38,7 @@ from .world import (
     DEFAULT_LEGITIMACY,
     NATIONAL_MEAN_NET_RESULT,
     CollaborationSpec,
+    CountyReform,
     Juncture,
     MunicipalitySpec,
     Scenario,
@@ -48,7 +49,7 @@ from .world import (
 
 __all__ = [
     "DEFAULT_LEGITIMACY", "MAX_TICKS", "NATIONAL_MEAN_NET_RESULT", "PERSPECTIVES", "SCENARIO_DIR", "YEAR_RANGE",
-    "CollaborationSpec", "Juncture", "MunicipalitySpec", "Scenario", "ScenarioError", "ScheduledShock",
+    "CollaborationSpec", "CountyReform", "Juncture", "MunicipalitySpec", "Scenario", "ScenarioError", "ScheduledShock",
     "apply_overrides", "available_scenarios", "load_scenario", "parse_override_value", "parse_overrides",
     "resolve_path", "scenario_from_dict",
 ]
@@ -85,7 +86,7 @@ def load_scenario(name_or_path: str | Path, overrides: dict[str, Any] | None = N
 _TOP_KEYS = {
     "name", "description", "start_year", "ticks", "default_governance", "perspectives",
     "parameters", "governance", "legitimacy", "junctures", "shocks", "municipalities",
-    "collaborations", "neighbours", "generator", "trust", "source",
+    "collaborations", "neighbours", "generator", "trust", "source", "county_reforms",
 }
 
 
@@ -157,6 +158,9 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
                       for i, j in enumerate(_array_of_tables(data.get("junctures", []), f"{origin}: junctures")))
     shocks = tuple(_shock(x, f"{origin}: shocks[{i}]")
                    for i, x in enumerate(_array_of_tables(data.get("shocks", []), f"{origin}: shocks")))
+    counties = {m.county for m in municipalities}
+    reforms = tuple(_county_reform(x, f"{origin}: county_reforms[{i}]", counties)
+                    for i, x in enumerate(_array_of_tables(data.get("county_reforms", []), f"{origin}: county_reforms")))
     registry.check_parameters(params, f"{origin}: parameters.")
     return Scenario(
         name=name,
@@ -173,6 +177,7 @@ def scenario_from_dict(data: dict[str, Any], origin: str = "<scenario>") -> Scen
         legitimacy=legitimacy,
         junctures=junctures,
         shocks=shocks,
+        county_reforms=reforms,
         trust_within_region=_key("trust.within_region", trust.get("within_region", BY_NAME["trust.within_region"].default),
                                  f"{origin}: trust.within_region"),
         trust_between_regions=_key("trust.between_regions", trust.get("between_regions", BY_NAME["trust.between_regions"].default),
@@ -313,6 +318,25 @@ def _juncture(raw: dict[str, Any], where: str) -> Juncture:
     if not isinstance(raw.get("label", ""), str):
         raise ScenarioError(f"{where}.label: expected a string, got {show(raw['label'])}")
     return Juncture(**raw)
+
+
+def _county_reform(raw: dict[str, Any], where: str, counties: set[str]) -> CountyReform:
+    """A county reform: its year, the counties it joins (each some municipality's) and the new name."""
+    _keys(raw, ("year", "into", "counties", "label"), where)
+    if not {"year", "into", "counties"} <= set(raw):
+        raise ScenarioError(f"{where}: needs 'year', 'into' and 'counties'")
+    _key("county_reforms.INDEX.year", raw["year"], f"{where}.year")
+    for key in ("into", "label"):
+        if not isinstance(raw.get(key, ""), str) or (key == "into" and not raw[key].strip()):
+            raise ScenarioError(f"{where}.{key}: expected a name, got {show(raw[key])}")
+    joined = raw["counties"]
+    if not isinstance(joined, list) or len(joined) < 2 or not all(isinstance(c, str) for c in joined):
+        raise ScenarioError(f"{where}.counties: expected a list of at least two county names, got {show(joined)}")
+    unknown = sorted(set(joined) - counties)
+    if unknown:
+        raise ScenarioError(f"{where}.counties: no municipality lies in {', '.join(map(show, unknown))}; "
+                            f"the counties are {', '.join(map(show, sorted(counties)))}")
+    return CountyReform(year=raw["year"], into=raw["into"], counties=tuple(joined), label=raw.get("label", "county reform"))
 
 
 def _shock(raw: dict[str, Any], where: str) -> ScheduledShock:

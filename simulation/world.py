@@ -81,6 +81,16 @@ class Juncture:
 
 
 @dataclass(frozen=True)
+class CountyReform:
+    """From ``year`` on, the municipalities of ``counties`` lie in one county, ``into`` (Aust-Agder
+    and Vest-Agder became Agder in 2020): a merger across the old line gathers one county then."""
+    year: int
+    into: str
+    counties: tuple[str, ...]
+    label: str = "county reform"
+
+
+@dataclass(frozen=True)
 class ScheduledShock:
     year: int
     label: str = "shock"
@@ -103,6 +113,7 @@ class Scenario:
     legitimacy: dict[int, float] = field(default_factory=lambda: dict(DEFAULT_LEGITIMACY))
     junctures: tuple[Juncture, ...] = ()
     shocks: tuple[ScheduledShock, ...] = ()
+    county_reforms: tuple[CountyReform, ...] = ()
     trust_within_region: float = BY_NAME["trust.within_region"].default
     trust_between_regions: float = BY_NAME["trust.between_regions"].default
     trust_by_region: dict[str, float] = field(default_factory=dict)  # within-region trust of named regions

@@ -292,3 +292,35 @@ def test_prior_ranges_come_from_the_registry():
         registry.prior_ranges({"review_rate": (0.5, 1.5)})
     with pytest.raises(ScenarioError, match="did you mean 'review_rate'"):
         registry.prior_ranges({"review_rat": None})
+
+
+# ---- county reforms (the merger myth gathers a county; agder's 2020 reform) ----------------------
+
+def _two_counties(**reform):
+    munis = [{"name": f"M{i}", "population": 5000, "county": "North" if i < 2 else "South", "x": float(i), "y": 0.0}
+             for i in range(4)]
+    return {"name": "counties", "municipalities": munis, "county_reforms": [reform]}
+
+
+def test_a_county_reform_needs_counties_some_municipality_lies_in():
+    ok = scenario_from_dict(_two_counties(year=2010, into="Both", counties=["North", "South"]))
+    assert ok.county_reforms[0].counties == ("North", "South") and ok.county_reforms[0].into == "Both"
+    with pytest.raises(ScenarioError, match=r"county_reforms\[0\].counties: no municipality lies in 'East'; "
+                                           r"the counties are 'North', 'South'"):
+        scenario_from_dict(_two_counties(year=2010, into="Both", counties=["North", "East"]))
+    with pytest.raises(ScenarioError, match=r"needs 'year', 'into' and 'counties'"):
+        scenario_from_dict(_two_counties(year=2010, counties=["North", "South"]))
+    with pytest.raises(ScenarioError, match=r"counties: expected a list of at least two"):
+        scenario_from_dict(_two_counties(year=2010, into="Both", counties=["North"]))
+
+
+def test_agder_lies_in_two_counties_until_the_2020_reform():
+    from simulation.model import CollaborationModel
+
+    m = CollaborationModel("agder", seed=1)
+    county = {}
+    while m.year < 2020:
+        m.step()
+        county[m.year] = {mm.name: mm.county for mm in m.municipalities}
+    assert county[2019]["Arendal"] == "Aust-Agder" and county[2019]["Kristiansand"] == "Vest-Agder"
+    assert set(county[2020].values()) == {"Agder"}
