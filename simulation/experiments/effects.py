@@ -261,6 +261,13 @@ def _total(name: str) -> Callable[[RunData], float]:
     return compute
 
 
+def _largest_members(run: RunData) -> float:
+    """Members of the largest collaboration at the end of the run (0 if there is none)."""
+    m = run.municipalities
+    end = m[(m["tick"] == m["tick"].max()) & (m["collaboration"] != "")]
+    return float(end["collaboration"].value_counts().max()) if len(end) else 0.0
+
+
 def _per_member_year(column: str) -> Callable[[RunData], float]:
     """A yearly count per 100 member-years: over the members at the start of each year, so a
     lever that changes how many are members does not change the rate by that alone."""
@@ -286,6 +293,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("foundings", "Foundings (total)", _total("foundings"), counts=True),
     Outcome("dissolutions", "Dissolutions (total)", _total("dissolutions"), counts=True),
     Outcome("mergers", "Mergers (total)", _total("mergers"), counts=True),
+    Outcome("largest_members", "Members of the largest collaboration at the end", _largest_members),
     Outcome("decoupling_gap", "Decoupling gap, talk minus action", _total("decoupling_gap"),
             requires="decoupling_gap"),
 )
@@ -337,6 +345,9 @@ LEVERS: tuple[Lever, ...] = (
     Lever("merger_myth", ("merger_myth",), Value(0.0), Value(2.0),
           "extra legitimacy of merging whole collaborations (off → 2, the pre-calibration recommendation)",
           (Expectation("mergers", UP, "004 L880"),)),
+    Lever("myth_across_counties", ("merger_myth_across_counties",), Value(0.0), Value(1.0),
+          "the merger myth carried by mergers across county lines too (0, the default: only within one county → 1)",
+          (Expectation("mergers", UP, "004 L880; 002 L127-129"), Expectation("largest_members", UP, "002 L127-129"))),
     Lever("budget_stress", ("budget_stress_weight",), Value(0.0), Value(0.3),
           "extra weight of the member fee when the net result is below 1.75 % (off → 0.3, the pre-calibration recommendation)",
           (Expectation("exits", UP, "000 L519"), Expectation("exit_rate", UP, "000 L519"),
