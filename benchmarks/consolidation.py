@@ -30,26 +30,22 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
     m = CollaborationModel(scenario, seed=seed, overrides=overrides or None)
     left: dict[str, int] = {}  # members lost (not through a merger) by the named collaborations
     names = {c.name for c in m.scenario.collaborations}
-    before = {k.name: {mm.name for mm in k.members} for k in m.collaborations if k.name in names}
-    members = {k.name: {mm.name for mm in k.members} for k in m.collaborations}  # every collaboration
+    members = {k.name: {mm.name for mm in k.members} for k in m.collaborations}  # alive collaborations' members
     by_merger: dict[str, int] = {}  # members each collaboration gained through mergers
     largest: dict[str, float] = {}
     years, biggest, alive = [], [], []
     while m.running:
         m.step()
-        for k in m.history:
-            if k.name in before and k.alive:
-                now = {mm.name for mm in k.members}
-                left[k.name] = left.get(k.name, 0) + len(before[k.name] - now)
-                before[k.name] = now
-        now_all = {k.name: {mm.name for mm in k.members} for k in m.collaborations}
+        now = {k.name: {mm.name for mm in k.members} for k in m.collaborations}
+        for name in names & now.keys():  # the named collaborations still alive
+            left[name] = left.get(name, 0) + len(members.get(name, now[name]) - now[name])
         for year, big, small in m.merger_log:
             if year == m.year:
-                by_merger[big] = by_merger.get(big, 0) + len(now_all.get(big, set()) & members.get(small, set()))
-        members = now_all
+                by_merger[big] = by_merger.get(big, 0) + len(now.get(big, set()) & members.get(small, set()))
+        members = now
         years.append(m.year)
-        biggest.append(max((len(k.members) for k in m.collaborations), default=0))
-        alive.append(len(m.collaborations))
+        biggest.append(max(map(len, now.values()), default=0))
+        alive.append(len(now))
         if m.year == 2015 and m.collaborations:
             k = max(m.collaborations, key=lambda k: len(k.members))
             largest = {"largest_2015": len(k.members), "largest_2015_by_merger": by_merger.get(k.name, 0),
@@ -79,7 +75,7 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
         "switch": sum(d.choice == "switch" for d in m.decisions),
         "exit": sum(d.choice == "exit" for d in m.decisions),
         **largest,
-        "largest_end": max((len(k.members) for k in m.collaborations), default=0),
+        "largest_end": biggest[-1],
         "_series": (years, biggest, alive),  # for --plot, not tabulated
     }
     if m.scenario.name == "agder":

@@ -290,10 +290,10 @@ class CollaborationModel(mesa.Model):
         return means
 
     def _reform_counties(self, year: int) -> None:
-        """The scenario's county reforms up to ``year`` (one before the run starts applies from its
-        first year): their counties' municipalities lie in one."""
+        """The scenario's county reforms of ``year`` (one dated before the run starts, in its first
+        year): their counties' municipalities lie in one from then on."""
         for reform in self.scenario.county_reforms:
-            if reform.year <= year:
+            if reform.year == year or (self.steps == 1 and reform.year < year):
                 for mm in self.municipalities:
                     if mm.county in reform.counties:
                         mm.county = reform.into

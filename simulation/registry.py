@@ -201,11 +201,11 @@ def _event_keys() -> list[Key]:
         Key("junctures.INDEX.start", "event", "integer", None, *YEAR_RANGE, "year", "First year of a critical juncture.", "004 L1032"),
         Key("junctures.INDEX.end", "event", "integer", None, *YEAR_RANGE, "year", "Last year of a critical juncture.", "004 L1032"),
         Key("shocks.INDEX.year", "event", "integer", None, *YEAR_RANGE, "year", "Year of a scheduled shock.", "004 L908-928"),
+        Key("shocks.INDEX.size", "event", "number", None, 0.0, 1.0, "risk (0-1)",
+            "Rise in perceived risk from a scheduled shock (none given: shock_size).", "004 L908-928"),
         Key("county_reforms.INDEX.year", "event", "integer", None, *YEAR_RANGE, "year",
             "Year from which the reform's counties (county_reforms.INDEX.counties, municipalities' county) are one, "
             "county_reforms.INDEX.into (a name): the merger myth then gathers them as one county.", "004 L880; 002 L127-129"),
-        Key("shocks.INDEX.size", "event", "number", None, 0.0, 1.0, "risk (0-1)",
-            "Rise in perceived risk from a scheduled shock (none given: shock_size).", "004 L908-928"),
     ]
 
 

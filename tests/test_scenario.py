@@ -324,3 +324,13 @@ def test_agder_lies_in_two_counties_until_the_2020_reform():
         county[m.year] = {mm.name: mm.county for mm in m.municipalities}
     assert county[2019]["Arendal"] == "Aust-Agder" and county[2019]["Kristiansand"] == "Vest-Agder"
     assert set(county[2020].values()) == {"Agder"}
+
+
+def test_a_county_reform_before_the_start_applies_from_the_first_year():
+    from simulation.model import CollaborationModel
+
+    m = CollaborationModel(scenario_from_dict({**_two_counties(year=1990, into="Both", counties=["North", "South"]),
+                                               "start_year": 2000, "ticks": 2}), seed=1)
+    assert {mm.county for mm in m.municipalities} == {"North", "South"}
+    m.step()
+    assert {mm.county for mm in m.municipalities} == {"Both"}
