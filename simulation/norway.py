@@ -12,6 +12,9 @@ the data::
     python -m simulation.norway --county Vestland --to vestland.toml   # one county's region
 
 ICT collaborations form among neighbours within sub-county regions (004 L862; 002 L127-129).
+Four of 2025's counties were joined from two older ones within the years a run covers; the
+municipalities there lie in their older county until the reform's year (``COUNTY_REFORMS``), since
+a merger across county lines carries only part of the merger myth.
 """
 
 from __future__ import annotations
@@ -35,6 +38,15 @@ from scipy.spatial import Delaunay
 from .registry import ScenarioError
 
 DATA_FILE = "norway_municipalities_2025.csv"
+FORMER_COUNTIES_FILE = "norway_counties_before_reforms.csv"
+
+# The county reforms that joined two older counties into one of 2025's counties (from outside the
+# five sources, as agder.toml's reform: Trøndelag by the Storting's decision of 8 June 2016, the
+# three others by Prop. 84 S (2016-2017)); until the year, the municipalities lie in the older
+# counties of FORMER_COUNTIES_FILE. The counties joined in 2020 and split again in 2024 (Viken,
+# Vestfold og Telemark, Troms og Finnmark) are not modelled: their municipalities lie in their
+# 2025 county, which is their pre-2020 county, throughout.
+COUNTY_REFORMS = {"Trøndelag": 2018, "Innlandet": 2020, "Vestland": 2020, "Agder": 2020}
 SCENARIO_FILE = Path(str(resources.files("simulation") / "scenarios" / "norway.toml"))
 
 EARTH_RADIUS_KM = 6371.0
@@ -81,6 +93,12 @@ class Kommune:
     lat: float
     lon: float
     approximate_position: bool  # the administrative centre, not the register's point
+    former_county: str = ""  # the county before its COUNTY_REFORMS year; "" where the county is older
+
+    @property
+    def first_county(self) -> str:
+        """The county a run starting before the reforms puts the municipality in."""
+        return self.former_county or self.county
 
 
 @dataclass(frozen=True)
@@ -95,16 +113,42 @@ class NorwayRegion:
     county: str = ""  # "" for the whole country
 
 
+def _data_rows(name: str) -> list[dict[str, str]]:
+    """A shipped table's rows, read through importlib.resources (works from an installed package)."""
+    return list(csv.DictReader(io.StringIO(resources.files("simulation").joinpath("data", name).read_text(encoding="utf-8"))))
+
+
 def read_municipalities() -> tuple[Kommune, ...]:
-    """The shipped table, read through importlib.resources (works from an installed package)."""
-    text = resources.files("simulation").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
+    """The shipped table, with each municipality's county before the reforms of COUNTY_REFORMS."""
+    former = former_counties()
     return tuple(
         Kommune(number=row["id"], name=row["name"], county_number=row["county_id"], county=row["county"],
                 population=int(row["population"]), area_km2=float(row["area_km2"]),
                 admin_centre=row["adm_center"], lat=float(row["lat"]), lon=float(row["lon"]),
-                approximate_position=row["coord"] == "approx")
-        for row in csv.DictReader(io.StringIO(text))
+                approximate_position=row["coord"] == "approx", former_county=former.pop(row["id"], ("", ""))[1])
+        for row in _data_rows(DATA_FILE)
     )
+
+
+def former_counties() -> dict[str, tuple[str, str]]:
+    """Municipality number → (2025 county, county before the reform) for the counties of
+    COUNTY_REFORMS; refuses a table that does not cover exactly their municipalities, each
+    county joined from two."""
+    municipalities = {row["id"]: (row["name"], row["county"]) for row in _data_rows(DATA_FILE)}
+    former = {}
+    for row in _data_rows(FORMER_COUNTIES_FILE):
+        if municipalities.get(row["id"]) != (row["name"], row["county"]):
+            raise ValueError(f"{FORMER_COUNTIES_FILE}: {row['id']} {row['name']} ({row['county']}) is not in {DATA_FILE}")
+        former[row["id"]] = (row["county"], row["former_county"])
+    reformed = {n for n, (_, county) in municipalities.items() if county in COUNTY_REFORMS}
+    if set(former) != reformed:
+        raise ValueError(f"{FORMER_COUNTIES_FILE}: covers {len(former)} municipalities, the counties of "
+                         f"COUNTY_REFORMS have {len(reformed)}")
+    for county in COUNTY_REFORMS:
+        parts = {f for c, f in former.values() if c == county}
+        if len(parts) != 2:
+            raise ValueError(f"{FORMER_COUNTIES_FILE}: {county} is joined from {sorted(parts)}, expected two counties")
+    return former
 
 
 def scenario_names(kommuner: tuple[Kommune, ...]) -> tuple[str, ...]:
@@ -308,8 +352,10 @@ def scenario_toml(region: NorwayRegion) -> str:
         *regions,
         *neighbours,
         "# From the data: name, population, position (x = longitude, y = latitude, degrees), county (2025's",
-        "# 15 counties throughout, as the populations; a merger across county lines carries",
-        "# merger_myth_across_counties of the merger myth, 004 L880); area only",
+        "# counties, but where one was joined from two older counties within the run (Trøndelag 2018;",
+        "# Innlandet, Vestland and Agder 2020) the older one until the reform, from",
+        f"# simulation/data/{FORMER_COUNTIES_FILE}, and [[county_reforms]] join them; a merger across",
+        "# county lines carries merger_myth_across_counties of the merger myth, 004 L880); area only",
         "# through the neighbour rule. Left to the loader's defaults (no national data in the project):",
         "# growth, net_result (national mean), competence and ambition (derived from population),",
         "# system family (one family), culture (region-typed traits drawn per run), autonomy, receptivity.",
@@ -339,16 +385,30 @@ def scenario_toml(region: NorwayRegion) -> str:
             f"name = {q(name)}",
             f"population = {kommune.population}",
             f"region = {q(reg)}",
-            f"county = {q(kommune.county)}",
+            f"county = {q(kommune.first_county)}",
             f"x = {kommune.lon}",
             f"y = {kommune.lat}",
         ]
         if kommune.approximate_position:
             lines.append("approximate = true")
+    lines += reform_tables(region)
     lines += ["", "[neighbours]", "edges = ["]
     lines += [f"  [{q(region.names[i])}, {q(region.names[j])}]," for i, j in region.edges]
     lines += ["]", ""]
     return "\n".join(lines)
+
+
+def reform_tables(region: NorwayRegion) -> list[str]:
+    """[[county_reforms]] for each county of COUNTY_REFORMS whose older counties both have
+    municipalities in the region."""
+    lines = []
+    for county, year in COUNTY_REFORMS.items():
+        parts = sorted({k.former_county for k in region.kommuner if k.county == county})
+        if len(parts) < 2:
+            continue
+        lines += ["", "[[county_reforms]]", f"year = {year}", f"into = {_quote(county)}",
+                  f"counties = [{', '.join(map(_quote, parts))}]", f"label = {_quote(f'county reform: {county}')}"]
+    return lines
 
 
 def _quote(text: str) -> str:

@@ -153,3 +153,50 @@ def test_a_county_of_one_region_says_so_in_the_singular(tmp_path, capsys):
     assert "6 municipalities, 1 region, " in capsys.readouterr().out
     assert norway.main(["--county", "Agder", "--to", str(tmp_path / "agder.toml")]) == 0
     assert "25 municipalities, 5 regions, " in capsys.readouterr().out
+
+
+def test_the_four_counties_joined_within_a_run_split_into_their_older_counties(region):
+    parts = Counter((k.county, k.first_county) for k in region.kommuner if k.county in norway.COUNTY_REFORMS)
+    assert parts == {("Innlandet", "Hedmark"): 22, ("Innlandet", "Oppland"): 24,
+                     ("Vestland", "Hordaland"): 25, ("Vestland", "Sogn og Fjordane"): 18,
+                     ("Agder", "Aust-Agder"): 15, ("Agder", "Vest-Agder"): 10,
+                     ("Trøndelag", "Sør-Trøndelag"): 20, ("Trøndelag", "Nord-Trøndelag"): 18}
+    assert all(k.first_county == k.county for k in region.kommuner if k.county not in norway.COUNTY_REFORMS)
+    county = {name: k.first_county for name, k in zip(region.names, region.kommuner, strict=True)}
+    hikt = ("Hamar", "Løten", "Stange", "Kongsvinger", "Grue", "Nord-Odal", "Sør-Odal")  # 004 L301
+    assert {county[m] for m in hikt} == {"Hedmark"}
+    assert county["Lillehammer"] == county["Gjøvik"] == "Oppland"
+    agder = load_scenario("agder")  # the agder scenario's counties before 2020 are the same
+    assert {m.name: m.county for m in agder.municipalities} == {m: c for m, c in county.items()
+                                                                if m in {x.name for x in agder.municipalities}}
+
+
+def test_norway_joins_the_older_counties_in_their_reform_years():
+    scenario = load_scenario("norway")
+    assert {(r.year, r.into, r.counties) for r in scenario.county_reforms} == {
+        (2018, "Trøndelag", ("Nord-Trøndelag", "Sør-Trøndelag")), (2020, "Innlandet", ("Hedmark", "Oppland")),
+        (2020, "Vestland", ("Hordaland", "Sogn og Fjordane")), (2020, "Agder", ("Aust-Agder", "Vest-Agder"))}
+    model = simulate("norway", seed=1, ticks=20)  # 2000-2019
+    county = {mm.name: mm.county for mm in model.municipalities}
+    assert (county["Hamar"], county["Lillehammer"], county["Trondheim"], county["Steinkjer"]) == (
+        "Hedmark", "Oppland", "Trøndelag", "Trøndelag")
+    model.step()  # 2020
+    county = {mm.name: mm.county for mm in model.municipalities}
+    assert county["Hamar"] == county["Lillehammer"] == "Innlandet"
+    assert county["Bergen"] == county["Kinn"] == "Vestland" and county["Oslo"] == "Oslo"
+
+
+def test_a_county_scenario_carries_its_reform_and_others_none(region, tmp_path):
+    reforms = {}
+    for county in ("Innlandet", "Rogaland"):
+        path = tmp_path / f"{county}.toml"
+        path.write_text(norway.scenario_toml(norway.county_region(region, county)), encoding="utf-8")
+        reforms[county] = [(r.year, r.into, r.counties) for r in load_scenario(str(path)).county_reforms]
+    assert reforms == {"Innlandet": [(2020, "Innlandet", ("Hedmark", "Oppland"))], "Rogaland": []}
+
+
+def test_the_older_counties_table_must_cover_the_reformed_counties(monkeypatch):
+    rows = norway._data_rows
+    monkeypatch.setattr(norway, "_data_rows", lambda name: rows(name)[:-1] if name == norway.FORMER_COUNTIES_FILE else rows(name))
+    with pytest.raises(ValueError, match="covers 151 municipalities.*have 152"):
+        norway.former_counties()
