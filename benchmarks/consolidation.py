@@ -5,6 +5,7 @@ dissolved, and when).
 
     python benchmarks/consolidation.py norway --seeds 10 [--set key=value ...]
     python benchmarks/consolidation.py agder --seeds 20 --set merger_route=0
+    python benchmarks/consolidation.py norway --seeds 30 --plot region_span.png --against region_span_weight=0
     python benchmarks/consolidation.py norway --seeds 20 --plot largest.png --against merger_myth_across_counties=1
 
 Prints one line per seed and means with 95 % intervals (t over seeds). ``--plot`` draws the

@@ -231,7 +231,7 @@ class Municipality(mesa.Agent):
         prospective regional ``bloc`` (computed if not given)."""
         m, p = self.model, self.model.params
         e0 = self.entry_coordination(self.cap(collab), collab.floor, carried)
-        prospect = appraise.Prospect(collab.governance, collab.pool.plus(self.population, e0), collab.standing())
+        prospect = appraise.Prospect(collab.governance, collab.pool.plus(self.population, e0, self.region), collab.standing())
         family_switch = collab.imposes_family_on(self)
         one_off = appraise.joining_one_off(collab.entry_fee(self), family_switch, one_off_extra, p)
         group = collab.member_indices()
@@ -277,7 +277,7 @@ class Municipality(mesa.Agent):
         family = max(group, key=lambda mm: mm.population).family  # as Collaboration.__init__
         floor = gov.mandatory_floor if mandatory else 0.0
         shares = [mm.entry_coordination(mm.cap_in(gov, family, mandatory), floor) for mm in group]
-        pool = instrumental.Pool.of((mm.population, e) for mm, e in zip(group, shares, strict=True))
+        pool = instrumental.Pool.of(((mm.population, e) for mm, e in zip(group, shares, strict=True)), (mm.region for mm in group))
         standard = appraise.standard(gov.decision_rule, [mm.ambition for mm in group],
                                      [mm.population for mm in group], 0)
         prospect = appraise.Prospect(gov, pool, appraise.founding_standing(pool, standard, mandatory, p))
@@ -369,7 +369,7 @@ class Municipality(mesa.Agent):
         if leaving.kind == choice.SWITCH:
             d = leaving.target
             e_d = self.entry_coordination(self.cap(d), d.floor, self.coordination)
-            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d), then)
+            go = self.side_in(d, d.member_indices(), e_d, d.pool.plus(self.population, e_d, self.region), then)
         else:
             go = attrition.alone(then.instrumental, self.model.params)
         return attrition.reasons(stay, go, self.weights, self.model.params)
@@ -545,7 +545,8 @@ class Collaboration(mesa.Agent):
             development_quality=instrumental.development_quality(capacity, p), delay=delay)
 
     def refresh(self) -> None:
-        self.pool = instrumental.Pool.of((mm.population, mm.effective_share(self)) for mm in self.members)
+        self.pool = instrumental.Pool.of(((mm.population, mm.effective_share(self)) for mm in self.members),
+                                         (mm.region for mm in self.members))
 
     def entry_fee(self, applicant: Municipality) -> float:
         """Free-rider screening: a late applicant pays a year of its expected cost share (004 L880)."""

@@ -146,7 +146,7 @@ def admission_case(model: CollaborationModel, k: Collaboration, case: list[Munic
     p = model.params
     grown, work = k.pool, 0.0
     for a in case:
-        grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried))
+        grown = grown.plus(a.population, a.entry_coordination(a.cap(k), k.floor, a.carried), a.region)
         work += instrumental.onboarding_work(a.population, p)
     gov = k.governance
     now = appraise.Prospect(gov, k.pool, k.standing(), instrumental.transaction_cost(k.pool, gov, p))

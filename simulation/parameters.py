@@ -96,6 +96,13 @@ class Parameters:
                                            "when transaction_size_share > 0.", "003 L78-81, L1161-1169", unit="inhabitants")
     heterogeneity_weight: float = _p(1.11, 0.0, 5.0, "How much size heterogeneity (CV of member populations) inflates transaction cost.",
                                      "002 L2179-2195 (members less alike, coordination harder)", unit="factor")
+    region_span_weight: float = _p(0.1, 0.0, 2.0, "Share by which the transaction cost rises for each region beyond the first "
+                                   "that a collaboration's members lie in: coordinating members far apart costs more "
+                                   "(0 = off, as before 2026-12-02). Not calibrated: the least of 0.1, 0.2 and 0.5 tried on "
+                                   "norway (docs/validation.md, 'Coordination across regions').",
+                                   "002 L2178-2183 ('nearly all the members were within walking distance of each other', "
+                                   "coordination easier); 000 L523 (distance); 002 L127-129 (close, within one county)",
+                                   unit="share/region")
     cloud_drift: float = _p(0.01, 0.0, 0.1, "Yearly erosion of the pooled-operations discount from the cloud year on (vendors take over operations).",
                             "004 L756", unit="share/year")
     cloud_year: float = _p(2015, 1990, 2100, "Year from which cloud services erode the value of pooled operations.", "004 L756", unit="year")

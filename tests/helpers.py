@@ -33,6 +33,7 @@ NEW_MECHANISMS_OFF = {
     "founding_commitment": 0.0,
     "collab_fixed_elasticity": 0.0,
     "merger_switching": 0.0,
+    "region_span_weight": 0.0,
 }
 
 

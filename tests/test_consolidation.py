@@ -11,7 +11,7 @@ import pytest
 from simulation import collective
 from simulation.model import CollaborationModel
 from simulation.parameters import Parameters
-from simulation.perspectives import choice, myth
+from simulation.perspectives import choice, instrumental, myth
 from simulation.scenario import scenario_from_dict
 
 from .helpers import NEW_MECHANISMS_OFF
@@ -23,12 +23,13 @@ CONSOLIDATION_OFF = {k: NEW_MECHANISMS_OFF[k] for k in ("merger_route", "merger_
 NO_REVIEW = {"merger_review_rate": 0.0}
 
 
-def two_collaborations(pair_county: str | None = None, **parameters):
+def two_collaborations(pair_county: str | None = None, pair_region: str = "A", **parameters):
     """Four municipalities of 20,000 in 'Big IKT' (an IKS) next to a pair of 1,500-inhabitant
     municipalities in 'Pair IKT' (host), all in one region: the pair's members do better in the
-    big one. ``pair_county``: the pair lies in that county, Big IKT in county 'A'."""
+    big one. ``pair_county``: the pair lies in that county, Big IKT in county 'A'; ``pair_region``:
+    the pair's region."""
     munis = [{"name": f"Big{i}", "population": 20000, "region": "A", "x": 8.0 + 0.1 * i, "y": 58.0} for i in range(4)]
-    munis += [{"name": f"Small{i}", "population": 1500, "region": "A", "x": 8.4 + 0.1 * i, "y": 58.0} for i in range(2)]
+    munis += [{"name": f"Small{i}", "population": 1500, "region": pair_region, "x": 8.4 + 0.1 * i, "y": 58.0} for i in range(2)]
     if pair_county is not None:
         for mu in munis:
             mu["county"] = pair_county if mu["name"].startswith("Small") else "A"
@@ -156,6 +157,25 @@ def test_the_merger_vote_reads_the_members_counties():
     assert none and same and not other and plain == alike
     for a, b in zip(plain, across, strict=True):
         assert b.myth < a.myth and b[:2] == a[:2]
+
+
+def test_a_merger_across_regions_costs_its_members_more_coordination():
+    """002 L2178-2183: the pool of a collaboration and of a prospective merger knows its members'
+    regions; with the pair in another region the merged pool spans two, its transaction cost is
+    (1 + region_span_weight) times the one-region cost, and the merger's instrumental view is
+    worse for every member, nothing else of it changed."""
+    def views(pair_region):
+        m = CollaborationModel(two_collaborations(pair_region=pair_region), seed=0)
+        big, pair = (next(k for k in m.collaborations if k.name == n) for n in ("Big IKT", "Pair IKT"))
+        merged = big.pool.merged(pair.pool)
+        return m, merged, [collective.merger_view(m, mm, pair, big, merged, True) for mm in pair.members]
+    (m, same, alike), (_, apart, across) = views("A"), views("B")
+    assert same.regions == {"A"} and apart.regions == {"A", "B"}
+    gov, p = m.collaborations[0].governance, m.params
+    assert instrumental.transaction_cost(apart, gov, p) == pytest.approx(
+        (1 + p.region_span_weight) * instrumental.transaction_cost(same, gov, p))
+    for a, b in zip(alike, across, strict=True):
+        assert b.instrumental < a.instrumental
 
 
 def test_found_min_partners_refuses_a_pair():

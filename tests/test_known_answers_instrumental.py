@@ -69,6 +69,25 @@ def test_transaction_cost():
     assert instrumental.transaction_cost(EMPTY_POOL.plus(5_000, 1.0), GOV, P) == 0.0
 
 
+def test_transaction_cost_across_regions():
+    """T = c * g * (n - 1)^e * (1 + h * CV) * (1 + w * (regions - 1)), w = region_span_weight.
+    The pair in one region: 250 as above; in two regions with w = 0.5: 250 * 1.5 = 375; the pair
+    merged with a pair of a third region (n 4, CV of 1000/3000/1000/3000 = 0.5): 100*2*9*1.25 *
+    (1 + 0.5*2) = 4,500. Unlabelled members (no region) and w = 0 add nothing (off)."""
+    w = P.replace(region_span_weight=0.5)
+    one = EMPTY_POOL.plus(1_000, 0.5, "A").plus(3_000, 1.0, "A")
+    two = EMPTY_POOL.plus(1_000, 0.5, "A").plus(3_000, 1.0, "B")
+    assert one.regions == {"A"} and two.regions == {"A", "B"}
+    assert_allclose(instrumental.transaction_cost(one, GOV, w), 250.0, **EXACT)
+    assert_allclose(instrumental.transaction_cost(two, GOV, w), 375.0, **EXACT)
+    third = Pool.of([(1_000, 0.5), (3_000, 1.0)], ["C", "C"])
+    assert two.merged(third).regions == {"A", "B", "C"}
+    assert_allclose(instrumental.transaction_cost(two.merged(third), GOV, w), 4_500.0, **EXACT)
+    assert instrumental.transaction_cost(two, GOV, w.replace(region_span_weight=0.0)) == 250.0
+    assert instrumental.transaction_cost(PAIR, GOV, w) == 250.0
+    assert two.minus(3_000, 1.0).plus(3_000, 0.2).regions == two.regions  # out and back in at another share
+
+
 def test_coordination_load_by_size():
     """L = (1 - s) * n + s * sum(P) / P_ref. Off (s = 0): L = n. Trio 1000/2000/6000 with s = 0.5,
     P_ref = 2000: 0.5 * 3 + 0.5 * 9000 / 2000 = 3.75, so T = 100*2*(2.75)^2*(1 + 0.5*CV).

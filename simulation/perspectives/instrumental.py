@@ -22,36 +22,42 @@ from ..parameters import Parameters
 
 
 class Pool(NamedTuple):
-    """What a collaboration's pooled cost depends on: its members' sizes and pooled shares."""
+    """What a collaboration's pooled cost depends on: its members' sizes and pooled shares, and
+    the regions they lie in (coordination across regions costs more, ``transaction_cost``)."""
 
     n: int
     sum_pop: float
     sum_pop2: float
     sum_eff: float  # sum of effective pooled share times population: pooled inhabitants
+    regions: frozenset[str] = frozenset()  # the members' regions (unlabelled members: none)
 
     @classmethod
-    def of(cls, members: Iterable[tuple[float, float]]) -> Pool:
-        """The pool of members given as (population, effective share): the empty pool ``plus``
-        each in turn (the same sums in the same order), without a tuple per member."""
+    def of(cls, members: Iterable[tuple[float, float]], regions: Iterable[str] = ()) -> Pool:
+        """The pool of members given as (population, effective share) and their ``regions``: the
+        empty pool ``plus`` each in turn (the same sums in the same order), without a tuple per
+        member."""
         n, sum_pop, sum_pop2, sum_eff = 0, 0.0, 0.0, 0.0
         for population, effective in members:
             n += 1
             sum_pop += population
             sum_pop2 += population**2
             sum_eff += effective * population
-        return cls(n, sum_pop, sum_pop2, sum_eff)
+        return cls(n, sum_pop, sum_pop2, sum_eff, frozenset(regions))
 
-    def plus(self, population: float, effective: float) -> Pool:
+    def plus(self, population: float, effective: float, region: str | None = None) -> Pool:
         return Pool(self.n + 1, self.sum_pop + population, self.sum_pop2 + population**2,
-                    self.sum_eff + effective * population)
+                    self.sum_eff + effective * population,
+                    self.regions if region is None or region in self.regions else self.regions | {region})
 
     def minus(self, population: float, effective: float) -> Pool:
+        """Without one member, whose region stays counted: callers take a member out to put it
+        back at another share (``Municipality.member_options``)."""
         return Pool(self.n - 1, self.sum_pop - population, self.sum_pop2 - population**2,
-                    self.sum_eff - effective * population)
+                    self.sum_eff - effective * population, self.regions)
 
     def merged(self, other: Pool) -> Pool:
         return Pool(self.n + other.n, self.sum_pop + other.sum_pop,
-                    self.sum_pop2 + other.sum_pop2, self.sum_eff + other.sum_eff)
+                    self.sum_pop2 + other.sum_pop2, self.sum_eff + other.sum_eff, self.regions | other.regions)
 
 
 EMPTY_POOL = Pool(0, 0.0, 0.0, 0.0)
@@ -88,12 +94,16 @@ def coordination_load(pool: Pool, p: Parameters) -> float:
 
 def transaction_cost(pool: Pool, gov: GovernanceModel, p: Parameters) -> float:
     """Coordination cost growing faster than linearly with members (beyond the first: a
-    municipality alone coordinates with nobody) and their heterogeneity."""
+    municipality alone coordinates with nobody), with their heterogeneity, and with the regions
+    they span (``region_span_weight`` for each region beyond the first: members once "within
+    walking distance" of each other coordinate more easily, 002 L2178-2183; Berg's distance,
+    000 L523)."""
     if pool.n < 2:
         return 0.0
     others = max(0.0, coordination_load(pool, p) - 1.0)
+    span = 1.0 + p.region_span_weight * max(0, len(pool.regions) - 1)
     return (p.transaction_cost * gov.transaction_coefficient * others ** p.transaction_exponent
-            * (1.0 + p.heterogeneity_weight * size_heterogeneity(pool)))
+            * (1.0 + p.heterogeneity_weight * size_heterogeneity(pool)) * span)
 
 
 def pooled_cost(pool: Pool, gov: GovernanceModel, p: Parameters, cloud: float,
