@@ -70,31 +70,65 @@ def coordination(series: pd.DataFrame, title: str = ""):
 
 
 def network(model, title: str = ""):
-    """The region: municipalities at their positions, coloured by collaboration, sized by population."""
+    """The region: municipalities at their positions, coloured by collaboration (hollow: outside),
+    sized by population. With more collaborations than the palette has colours, collaborations
+    whose members are neighbours get different colours (``collaboration_colours``) and the legend
+    gives the count instead of names; positions in degrees keep their north-south proportion."""
     fig, ax = plt.subplots(figsize=(7, 6))
     xy = np.array([[s.x, s.y] for s in model.scenario.municipalities])
     for i, j in model.graph.edges:
         ax.plot(*xy[[i, j]].T, color="#cccccc", lw=0.6, zorder=1)
-    names = sorted({mm.collaboration.name for mm in model.municipalities if mm.collaboration})
-    cmap = plt.get_cmap("tab20", max(1, len(names)))
-    colours = [cmap(names.index(mm.collaboration.name)) if mm.collaboration else (0.85, 0.85, 0.85, 1)
-               for mm in model.municipalities]
+    colour_of = collaboration_colours(model)
+    palette = plt.get_cmap("tab20")
+    inside = [mm.collaboration is not None for mm in model.municipalities]
     pop = np.array([mm.population for mm in model.municipalities])
-    ax.scatter(xy[:, 0], xy[:, 1], s=20 + 400 * np.sqrt(pop / pop.max()), c=colours,
-               edgecolors="black", linewidths=0.5, zorder=2)
+    size = 20 + 400 * np.sqrt(pop / pop.max()) if len(pop) <= 60 else 6 + 60 * np.sqrt(pop / pop.max())
+    faces = [palette(colour_of[mm.collaboration.name]) if mm.collaboration else "white" for mm in model.municipalities]
+    ax.scatter(xy[:, 0], xy[:, 1], s=size, c=faces, edgecolors=["black" if a else "0.45" for a in inside],
+               linewidths=0.5, zorder=2)
     if len(model.municipalities) <= 30:
         for mm, (x, y) in zip(model.municipalities, xy, strict=True):
             ax.annotate(mm.name, (x, y), fontsize=8, ha="center", va="bottom", xytext=(0, 8),
                         textcoords="offset points")
-    for k, name in enumerate(names[:12]):
-        ax.scatter([], [], color=cmap(k), label=name)
-    ax.scatter([], [], color=(0.85, 0.85, 0.85, 1), label="outside")
+    if len(colour_of) <= 12:
+        for name, c in colour_of.items():
+            ax.scatter([], [], color=palette(c), label=name)
+    else:
+        ax.scatter([], [], color=palette(CONTRAST_ORDER[0]), label=f"{len(colour_of)} collaborations (neighbouring ones differ in colour)")
+    ax.scatter([], [], facecolor="white", edgecolor="0.45", label=f"outside ({len(inside) - sum(inside)})")
     ax.legend(fontsize=8, frameon=False, loc="best")
+    mid = float(np.mean(xy[:, 1]))
+    if abs(mid) < 80:  # longitude and latitude in degrees: a degree of longitude is cos(latitude) as long
+        ax.set_aspect(1 / np.cos(np.radians(mid)))  # (about 1 for positions in a unit square)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title or f"{model.scenario.name}, {model.year}: collaborations (colour), population (size)")
     fig.tight_layout()
     return fig
+
+
+#: tab20's strong colours first, then their light pairs: the first colours handed out contrast most
+CONTRAST_ORDER = tuple(range(0, 20, 2)) + tuple(range(1, 20, 2))
+
+
+def collaboration_colours(model, order: tuple[int, ...] = CONTRAST_ORDER) -> dict[str, int]:
+    """A tab20 index per collaboration (by name, in name order): distinct while the palette
+    lasts, beyond it greedy over the collaborations that have neighbouring members, so that
+    touching collaborations differ where the palette allows."""
+    names = sorted({mm.collaboration.name for mm in model.municipalities if mm.collaboration})
+    if len(names) <= len(order):
+        return {name: order[i] for i, name in enumerate(names)}
+    of = [mm.collaboration.name if mm.collaboration else None for mm in model.municipalities]
+    touching: dict[str, set[str]] = {name: set() for name in names}
+    for i, j in model.graph.edges:
+        if of[i] and of[j] and of[i] != of[j]:
+            touching[of[i]].add(of[j])
+            touching[of[j]].add(of[i])
+    chosen: dict[str, int] = {}
+    for name in sorted(names, key=lambda n: (-len(touching[n]), n)):
+        used = {chosen[o] for o in touching[name] if o in chosen}
+        chosen[name] = next((c for c in order if c not in used), order[len(chosen) % len(order)])
+    return {name: chosen[name] for name in names}
 
 
 VERDICT_COLOURS = {"agrees": "#a6dba0", "disagrees": "#f4a582", "includes zero": "#e0e0e0",
