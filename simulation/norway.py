@@ -120,32 +120,33 @@ def _data_rows(name: str) -> list[dict[str, str]]:
 
 def read_municipalities() -> tuple[Kommune, ...]:
     """The shipped table, with each municipality's county before the reforms of COUNTY_REFORMS."""
-    former = former_counties()
+    rows = _data_rows(DATA_FILE)
+    former = former_counties(rows)
     return tuple(
         Kommune(number=row["id"], name=row["name"], county_number=row["county_id"], county=row["county"],
                 population=int(row["population"]), area_km2=float(row["area_km2"]),
                 admin_centre=row["adm_center"], lat=float(row["lat"]), lon=float(row["lon"]),
-                approximate_position=row["coord"] == "approx", former_county=former.pop(row["id"], ("", ""))[1])
-        for row in _data_rows(DATA_FILE)
+                approximate_position=row["coord"] == "approx", former_county=former.get(row["id"], ""))
+        for row in rows
     )
 
 
-def former_counties() -> dict[str, tuple[str, str]]:
-    """Municipality number → (2025 county, county before the reform) for the counties of
-    COUNTY_REFORMS; refuses a table that does not cover exactly their municipalities, each
-    county joined from two."""
-    municipalities = {row["id"]: (row["name"], row["county"]) for row in _data_rows(DATA_FILE)}
+def former_counties(rows: list[dict[str, str]]) -> dict[str, str]:
+    """Municipality number → county before the reform, for the municipalities (``rows`` of
+    DATA_FILE) of the counties of COUNTY_REFORMS; refuses a table that does not cover exactly
+    their municipalities, each county joined from two."""
+    municipalities = {row["id"]: (row["name"], row["county"]) for row in rows}
     former = {}
     for row in _data_rows(FORMER_COUNTIES_FILE):
         if municipalities.get(row["id"]) != (row["name"], row["county"]):
             raise ValueError(f"{FORMER_COUNTIES_FILE}: {row['id']} {row['name']} ({row['county']}) is not in {DATA_FILE}")
-        former[row["id"]] = (row["county"], row["former_county"])
+        former[row["id"]] = row["former_county"]
     reformed = {n for n, (_, county) in municipalities.items() if county in COUNTY_REFORMS}
     if set(former) != reformed:
         raise ValueError(f"{FORMER_COUNTIES_FILE}: covers {len(former)} municipalities, the counties of "
                          f"COUNTY_REFORMS have {len(reformed)}")
     for county in COUNTY_REFORMS:
-        parts = {f for c, f in former.values() if c == county}
+        parts = {f for n, f in former.items() if municipalities[n][1] == county}
         if len(parts) != 2:
             raise ValueError(f"{FORMER_COUNTIES_FILE}: {county} is joined from {sorted(parts)}, expected two counties")
     return former

@@ -199,4 +199,4 @@ def test_the_older_counties_table_must_cover_the_reformed_counties(monkeypatch):
     rows = norway._data_rows
     monkeypatch.setattr(norway, "_data_rows", lambda name: rows(name)[:-1] if name == norway.FORMER_COUNTIES_FILE else rows(name))
     with pytest.raises(ValueError, match="covers 151 municipalities.*have 152"):
-        norway.former_counties()
+        norway.former_counties(rows(norway.DATA_FILE))
