@@ -21,6 +21,7 @@ from collections import Counter
 
 import numpy as np
 
+from simulation import metrics
 from simulation.experiments.analysis import mean_ci
 from simulation.model import CollaborationModel
 from simulation.overrides import parse_overrides
@@ -48,7 +49,7 @@ def run_one(scenario: str, seed: int, overrides: dict) -> dict:
         biggest.append(max(map(len, now.values()), default=0))
         alive.append(len(now))
         if m.year == 2015 and m.collaborations:
-            k = max(m.collaborations, key=lambda k: len(k.members))
+            k = metrics.largest(m)
             largest = {"largest_2015": len(k.members), "largest_2015_by_merger": by_merger.get(k.name, 0),
                        "largest_2015_counties": len({mm.county for mm in k.members})}
     founded = [k for k in m.history if k.founded >= m.scenario.start_year and k.name not in

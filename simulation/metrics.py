@@ -85,10 +85,15 @@ def collaborations(model) -> int:
     return len(model.collaborations)
 
 
+def largest(model) -> Collaboration | None:
+    """The collaboration with the most members (None while there is none)."""
+    return max(model.collaborations, key=lambda k: len(k.members), default=None)
+
+
 def largest_share(model) -> float:
     """Share of all municipalities in the largest collaboration (consolidation)."""
-    sizes = [len(k.members) for k in model.collaborations]
-    return max(sizes) / len(model.municipalities) if sizes else 0.0
+    k = largest(model)
+    return len(k.members) / len(model.municipalities) if k else 0.0
 
 
 def concentration(model) -> float:

@@ -97,9 +97,7 @@ def network(model, title: str = ""):
         ax.scatter([], [], color=palette(CONTRAST_ORDER[0]), label=f"{len(colour_of)} collaborations (neighbouring ones differ in colour)")
     ax.scatter([], [], facecolor="white", edgecolor="0.45", label=f"outside ({len(inside) - sum(inside)})")
     ax.legend(fontsize=8, frameon=False, loc="best")
-    mid = float(np.mean(xy[:, 1]))
-    if abs(mid) < 80:  # longitude and latitude in degrees: a degree of longitude is cos(latitude) as long
-        ax.set_aspect(1 / np.cos(np.radians(mid)))  # (about 1 for positions in a unit square)
+    ax.set_aspect(1 / model.scenario.east_west_squeeze)  # longitude and latitude keep their proportion
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(title or f"{model.scenario.name}, {model.year}: collaborations (colour), population (size)")

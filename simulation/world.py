@@ -121,6 +121,16 @@ class Scenario:
     source: str = ""
     generator: RegionGenerator | None = None  # how the region was drawn, if it is synthetic
 
+    @property
+    def east_west_squeeze(self) -> float:
+        """How long a unit of x is on a map against a unit of y: cos(mean latitude) where positions
+        are longitude and latitude in degrees (the Norwegian scenarios), so a drawn region keeps
+        its shape; 1 for other coordinates (the synthetic unit square)."""
+        ys = [m.y for m in self.municipalities]
+        if ys and 50 <= min(ys) and max(ys) <= 75:  # degrees of latitude
+            return math.cos(math.radians(sum(ys) / len(ys)))
+        return 1.0
+
     def with_overrides(self, changes: dict[str, Any], origin: str = "--set") -> Scenario:
         """This scenario with registry keys set (``--set``, experiment factors, calibration draws)."""
         return overrides.apply_overrides(self, changes, origin)

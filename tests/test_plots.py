@@ -3,10 +3,12 @@
 from types import SimpleNamespace
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 
 from simulation import plots  # noqa: E402
+from simulation.model import CollaborationModel  # noqa: E402
 
 
 def chain(order, per: int = 2):
@@ -35,3 +37,16 @@ def test_many_collaborations_touching_ones_differ():
     touching = {(of[i], of[j]) for i, j in model.graph.edges if of[i] and of[j] and of[i] != of[j]}
     assert len(touching) == 39
     assert all(colours[a] != colours[b] for a, b in touching)
+
+
+def test_map_keeps_the_region_shape():
+    """Longitude and latitude (hedmark) are drawn in proportion, as on the classroom page; a unit
+    square (synthetic_small) is drawn as given."""
+    for name in ("hedmark", "synthetic_small"):
+        model = CollaborationModel(name, seed=1)
+        ys = [s.y for s in model.scenario.municipalities]
+        squeeze = np.cos(np.radians(np.mean(ys))) if name == "hedmark" else 1.0
+        assert model.scenario.east_west_squeeze == squeeze
+        ax = plots.network(model).axes[0]
+        assert ax.get_aspect() == 1 / squeeze
+        matplotlib.pyplot.close("all")

@@ -38,14 +38,10 @@ class Palette:
 
 
 def positions(scenario: Scenario) -> list[tuple[float, float]]:
-    """Map positions; longitude and latitude (Norwegian scenarios) are squeezed east-west by
-    cos(latitude) so the region keeps its shape; other coordinates are drawn as given."""
-    xy = [(s.x, s.y) for s in scenario.municipalities]
-    ys = [y for _, y in xy]
-    if ys and 50 <= min(ys) and max(ys) <= 75:  # degrees of latitude
-        squeeze = math.cos(math.radians(sum(ys) / len(ys)))
-        xy = [(x * squeeze, y) for x, y in xy]
-    return xy
+    """Map positions, squeezed east-west where they are longitude and latitude
+    (``Scenario.east_west_squeeze``) so the region keeps its shape."""
+    squeeze = scenario.east_west_squeeze
+    return [(s.x * squeeze, s.y) for s in scenario.municipalities]
 
 
 def region_map(scenario: Scenario, snap: Snapshot, palette: Palette, title: str, width: float = 620) -> str:

@@ -158,10 +158,6 @@ def _spearman(x, y) -> float:
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
-def _largest(model: CollaborationModel):
-    return max(model.collaborations, key=lambda k: len(k.members), default=None)
-
-
 # ---- hedmark history (004 L301, L742) ------------------------------------------------------------
 
 def founding_trio(runs: Runs) -> bool:
@@ -236,7 +232,7 @@ def camps_persist(runs: Runs) -> float:
 def cost_share_deviation(runs: Runs) -> float:
     """Largest gap between a member's cost share and its population share in the largest
     collaboration at the end (004 L303: shares track population)."""
-    k = _largest(runs.get())
+    k = metrics.largest(runs.get())
     if k is None or len(k.members) < 2:
         return math.nan
     pops = np.array([mm.population for mm in k.members])
