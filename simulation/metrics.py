@@ -316,14 +316,31 @@ def decisions(model) -> pd.DataFrame:
     return table.join(pd.DataFrame(shares, columns=[f"but_for_{r}" for r in Reasons._fields], index=table.index))
 
 
+def _leaving(model) -> list[Decision]:
+    """The run's notices to leave: exits and switches."""
+    return [d for d in model.decisions if d.choice == EXIT or d.choice == SWITCH]
+
+
+def _reason_counts(leaving: list[Decision]) -> dict[str, int]:
+    counts = dict.fromkeys(REASONS, 0)
+    for d in leaving:
+        counts[d.reason] += 1
+    return counts
+
+
+def _but_for_totals(leaving: list[Decision]) -> dict[str, float]:
+    totals = dict.fromkeys(Reasons._fields, 0.0)
+    for d in leaving:
+        if d.but_for:
+            for reason, share in zip(Reasons._fields, d.but_for, strict=True):
+                totals[reason] += share
+    return totals
+
+
 def exit_reasons(model) -> dict[str, int]:
     """Notices to leave (exit or switch) by the attrition reason that weighed most (Berg's
     reasons, 000 L515-529; ``perspectives.attrition``), over the whole run."""
-    counts = dict.fromkeys(REASONS, 0)
-    for d in model.decisions:
-        if d.choice == EXIT or d.choice == SWITCH:
-            counts[d.reason] += 1
-    return counts
+    return _reason_counts(_leaving(model))
 
 
 def but_for_reasons(model, choices: tuple[str, ...] = (EXIT, SWITCH)) -> dict[str, float]:
@@ -331,12 +348,7 @@ def but_for_reasons(model, choices: tuple[str, ...] = (EXIT, SWITCH)) -> dict[st
     over the notices (``perspectives.attrition``). Each reason on its own: the counterfactual
     companion of ``exit_reasons``, which names only the term that weighed most. ``choices=(EXIT,)``
     counts exits alone: a wish to switch may be turned down, and the member stays."""
-    totals = dict.fromkeys(Reasons._fields, 0.0)
-    for d in model.decisions:
-        if d.choice in choices and d.but_for:
-            for reason, share in zip(Reasons._fields, d.but_for, strict=True):
-                totals[reason] += share
-    return totals
+    return _but_for_totals([d for d in _leaving(model) if d.choice in choices])
 
 
 def summary(model) -> dict[str, float]:
@@ -377,10 +389,11 @@ def summary(model) -> dict[str, float]:
     total = sum(tipped.values())
     for p, n in tipped.items():
         out[f"tipped_{p}"] = n / total if total else 0.0
-    for reason, n in exit_reasons(model).items():
+    leaving = _leaving(model)  # the decisions walked once: sweeps call this once per run
+    for reason, n in _reason_counts(leaving).items():
         out[f"exits_{reason}"] = n
-    for reason, n in but_for_reasons(model).items():
+    for reason, n in _but_for_totals(leaving).items():
         out[f"but_for_{reason}"] = n
-    for reason, n in but_for_reasons(model, (EXIT,)).items():
+    for reason, n in _but_for_totals([d for d in leaving if d.choice == EXIT]).items():
         out[f"exits_but_for_{reason}"] = n
     return out

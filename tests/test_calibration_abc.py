@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from simulation import registry
 from simulation.cli import main
 from simulation.posterior import load_posterior
 from simulation.validation.distances import CAP, STATISTICS
@@ -57,17 +58,17 @@ def test_weighing_regions_makes_each_region_count_the_same():
     at = {s.name: np.array([float(s.observed)]) for s in by_stats.statistics()} | {"seeds": np.array([1.0])}
     assert abcsmc.distance(at, names=names) == 0.0
     count = {r: sum(s.region == r for s in by_stats.statistics()) for r in by_stats.regions}
-    assert count == {"hedmark": 4, "agder": 2, "norway": 5}
+    assert count == {"hedmark": 4, "agder": 2, "norway": 6}
     w = by_regions.weights()
     for region in by_regions.regions:
         assert sum(v for n, v in w.items() if n.startswith(region)) == pytest.approx(1.0)
     assert set(by_stats.weights().values()) == {1.0}
-    # every term at the cap: 11 statistics x CAP against 3 regions x CAP
+    # every term at the cap: 12 statistics x CAP against 3 regions x CAP
     capped = {n: np.array([math.nan]) for n in names} | {"seeds": np.array([1.0])}
     capped["norway mergers"] = np.array([0.0])  # its term is 1 when no merger happened, not the cap
     ws = tuple(w[n] for n in names)
-    assert abcsmc.distance(capped, names=names) == pytest.approx(10 * CAP + 1.0)
-    assert abcsmc.distance(capped, names=names, weights=ws) == pytest.approx(2 * CAP + (4 * CAP + 1.0) / 5)
+    assert abcsmc.distance(capped, names=names) == pytest.approx(11 * CAP + 1.0)
+    assert abcsmc.distance(capped, names=names, weights=ws) == pytest.approx(2 * CAP + (5 * CAP + 1.0) / 6)
 
 
 def _posterior(tmp_path, rows, given=None):
@@ -168,9 +169,25 @@ def test_resume_refuses_another_setup_and_an_empty_folder(tmp_path, capsys):
     assert _calibrate(tmp_path / "c", 1) == 2  # holds files: neither --resume nor --force
 
 
+def test_only_calibrates_the_keys_named_and_holds_the_rest_at_their_defaults(tmp_path):
+    """One key without a default prior (its registry bounds, then narrowed by --prior): the
+    posterior has that column alone, and the plots are drawn for one parameter."""
+    pytest.importorskip("pyabc")
+    assert _calibrate(tmp_path / "a", 2, "--only", "region_span_weight") == 0
+    assert _calibrate(tmp_path / "b", 1, "--only", "region_span_weight", "--prior", "region_span_weight=0:0.5",
+                      "--no-plots") == 0
+    a, b = (pd.read_csv(tmp_path / x / "posterior.csv") for x in "ab")
+    for frame in (a, b):
+        assert [c for c in frame.columns if c in registry.BY_NAME] == ["region_span_weight"]
+    assert b.region_span_weight.between(0, 0.5).all() and (tmp_path / "a" / "marginals.png").is_file()
+    provenance = json.loads((tmp_path / "b" / "posterior.json").read_text(encoding="utf-8"))
+    assert provenance["setup"]["priors"] == {"region_span_weight": [0.0, 0.5]}
+
+
 def test_calibrate_refuses_bad_options_in_one_line(tmp_path, capsys):
     for extra in (["--exclude", "hedmark"], ["--prior", "habit_strength=a:b"], ["--prior", "habit_strength=0:99"],
-                  ["--regions", "mars"], ["--alpha", "0"]):
+                  ["--regions", "mars"], ["--alpha", "0"], ["--only", "mars"], ["--only", ","],
+                  ["--only", "default_governance"]):
         assert _calibrate(tmp_path / "x", 1, *extra) == 2, extra
         assert capsys.readouterr().err.count("\n") == 1, extra
     assert not (tmp_path / "x").exists()

@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-epsilon", type=float, default=0.0, help="stop once epsilon is at most this [0]")
     p.add_argument("--prior", action="append", default=[], metavar="KEY=LOW:HIGH",
                    help="a uniform prior for KEY (added, or replacing the default one); repeatable")
+    p.add_argument("--only", metavar="KEY[,KEY...]",
+                   help="calibrate only these keys (their default or --prior's prior; else their registry bounds); every "
+                        "other key stays at its registry default (or --set): to estimate a new parameter given the rest")
     p.add_argument("--set", dest="given", action="append", default=[], metavar="KEY=VALUE",
                    help="hold KEY at VALUE under every particle (not calibrated); repeatable")
     p.add_argument("--seed", type=int, default=0, help="seed of the calibration [0]")
@@ -93,6 +96,11 @@ def handle(args: argparse.Namespace) -> int:
     if not regions:
         raise ValueError("--exclude: leaves no region to calibrate")
     priors = registry.prior_ranges({**abcsmc.PRIORS, **_priors(args.prior)})
+    if args.only:
+        only = [k.strip() for k in args.only.split(",") if k.strip()]
+        if not only:
+            raise ValueError("--only: expected KEY[,KEY...]")
+        priors = registry.prior_ranges({k: priors.get(k) for k in only})  # a key without a prior: its bounds
     given = {**{k: v for k, v in abcsmc.GIVEN.items() if k not in priors}, **parse_overrides(args.given)}
     clash = sorted(set(given) & set(priors))
     if clash:

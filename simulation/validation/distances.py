@@ -21,12 +21,14 @@ from .patterns import (
     BLOC_WINDOW,
     DISSOLUTIONS_PER_YEAR,
     FOUNDING_YEARS,
+    LARGEST_MEMBERS,
     PRESENT,
     Runs,
     absorbed_fate,
     bloc_year,
     dissolutions_per_year,
     hub_members,
+    largest_members,
     late_year,
     mergers_occur,
     national_collaborations,
@@ -41,6 +43,7 @@ NATIONAL_SHARE, NATIONAL_COLLABORATIONS = 0.6, 40  # 004 L256-258; 004 L271, 002
 SHARE_TOLERANCE, COLLABORATIONS_TOLERANCE = 0.15, 15  # half-widths of the bands 45-75 % and 25-55
 SMALL_GAP = 0.15  # small-minus-large membership gap that counts as clearly "small join more"
 OWNERS_TOLERANCE = 5  # members of IKT Agder in 2022 off the 14 owners (002 L137-141)
+LARGEST_TOLERANCE = 5  # members beyond our bound on the largest collaboration (patterns.LARGEST_MEMBERS)
 
 
 def term(value: float | None, centre: float, tolerance: float) -> float:
@@ -138,6 +141,9 @@ STATISTICS: tuple[Statistic, ...] = (
               "max(0, rate - 1) / 0.5"),
     Statistic("norway mergers", "norway", "002 L388-393", lambda r: float(mergers_occur(r)),
               lambda v: 0.0 if v > 0 else 1.0, 1.0, "0 if a merger happened, else 1"),
+    Statistic("norway largest collaboration 2015", "norway", "002 L137-141; 004 L301", largest_members,
+              lambda v: excess(v, LARGEST_MEMBERS, LARGEST_TOLERANCE), LARGEST_MEMBERS,
+              f"max(0, members - {LARGEST_MEMBERS}) / {LARGEST_TOLERANCE}"),
 )
 
 

@@ -93,7 +93,7 @@ def plot(posterior: Posterior, priors: dict[str, tuple[float, float]], rows: lis
 
     names = [r["parameter"] for r in rows]
     w = posterior.weights
-    cols = 4
+    cols = min(4, max(1, len(names)))
     nrows = -(-len(names) // cols)
     fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.4 * nrows), squeeze=False)
     for ax, key in zip(axes.flat, names, strict=False):
