@@ -99,7 +99,8 @@ class Parameters:
     region_span_weight: float = _p(0.1, 0.0, 2.0, "Share by which the transaction cost rises for each region beyond the first "
                                    "that a collaboration's members lie in: coordinating members far apart costs more "
                                    "(0 = off, as before 2026-12-02). Not calibrated: the least of 0.1, 0.2 and 0.5 tried on "
-                                   "norway (docs/validation.md, 'Coordination across regions').",
+                                   "norway; a one-key ABC given the rest does not identify it (90 % [0.03, 0.46]; "
+                                   "docs/validation.md, 'Coordination across regions').",
                                    "002 L2178-2183 ('nearly all the members were within walking distance of each other', "
                                    "coordination easier); 000 L523 (distance); 002 L127-129 (close, within one county)",
                                    unit="share/region")

@@ -118,7 +118,8 @@ def handle(args: argparse.Namespace) -> int:
         client = dask_client(args.scheduler)
     engine = f"Dask scheduler {args.scheduler}" if args.scheduler else (
         "serial" if args.workers == 1 else f"{args.workers} processes")
-    print(f"calibrate {'+'.join(regions)}: {len(priors)} parameters, {args.particles} particles x "
+    keys = ", ".join(priors) if len(priors) <= 3 else f"{len(priors)} parameters"
+    print(f"calibrate {'+'.join(regions)}: {keys}, {args.particles} particles x "
           f"{args.seeds_per_particle} seed(s), up to {args.generations} generations; {engine} -> {folder}")
 
     def report(g: dict[str, Any]) -> None:

@@ -95,7 +95,7 @@ def plot(posterior: Posterior, priors: dict[str, tuple[float, float]], rows: lis
     w = posterior.weights
     cols = min(4, max(1, len(names)))
     nrows = -(-len(names) // cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(3.2 * cols, 2.4 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, cols, figsize=(max(3.2 * cols, 6.4), 2.4 * nrows), squeeze=False)  # room for the title
     for ax, key in zip(axes.flat, names, strict=False):
         lo, hi = priors[key]
         ax.hist(posterior.particles[key], bins=12, range=(lo, hi), weights=w, density=True, color="tab:blue", alpha=0.7)
@@ -115,7 +115,8 @@ def plot(posterior: Posterior, priors: dict[str, tuple[float, float]], rows: lis
 
     best = names[:PAIRS]
     k = len(best)
-    fig, axes = plt.subplots(k, k, figsize=(1.9 * k, 1.9 * k), squeeze=False)
+    side = max(1.9 * k, 5.0)  # room for the title with one or two parameters
+    fig, axes = plt.subplots(k, k, figsize=(side, side), squeeze=False)
     size = 60 * w / w.max()
     for i, yk in enumerate(best):
         for j, xk in enumerate(best):
