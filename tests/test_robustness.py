@@ -610,6 +610,30 @@ def test_workers_die_with_a_killed_sweep_and_its_folder_can_be_resumed(tmp_path)
     assert sorted(parts.run_id) == list(range(SHUTDOWN_RUNS))
 
 
+def test_an_interrupt_as_a_part_reaches_the_disk_keeps_each_run_once(tmp_path, monkeypatch):
+    """SIGTERM just after a part is written, before it is counted (where the shutdown tests once
+    signalled at random, ``wait_for_a_part``): the part is counted and not written again."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    exp = load_experiment(write(tmp_path, TINY))
+    write_part = ResultStore.append
+    sent = []
+
+    def append_then_signal(self, rows, series=None):
+        path = write_part(self, rows, series)
+        if path is not None and not sent:
+            sent.append(path)
+            signal.raise_signal(signal.SIGTERM)
+        return path
+
+    monkeypatch.setattr(ResultStore, "append", append_then_signal)
+    with pytest.raises(KeyboardInterrupt):
+        execute(exp, tmp_path / "res", workers=1, progress=False, flush_every=2)
+    store = ResultStore(tmp_path / "res")
+    parts = pd.concat(pd.read_parquet(p) for p in store.parts())  # results() would hide a part written twice
+    assert sent and parts.run_id.is_unique and store.manifest()["runs_finished"] == len(parts) > 0
+
+
 @pytest.mark.slow
 def test_sigterm_keeps_the_finished_runs_like_ctrl_c(tmp_path):
     proc, exp, out = start_sweep(tmp_path)

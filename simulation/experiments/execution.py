@@ -23,7 +23,7 @@ from .plan import applied_names, plan_records, same_plan
 from .provenance import model_fingerprint, now, package_versions
 from .spec import Experiment, check_size, spec_record
 from .store import ResultStore
-from .workers import sigterm_as_interrupt
+from .workers import interrupts_deferred, sigterm_as_interrupt
 
 
 def execute(exp: Experiment, folder: str | Path, workers: int = 1, scheduler: str | None = None,
@@ -131,11 +131,12 @@ def _sweep(exp: Experiment, store: ResultStore, session: _Session, workers: int,
 
     def flush() -> None:
         nonlocal last_flush
-        store.append(pending_rows, pending_series)  # raises if an earlier write failed
-        tally["finished"] += len(pending_rows)
-        tally["failed"] += sum(row["status"] == "failed" for row in pending_rows)
-        pending_rows.clear()
-        pending_series.clear()
+        with interrupts_deferred():  # a part written is a part counted and let go, or not written
+            store.append(pending_rows, pending_series)  # raises if an earlier write failed
+            tally["finished"] += len(pending_rows)
+            tally["failed"] += sum(row["status"] == "failed" for row in pending_rows)
+            pending_rows.clear()
+            pending_series.clear()
         last_flush = time.monotonic()
 
     def collect(results: list) -> None:
@@ -152,15 +153,16 @@ def _sweep(exp: Experiment, store: ResultStore, session: _Session, workers: int,
         run_tasks(task, scenario, session.todo, collect, workers=workers, client=client)
     finally:
         bar.close()
-        store.wait()  # the parts handed over are on disk, or the first failed write is raised here
-        store.background = False  # nothing left to overlap: a hand-over would only add a thread switch
-        flush()
-        manifest = session.manifest
-        session.record["ended"] = now()
-        manifest["runs_finished"] = tally["finished"]
-        manifest["runs_failed"] = tally["failed"]
-        manifest["complete"] = tally["finished"] == len(session.plan)
-        if manifest["complete"]:
-            manifest["ended"] = session.record["ended"]
-        store.write_manifest(manifest)
+        with interrupts_deferred():  # the last part and the manifest that counts it, whole
+            store.wait()  # the parts handed over are on disk, or the first failed write is raised here
+            store.background = False  # nothing left to overlap: a hand-over would only add a thread switch
+            flush()
+            manifest = session.manifest
+            session.record["ended"] = now()
+            manifest["runs_finished"] = tally["finished"]
+            manifest["runs_failed"] = tally["failed"]
+            manifest["complete"] = tally["finished"] == len(session.plan)
+            if manifest["complete"]:
+                manifest["ended"] = session.record["ended"]
+            store.write_manifest(manifest)
 

@@ -10,7 +10,9 @@ polls for the parent instead.
 
 :func:`sigterm_as_interrupt` turns SIGTERM (``kill PID``, a job scheduler's stop) into
 :class:`Terminated`, a KeyboardInterrupt, so a sweep keeps and writes the runs it finished, as on
-Ctrl-C; the command line then exits with 143 (128 + SIGTERM).
+Ctrl-C; the command line then exits with 143 (128 + SIGTERM). :func:`interrupts_deferred` holds
+both signals back while a part is written and counted, so an interrupt cannot fall between the
+two and the part be written twice.
 """
 
 from __future__ import annotations
@@ -86,3 +88,26 @@ def sigterm_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """While inside, Ctrl-C and SIGTERM wait: delivered again, to the handlers outside, once the
+    block is done (in the main thread; elsewhere no change). Around a write and its bookkeeping,
+    so that both happen or neither."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum, frame):
+        held.append(signum)
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if held:
+            signal.raise_signal(held[0])
