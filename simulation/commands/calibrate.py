@@ -100,7 +100,10 @@ def handle(args: argparse.Namespace) -> int:
         only = [k.strip() for k in args.only.split(",") if k.strip()]
         if not only:
             raise ValueError("--only: expected KEY[,KEY...]")
-        priors = registry.prior_ranges({k: priors.get(k) for k in only})  # a key without a prior: its bounds
+        try:
+            priors = registry.prior_ranges({k: priors.get(k) for k in only})  # a key without a prior: its bounds
+        except registry.ScenarioError as exc:
+            raise ValueError(f"--only: {exc}") from None
     given = {**{k: v for k, v in abcsmc.GIVEN.items() if k not in priors}, **parse_overrides(args.given)}
     clash = sorted(set(given) & set(priors))
     if clash:
