@@ -144,6 +144,28 @@ def test_hedmark_map_keeps_the_region_shape():
     assert chart.count("class='place'") == len(sc.municipalities) and "Sør-Odal" in chart
 
 
+def test_beyond_ten_collaborations_touching_ones_differ_on_the_map():
+    """A national map along a path: ten collaborations, then two more at the ends of the path, next
+    to the first and the tenth. The ten colours go out in order; the two new ones take a colour
+    their neighbour does not have (handed out in order, as before, K10 would take K00's). Beyond
+    twelve the legend gives the count."""
+    from types import SimpleNamespace
+
+    first = [f"K{k:02d}" for k in range(10) for _ in range(2)]
+    rows = [["", "", *first, "", ""], ["K10", "K10", *first, "K11", "K11"]]  # a year later
+    munis = tuple(SimpleNamespace(name=f"m{i}", population=1000, x=float(i), y=0.0) for i in range(24))
+    scenario = SimpleNamespace(municipalities=munis, collaborations=(), east_west_squeeze=1.0,
+                               edges=tuple((f"m{i}", f"m{i + 1}") for i in range(23)))
+    palette = drawing.Palette(scenario)
+    maps = [drawing.region_map(scenario, SimpleNamespace(arrangement=[row], names=list(dict.fromkeys(row))), palette, "")
+            for row in rows]
+    assert "K05 (2)" in maps[0] and "12 collaborations" in maps[1] and "K05 (2)" not in maps[1]  # a count, not 12 names
+    row = rows[-1]
+    assert [palette(f"K{k:02d}") for k in range(10)] == list(drawing.COLOURS)
+    touching = {(row[i], row[i + 1]) for i in range(23) if row[i] != row[i + 1]}
+    assert len(touching) == 11 and all(palette(a) != palette(b) for a, b in touching)
+
+
 def test_palette_keeps_colours_by_name(two_hubs):
     p = drawing.Palette(two_hubs)
     assert p("West IKT") == drawing.COLOURS[0] and p("East IKT") == drawing.COLOURS[1]

@@ -22,7 +22,8 @@ OUTSIDE_LINE = "#888888"
 
 class Palette:
     """A colour per collaboration name, handed out in order of first sight (the scenario's own
-    collaborations first)."""
+    collaborations first): distinct while the ten colours last; beyond them, a collaboration
+    first seen on the map takes a colour its touching collaborations do not have (``claim``)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self._colours: dict[str, str] = {}
@@ -35,6 +36,17 @@ class Palette:
         if name not in self._colours:
             self._colours[name] = COLOURS[len(self._colours) % len(COLOURS)]
         return self._colours[name]
+
+    def claim(self, name: str, touching: set[str]) -> str:
+        """The colour of ``name``; once the ten are handed out, a new name takes the first colour
+        none of its ``touching`` collaborations (those already coloured) has, where one is left."""
+        if name not in self._colours and len(self._colours) >= len(COLOURS):
+            used = {self._colours[t] for t in touching if t in self._colours}
+            free = [c for c in COLOURS if c not in used]
+            if free:  # the least used of them, so that no one colour fills the map
+                uses = Counter(self._colours.values())
+                self._colours[name] = min(free, key=lambda c: uses[c])
+        return self(name)
 
 
 def positions(scenario: Scenario) -> list[tuple[float, float]]:
@@ -50,13 +62,22 @@ def region_map(scenario: Scenario, snap: Snapshot, palette: Palette, title: str,
     big = max(pops)
     n = len(pops)
     r_max = 30 if n <= 20 else 18 if n <= 60 else 7
+    index = {s.name: i for i, s in enumerate(scenario.municipalities)}
+    edges = [(index[a], index[b]) for a, b in scenario.edges]
+    touching: dict[str, set[str]] = {}
+    for i, j in edges:
+        if row[i] and row[j] and row[i] != row[j]:
+            touching.setdefault(row[i], set()).add(row[j])
+            touching.setdefault(row[j], set()).add(row[i])
+    for name in dict.fromkeys(name for name in row if name):  # first sight on the map, in map order
+        palette.claim(name, touching.get(name, set()))
     places = [svg.Place(s.name, x, y, max(r_max * math.sqrt(s.population / big), 6 if n <= 60 else 2.5),
                         palette(name) if name else OUTSIDE)
               for s, (x, y), name in zip(scenario.municipalities, positions(scenario), row, strict=True)]
-    index = {s.name: i for i, s in enumerate(scenario.municipalities)}
-    edges = [(index[a], index[b]) for a, b in scenario.edges]
     counts = Counter(name for name in row if name)
     entries = [(f"{name} ({counts[name]})", palette(name)) for name in snap.names if counts.get(name)]
+    if len(entries) > len(COLOURS):  # colours repeat, so names would not tell them apart: the count
+        entries = [(f"{len(entries)} collaborations (touching ones differ in colour)", COLOURS[0])]
     entries.append((f"alone ({n - sum(counts.values())})", OUTSIDE))
     return svg.region_map(places, edges, entries, title=title, labels=n <= 30, width=width)
 
