@@ -90,6 +90,18 @@ def largest(model) -> Collaboration | None:
     return max(model.collaborations, key=lambda k: len(k.members), default=None)
 
 
+def touching(names: list[str | None], edges) -> dict[str, set[str]]:
+    """Collaborations whose members are neighbours: ``names[i]`` is municipality i's collaboration
+    (None or "" outside), ``edges`` pairs of municipality indices. For maps that colour touching
+    collaborations apart."""
+    out: dict[str, set[str]] = {name: set() for name in names if name}
+    for i, j in edges:
+        if names[i] and names[j] and names[i] != names[j]:
+            out[names[i]].add(names[j])
+            out[names[j]].add(names[i])
+    return out
+
+
 def largest_share(model) -> float:
     """Share of all municipalities in the largest collaboration (consolidation)."""
     k = largest(model)
@@ -329,6 +341,10 @@ def _reason_counts(leaving: list[Decision]) -> dict[str, int]:
 
 
 def _but_for_totals(leaving: list[Decision]) -> dict[str, float]:
+    """Notices to leave each reason accounts for: its ``but_for`` shares summed over ``leaving``
+    (``perspectives.attrition``). Each reason on its own: the counterfactual companion of
+    ``exit_reasons``, which names only the term that weighed most. Exits alone count apart in
+    ``summary``: a wish to switch may be turned down, and the member stays."""
     totals = dict.fromkeys(Reasons._fields, 0.0)
     for d in leaving:
         if d.but_for:
@@ -341,14 +357,6 @@ def exit_reasons(model) -> dict[str, int]:
     """Notices to leave (exit or switch) by the attrition reason that weighed most (Berg's
     reasons, 000 L515-529; ``perspectives.attrition``), over the whole run."""
     return _reason_counts(_leaving(model))
-
-
-def but_for_reasons(model, choices: tuple[str, ...] = (EXIT, SWITCH)) -> dict[str, float]:
-    """Notices to leave each reason accounts for over the whole run: its ``but_for`` shares summed
-    over the notices (``perspectives.attrition``). Each reason on its own: the counterfactual
-    companion of ``exit_reasons``, which names only the term that weighed most. ``choices=(EXIT,)``
-    counts exits alone: a wish to switch may be turned down, and the member stays."""
-    return _but_for_totals([d for d in _leaving(model) if d.choice in choices])
 
 
 def summary(model) -> dict[str, float]:

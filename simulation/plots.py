@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from . import metrics  # noqa: E402
+
 SIZE_COLOURS = {"small": "#d95f02", "medium": "#7570b3", "large": "#1b9e77"}
 
 
@@ -116,12 +118,8 @@ def collaboration_colours(model, order: tuple[int, ...] = CONTRAST_ORDER) -> dic
     names = sorted({mm.collaboration.name for mm in model.municipalities if mm.collaboration})
     if len(names) <= len(order):
         return {name: order[i] for i, name in enumerate(names)}
-    of = [mm.collaboration.name if mm.collaboration else None for mm in model.municipalities]
-    touching: dict[str, set[str]] = {name: set() for name in names}
-    for i, j in model.graph.edges:
-        if of[i] and of[j] and of[i] != of[j]:
-            touching[of[i]].add(of[j])
-            touching[of[j]].add(of[i])
+    touching = metrics.touching([mm.collaboration.name if mm.collaboration else None for mm in model.municipalities],
+                                model.graph.edges)
     chosen: dict[str, int] = {}
     for name in sorted(names, key=lambda n: (-len(touching[n]), n)):
         used = {chosen[o] for o in touching[name] if o in chosen}

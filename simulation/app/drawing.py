@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from .. import metrics
 from ..scenario import Scenario
 from . import svg
 from .ensemble import NONE, TIE, Outcome, focus_collaboration
@@ -64,13 +65,9 @@ def region_map(scenario: Scenario, snap: Snapshot, palette: Palette, title: str,
     r_max = 30 if n <= 20 else 18 if n <= 60 else 7
     index = {s.name: i for i, s in enumerate(scenario.municipalities)}
     edges = [(index[a], index[b]) for a, b in scenario.edges]
-    touching: dict[str, set[str]] = {}
-    for i, j in edges:
-        if row[i] and row[j] and row[i] != row[j]:
-            touching.setdefault(row[i], set()).add(row[j])
-            touching.setdefault(row[j], set()).add(row[i])
-    for name in dict.fromkeys(name for name in row if name):  # first sight on the map, in map order
-        palette.claim(name, touching.get(name, set()))
+    touching = metrics.touching(row, edges)
+    for name in touching:  # first sight on the map, in map order
+        palette.claim(name, touching[name])
     places = [svg.Place(s.name, x, y, max(r_max * math.sqrt(s.population / big), 6 if n <= 60 else 2.5),
                         palette(name) if name else OUTSIDE)
               for s, (x, y), name in zip(scenario.municipalities, positions(scenario), row, strict=True)]
