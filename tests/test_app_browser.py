@@ -103,6 +103,8 @@ def _chart(page, name: str) -> str:
 
 def _lesson(browser, url: str, width: int, height: int) -> None:
     """The ten-minute lesson at one screen size, with screenshots of each tab."""
+    from simulation.app.page import DEFAULT_SEED
+
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(url)
     step = page.get_by_role("button", name="Step", exact=True)
@@ -132,7 +134,7 @@ def _lesson(browser, url: str, width: int, height: int) -> None:
     page.get_by_role("tab", name="Rewind & replay").click()
     page.get_by_role("button", name="Replay from 2004").click()
     page.locator("[data-chart='branch']").wait_for(timeout=30_000)
-    assert "seed 4" in _chart(page, "branch") and "seed 3" in _chart(page, "original")
+    assert f"seed {DEFAULT_SEED + 1}" in _chart(page, "branch") and f"seed {DEFAULT_SEED}" in _chart(page, "original")
     page.screenshot(path=str(SCREENSHOTS / f"app-{width}x{height}-replay.png"))
     page.get_by_role("button", name="Continue the replay from 2004 as the current run").click()
     _wait_until(lambda: _steps(page) == 4, 20, "the replay as the current run, in 2003")

@@ -54,14 +54,15 @@ def test_behaviour_free_keeps_what_is_given_and_checks_it():
         behaviour_free(load_scenario("hedmark"), {"review_rate": 7.0})
 
 
-#: the shipped region files: since the one behavioural set (issue 11) none carries behaviour
-BEHAVIOUR_FREE_FILES = ("hedmark", "agder", "norway", "national", "synthetic", "synthetic_small")
+#: the shipped region files: since the one behavioural set (issue 11) none carries behaviour, the
+#: teaching design two_hubs included (since 2026-12-02)
+BEHAVIOUR_FREE_FILES = ("hedmark", "agder", "norway", "national", "synthetic", "synthetic_small", "two_hubs")
 
 
-def test_no_shipped_region_file_but_the_teaching_design_carries_behaviour():
-    """Behaviour is the model's (the registry defaults); only two_hubs, a teaching design, sets any."""
+def test_no_shipped_region_file_carries_behaviour():
+    """Behaviour is the model's (the registry defaults): no shipped scenario sets any."""
     assert set(BEHAVIOUR_FREE_FILES) <= set(available_scenarios())
-    for name in set(available_scenarios()) - {"two_hubs"}:
+    for name in available_scenarios():
         assert behavioural_overrides(load_scenario(name)) == {}, name
     for region in JOINT.regions:
         assert not region.own_behaviour
