@@ -169,6 +169,38 @@ def test_beyond_ten_collaborations_touching_ones_differ_on_the_map():
     assert len(touching) == 11 and all(palette(a) != palette(b) for a, b in touching)
 
 
+def test_a_national_membership_chart_draws_the_largest_and_sums_the_rest():
+    """Twelve collaborations: the eight largest (by their peak) keep a line and a legend entry each,
+    the four smallest become one line of their summed members; a drawn line whose colour an earlier
+    drawn one has (colours repeat beyond ten: K10 has K00's) is dashed."""
+    from types import SimpleNamespace
+
+    sizes = {"K00": 12, **{f"K{k:02d}": k for k in range(1, 12)}}  # K00 the largest, then K11 ... K01
+    row = tuple(name for name, n in sizes.items() for _ in range(n)) + ("",) * 5
+    snap = SimpleNamespace(years=(2000, 2001), arrangement=(("",) * len(row), row), names=tuple(sizes))
+    scenario = SimpleNamespace(municipalities=row, collaborations=(), start_year=2001, ticks=2, junctures=())
+    palette = drawing.Palette(scenario)
+    for name in sizes:  # the map hands the colours out first, in order of first sight
+        palette(name)
+    chart = drawing.membership_chart(scenario, snap, palette)
+    drawn = ["K00", *(f"K{k:02d}" for k in range(5, 12))]
+    assert all(f">{name}<" in chart for name in drawn)
+    assert not any(f">K0{k}<" in chart for k in range(1, 5)) and ">4 others, together<" in chart
+    polylines = re.findall(r"<polyline points='([^']*)' fill='none' stroke='([^']*)' [^>]*?/>", chart)
+    assert len(polylines) == 8 + 2  # eight collaborations, the others, the alone
+    others = [points for points, colour in polylines if colour == drawing.OTHERS_LINE]
+    assert len(others) == 1 and len(re.findall(r"stroke-dasharray", chart)) >= 3
+    dashed = re.findall(r"stroke='([^']*)' stroke-width='3[.0]*' stroke-linejoin='round' stroke-dasharray", chart)
+    assert dashed == [palette("K10")] and palette("K10") == palette("K00")
+    y = [float(p.split(",")[1]) for p in others[0].split()]
+    alone_y = [float(p.split(",")[1]) for p in polylines[-1][0].split()]
+    assert y[0] > y[1] and alone_y[0] < alone_y[1]  # the others rise from 0 to 1+2+3+4; the alone fall
+    few = SimpleNamespace(years=snap.years, arrangement=(("",) * 6, ("A", "A", "B", "B", "", "")), names=("A", "B"))
+    small = drawing.membership_chart(SimpleNamespace(municipalities=range(6), collaborations=(), start_year=2001,
+                                                     ticks=2, junctures=()), few, palette)
+    assert ">A<" in small and ">B<" in small and "others" not in small
+
+
 def test_palette_keeps_colours_by_name(two_hubs):
     p = drawing.Palette(two_hubs)
     assert p("West IKT") == drawing.COLOURS[0] and p("East IKT") == drawing.COLOURS[1]

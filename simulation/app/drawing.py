@@ -19,6 +19,8 @@ COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
            "#17becf", "#bcbd22", "#7f7f7f")
 OUTSIDE = "#e6e6e6"
 OUTSIDE_LINE = "#888888"
+OTHERS_LINE = "#444444"
+CHART_LINES = 8  # collaborations drawn one by one in the membership chart; the rest as one line
 
 
 class Palette:
@@ -81,13 +83,23 @@ def region_map(scenario: Scenario, snap: Snapshot, palette: Palette, title: str,
 
 def membership_chart(scenario: Scenario, snap: Snapshot, palette: Palette, title: str = "Members of each collaboration",
                      mark: int | None = None, mark_label: str = "", width: float = 620, height: float = 330) -> str:
-    """Members per collaboration by year on fixed axes: years of the scenario x 0..municipalities."""
+    """Members per collaboration by year on fixed axes: years of the scenario x 0..municipalities.
+    At a national scale (more than ``CHART_LINES`` collaborations) the largest ``CHART_LINES`` by
+    their peak keep a line each and the rest are summed into one, so the legend stays readable;
+    a line whose colour an earlier one has (colours repeat beyond ten) is dashed."""
     n = len(scenario.municipalities)
-    lines = []
-    for name in snap.names:
-        counts = [sum(1 for c in row if c == name) for row in snap.arrangement]
-        if any(counts):
-            lines.append(svg.Line(name, palette(name), counts))
+    series = {name: [sum(1 for c in row if c == name) for row in snap.arrangement] for name in snap.names}
+    series = {name: counts for name, counts in series.items() if any(counts)}
+    shown = sorted(series, key=lambda name: -max(series[name]))[:CHART_LINES] if len(series) > CHART_LINES else list(series)
+    lines, seen = [], set()
+    for name in (name for name in series if name in shown):  # in order of first sight, as the palette
+        colour = palette(name)
+        lines.append(svg.Line(name, colour, series[name], dash="5 3" if colour in seen else ""))
+        seen.add(colour)
+    rest = [name for name in series if name not in shown]
+    if rest:
+        summed = [sum(series[name][i] for name in rest) for i in range(len(snap.arrangement))]
+        lines.append(svg.Line(f"{len(rest)} others, together", OTHERS_LINE, summed, dash="2 3", width=2))
     alone = [sum(1 for c in row if not c) for row in snap.arrangement]
     lines.append(svg.Line("alone", OUTSIDE_LINE, alone, dash="6 5", width=2))
     first = scenario.start_year - 1

@@ -90,15 +90,22 @@ class _Frame:
         return out
 
 
-def legend(entries: Sequence[tuple[str, str]], width: float, y: float, size: float = 14) -> list[str]:
-    """Swatches and labels in rows across ``width``, starting at height ``y``."""
+def legend(entries: Sequence[tuple[str, str]], width: float, y: float, size: float = 14,
+           dashes: Sequence[str] | None = None) -> list[str]:
+    """Swatches and labels in rows across ``width``, starting at height ``y``; with ``dashes`` (one
+    per entry, "" for solid) a line's sample instead of a swatch, so dashed lines read as such."""
     out, x, row = [], 10.0, y
-    for label, colour in entries:
+    for i, (label, colour) in enumerate(entries):
         room = 26 + 8.2 * len(label)
         if x + room > width and x > 10:
             x, row = 10.0, row + size + 8
-        out.append(f"<rect x='{x:.1f}' y='{row - size + 2:.1f}' width='14' height='14' rx='3' fill='{colour}' "
-                   "stroke='#333' stroke-width='0.6'/>")
+        if dashes is None:
+            out.append(f"<rect x='{x:.1f}' y='{row - size + 2:.1f}' width='14' height='14' rx='3' fill='{colour}' "
+                       "stroke='#333' stroke-width='0.6'/>")
+        else:
+            dash = f" stroke-dasharray='{dashes[i]}'" if dashes[i] else ""
+            out.append(f"<line x1='{x:.1f}' x2='{x + 16:.1f}' y1='{row - size / 2 + 2:.1f}' y2='{row - size / 2 + 2:.1f}' "
+                       f"stroke='{colour}' stroke-width='4'{dash}/>")
         out.append(_text(x + 20, row, label, size, "start", "#222222"))
         x += room
     return out
@@ -141,7 +148,7 @@ def year_chart(years: Sequence[int], lines: Sequence[Line], *, first: int, last:
         dash = f" stroke-dasharray='{ln.dash}'" if ln.dash else ""
         out.append(f"<polyline points='{pts}' fill='none' stroke='{ln.colour}' stroke-width='{ln.width}' "
                    f"stroke-linejoin='round'{dash}/>")
-    out += legend(entries, width, f.b + 66)
+    out += legend(entries, width, f.b + 66, dashes=[ln.dash for ln in shown])
     return _svg(width, height, out, title)
 
 
