@@ -201,6 +201,25 @@ def test_a_national_membership_chart_draws_the_largest_and_sums_the_rest():
     assert ">A<" in small and ">B<" in small and "others" not in small
 
 
+def test_many_winners_keep_five_bars_and_the_rest_as_others():
+    """Nine different largest collaborations over twelve runs (a national region): the five most
+    frequent keep a bar, the other four and their runs one bar, "others"; long names are cut."""
+    from types import SimpleNamespace
+
+    from simulation.app.ensemble import Outcome
+
+    winners = ["Alpha IKT"] * 3 + ["Beta IKT"] * 2 + [f"Collaboration number {k}" for k in range(7)]
+    outcomes = [Outcome(i, ((w, 10), ("small", 2)), 357, 2010, 0.03) for i, w in enumerate(winners)]
+    scenario = SimpleNamespace(collaborations=(), start_year=2000, ticks=40, municipalities=range(357))
+    chart = drawing.ensemble_charts(scenario, outcomes, drawing.Palette(scenario), 12)[0]
+    bars = re.findall(r"<title>([^<]*): (\d+)</title>", chart)
+    assert len(bars) == drawing.CHART_BARS
+    assert bars[:2] == [("Alpha IKT", "3"), ("Beta IKT", "2")] and bars[-1] == ("others", "4")
+    assert sum(int(n) for _, n in bars) == len(outcomes)
+    assert "Collaboration number 0" in chart and ">Collaboration number 0<" not in chart  # a tooltip; cut below the bar
+    assert svg.fit("Collaboration number 0", 50) == "Collab…" and svg.fit("Alpha", 50) == "Alpha"
+
+
 def test_palette_keeps_colours_by_name(two_hubs):
     p = drawing.Palette(two_hubs)
     assert p("West IKT") == drawing.COLOURS[0] and p("East IKT") == drawing.COLOURS[1]

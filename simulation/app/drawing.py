@@ -21,6 +21,8 @@ OUTSIDE = "#e6e6e6"
 OUTSIDE_LINE = "#888888"
 OTHERS_LINE = "#444444"
 CHART_LINES = 8  # collaborations drawn one by one in the membership chart; the rest as one line
+CHART_BARS = 6  # bars of "which collaboration ends largest"; beyond, the least frequent as "others"
+OTHERS = "(others)"  # the bar of the rest, as NONE and TIE are bars of no collaboration
 
 
 class Palette:
@@ -36,6 +38,8 @@ class Palette:
     def __call__(self, name: str) -> str:
         if name in (NONE, TIE, ""):
             return OUTSIDE_LINE
+        if name == OTHERS:
+            return OTHERS_LINE
         if name not in self._colours:
             self._colours[name] = COLOURS[len(self._colours) % len(COLOURS)]
         return self._colours[name]
@@ -119,7 +123,13 @@ def ensemble_charts(scenario: Scenario, outcomes: list[Outcome], palette: Palett
     labels = [c.name for c in scenario.collaborations] + [w for w in sorted(wins) if w not in
                                                           {c.name for c in scenario.collaborations}]
     labels = [w for w in labels if w not in (TIE, NONE)] + [w for w in (TIE, NONE) if wins.get(w)]
-    short = [w if w not in (TIE, NONE) else {TIE: "tie", NONE: "none"}[w] for w in labels]
+    if len(labels) > CHART_BARS:  # a national region: a different largest in many runs
+        named = sorted(labels, key=lambda w: -wins.get(w, 0))[:CHART_BARS - 1]
+        rest = [w for w in labels if w not in named]
+        labels = [w for w in labels if w in named]
+        wins[OTHERS] = sum(wins.get(w, 0) for w in rest)
+        labels.append(OTHERS)
+    short = [{TIE: "tie", NONE: "none", OTHERS: "others"}.get(w, w) for w in labels]
     win_chart = svg.bars(short, [wins.get(w, 0) for w in labels], [palette(w) for w in labels],
                          title="Which collaboration ends largest", ylabel="runs",
                          ymax=max(planned / 2, 1), width=360, height=280)

@@ -164,8 +164,15 @@ def bars(labels: Sequence[str], counts: Sequence[int], colours: Sequence[str], *
         out.append(f"<rect x='{x0:.1f}' y='{f.y(n):.1f}' width='{slot * 0.7:.1f}' height='{f.b - f.y(n):.1f}' "
                    f"fill='{colour}'><title>{escape(label)}: {n}</title></rect>")
         out.append(_text(x0 + slot * 0.35, f.y(n) - 5, str(n), 15, colour="#111", weight="bold"))
-        out.append(_text(x0 + slot * 0.35, f.b + 20, label, 14 if len(label) * 8 < slot else 12))
+        out.append(_text(x0 + slot * 0.35, f.b + 20, fit(label, slot), 14 if len(label) * 8 < slot else 12))
     return _svg(width, height, out, title)
+
+
+def fit(label: str, room: float, char: float = 7.0) -> str:
+    """``label`` cut to about ``room`` pixels at 12 px (``char`` a character), ending in an
+    ellipsis where it was cut (the bar's tooltip keeps the whole name)."""
+    most = max(int(room // char), 3)
+    return label if len(label) <= most else label[:most - 1].rstrip() + "…"
 
 
 def histogram(values: Sequence[float], edges: Sequence[float], *, title: str, xlabel: str, ylabel: str = "runs",
