@@ -79,6 +79,26 @@ def test_levers_and_outcomes_are_declared_with_sources():
             assert e.source[:3].isdigit() and " L" in e.source, e.source
 
 
+def test_exits_a_reason_accounts_for_are_none_with_its_mechanism_off():
+    """``exits_budget``, ``exits_trust``: the exits each reason tips (but-for shares summed), read from
+    the run (where members leave: loose networks). Budget stress off tips none, on some; lack of
+    trust tips some with erosion off too (trust below full), more with it on (these seeds: 0.1
+    against 1.1); together never more than the exits."""
+    levers = fx.pick(fx.LEVERS, ["trust_erosion", "budget_stress"], "levers")
+    outcomes = fx.pick(fx.OUTCOMES, ["exits", "exits_trust", "exits_leadership", "exits_budget"], "outcomes")
+    design = fx.Design(["synthetic_small"], levers, outcomes, fx.run_seeds(fx.DEFAULT_SEED, 6), None,
+                       {"default_governance": "loose_network"})
+    results = fx.run_design(design, workers=2)
+    arms = {lever.name: (results[(region, fx._key(low))], results[(region, fx._key(high))])
+            for region, lever, low, high in design.cells()}
+    off, on = arms["budget_stress"]
+    assert all(run["exits_budget"] == 0 for run in off) and sum(run["exits_budget"] for run in on) > 0
+    off, on = arms["trust_erosion"]
+    assert sum(run["exits_trust"] for run in on) > sum(run["exits_trust"] for run in off) > 0
+    for run in (r for pair in arms.values() for arm in pair for r in arm):
+        assert run["exits_trust"] + run["exits_leadership"] + run["exits_budget"] <= run["exits"] + 1e-9
+
+
 def _null_lever() -> fx.Lever:
     """Exit cost of a governance model no collaboration in REGIONS uses: two different override
     sets (two sets of runs) that cannot change a run. With paired seeds every difference is zero."""
