@@ -210,14 +210,23 @@ def test_many_winners_keep_five_bars_and_the_rest_as_others():
 
     winners = ["Alpha IKT"] * 3 + ["Beta IKT"] * 2 + [f"Collaboration number {k}" for k in range(7)]
     outcomes = [Outcome(i, ((w, 10), ("small", 2)), 357, 2010, 0.03) for i, w in enumerate(winners)]
-    scenario = SimpleNamespace(collaborations=(), start_year=2000, ticks=40, municipalities=range(357))
-    chart = drawing.ensemble_charts(scenario, outcomes, drawing.Palette(scenario), 12)[0]
+    munis = tuple(SimpleNamespace(region=f"r{i % 65}") for i in range(357))
+    scenario = SimpleNamespace(collaborations=(), start_year=2000, ticks=40, municipalities=munis)
+    charts = drawing.ensemble_charts(scenario, outcomes, drawing.Palette(scenario), 12)
+    chart = charts[0]
     bars = re.findall(r"<title>([^<]*): (\d+)</title>", chart)
     assert len(bars) == drawing.CHART_BARS
     assert bars[:2] == [("Alpha IKT", "3"), ("Beta IKT", "2")] and bars[-1] == ("others", "4")
     assert sum(int(n) for _, n in bars) == len(outcomes)
     assert "Collaboration number 0" in chart and ">Collaboration number 0<" not in chart  # a tooltip; cut below the bar
     assert svg.fit("Collaboration number 0", 50) == "Collab…" and svg.fit("Alpha", 50) == "Alpha"
+    # a country of 65 regions: the second chart counts collaborations at the end (two in every run)
+    assert "Collaborations at the end" in charts[1] and "share" not in charts[1]
+    counts = [int(n) for n in re.findall(r"<rect class='bin'[^>]*><title>(\d+)</title>", charts[1])]
+    assert counts and sum(counts) == len(outcomes) and max(counts) == len(outcomes)
+    few = SimpleNamespace(collaborations=(), start_year=2000, ticks=40,
+                          municipalities=tuple(SimpleNamespace(region=f"r{i % 2}") for i in range(7)))
+    assert "Largest one&#x27;s share at the end" in drawing.ensemble_charts(few, outcomes, drawing.Palette(few), 12)[1]
 
 
 def test_palette_keeps_colours_by_name(two_hubs):

@@ -21,6 +21,7 @@ OUTSIDE = "#e6e6e6"
 OUTSIDE_LINE = "#888888"
 OTHERS_LINE = "#444444"
 CHART_LINES = 8  # collaborations drawn one by one in the membership chart; the rest as one line
+MANY_REGIONS = 6  # beyond, the ensemble counts collaborations at the end instead of the largest one's share
 CHART_BARS = 6  # bars of "which collaboration ends largest"; beyond, the least frequent as "others"
 OTHERS = "(others)"  # the bar of the rest, as NONE and TIE are bars of no collaboration
 
@@ -134,11 +135,20 @@ def ensemble_charts(scenario: Scenario, outcomes: list[Outcome], palette: Palett
                          title="Which collaboration ends largest", ylabel="runs",
                          ymax=max(planned / 2, 1), width=360, height=280)
     focus = focus_collaboration(scenario)
-    what = f"{focus}'s share" if focus else "Largest one's share"
-    share_chart = svg.histogram([o.focus_share for o in outcomes], [i / 12 for i in range(13)],
-                                title=f"{what} at the end", xlabel="share of all municipalities",
-                                colour=palette(focus) if focus else "#4c72b0", ymax=max(planned / 4, 1),
-                                tick_every=3, tick_format="{:.2f}", width=360, height=280)
+    if focus is None and len({m.region for m in scenario.municipalities}) > MANY_REGIONS:
+        # a country of regions: the largest holds a few per cent in every run; how many
+        # collaborations there are at the end is what differs (consolidation)
+        top = 12 * math.ceil(len(scenario.municipalities) / 4 / 12)
+        share_chart = svg.histogram([min(len(o.sizes), top) for o in outcomes], list(range(0, top + 1, top // 12)),
+                                    title="Collaborations at the end", xlabel="collaborations",
+                                    colour="#4c72b0", ymax=max(planned / 4, 1), tick_every=3,
+                                    tick_format="{:.0f}", width=360, height=280)
+    else:
+        what = f"{focus}'s share" if focus else "Largest one's share"
+        share_chart = svg.histogram([o.focus_share for o in outcomes], [i / 12 for i in range(13)],
+                                    title=f"{what} at the end", xlabel="share of all municipalities",
+                                    colour=palette(focus) if focus else "#4c72b0", ymax=max(planned / 4, 1),
+                                    tick_every=3, tick_format="{:.2f}", width=360, height=280)
     first, last = scenario.start_year, scenario.start_year + scenario.ticks - 1
     step = 2 if scenario.ticks <= 40 else 5
     edges = list(range(first, last + step + 1, step))
