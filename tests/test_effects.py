@@ -146,6 +146,14 @@ def test_same_numbers_on_one_or_two_workers():
     assert one.mean_diff.abs().sum() > 0  # the levers do something: the comparison is not of zeros
 
 
+def test_list_names_every_lever_and_outcome_and_runs_nothing(tmp_path, capsys):
+    assert main(["effects", "--list", "--out", str(tmp_path / "fx")]) == 0
+    text = capsys.readouterr().out
+    assert all(f"  {lever.name} " in text for lever in fx.LEVERS)
+    assert all(f"  {o.name} " in text for o in fx.OUTCOMES)
+    assert "small_members ↑ (004 L764)" in text and not (tmp_path / "fx").exists()
+
+
 def test_command_writes_csv_and_markdown(tmp_path, capsys):
     out = tmp_path / "fx"
     code = main(["effects", *REGIONS, "--seeds", str(SEEDS), "--ticks", str(TICKS), "--levers", "fixed_cost,habit",

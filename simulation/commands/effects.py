@@ -26,8 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("regions", nargs="*", metavar="REGION",
                    help="scenario names or .toml paths (default: every shipped scenario except two_hubs)")
     p.add_argument("--seeds", "-n", type=int, default=30, help="paired seeds per region and lever (default 30)")
-    p.add_argument("--levers", help="comma-separated levers (default: all declared)")
-    p.add_argument("--outcomes", help="comma-separated outcomes (default: all declared)")
+    p.add_argument("--levers", help="comma-separated levers (default: all declared; --list names them)")
+    p.add_argument("--outcomes", help="comma-separated outcomes (default: all declared; --list names them)")
+    p.add_argument("--list", action="store_true",
+                   help="print the declared levers (settings, expected directions, sources) and outcomes, and exit")
     p.add_argument("--ticks", type=int, help="years to simulate (default: each region's own)")
     p.add_argument("--seed", type=int, default=1, help="experiment seed from which the run seeds are drawn (default 1)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -46,10 +48,26 @@ def _names(text: str | None) -> list[str] | None:
     return None if text is None else [x.strip() for x in text.split(",") if x.strip()]
 
 
+def declared(fx) -> str:
+    """The levers and outcomes ``--levers`` and ``--outcomes`` take, as ``--list`` prints them."""
+    arrow = {1: "↑", -1: "↓"}
+    lines = ["levers (low → high; what the sources lead us to expect, and where they say so):"]
+    for lever in fx.LEVERS:
+        expect = "; ".join(f"{e.outcome} {arrow[e.direction]} ({e.source})" for e in lever.expect) or "no expectation"
+        lines.append(f"  {lever.name:20s} {lever.settings_text()}: {lever.meaning}")
+        lines.append(f"  {'':20s} expect {expect}")
+    lines.append("outcomes:")
+    lines += [f"  {o.name:20s} {o.label}" for o in fx.OUTCOMES]
+    return "\n".join(lines)
+
+
 def effects(args: argparse.Namespace) -> int:
     from ..experiments import effects as fx
     from ..experiments import effects_report as report
 
+    if args.list:
+        print(declared(fx))
+        return 0
     levers = fx.pick(fx.LEVERS, _names(args.levers), "levers")
     outcomes = fx.pick(fx.OUTCOMES, _names(args.outcomes), "outcomes")
     regions = args.regions or fx.default_regions()
