@@ -229,6 +229,16 @@ def test_many_winners_keep_five_bars_and_the_rest_as_others():
     assert "Largest one&#x27;s share at the end" in drawing.ensemble_charts(few, outcomes, drawing.Palette(few), 12)[1]
 
 
+def test_the_real_regions_have_a_story_of_their_own():
+    from simulation.app.story import story
+
+    for name in ("two_hubs", "hedmark", "agder", "norway"):
+        sc = load_scenario(name)
+        assert story(sc) != sc.description and len(story(sc)) > 100, name
+    sc = load_scenario("synthetic")
+    assert story(sc) == sc.description
+
+
 def test_palette_keeps_colours_by_name(two_hubs):
     p = drawing.Palette(two_hubs)
     assert p("West IKT") == drawing.COLOURS[0] and p("East IKT") == drawing.COLOURS[1]

@@ -52,6 +52,19 @@ STORIES = {
         "2018; nobody left before 2022. The model starts in 2005 with no collaboration at all: does "
         "it grow the same history?"
     ),
+    "agder": (
+        "Agder, with two real collaborations (source 002). IKT Agder, a company owned by its member "
+        "municipalities, was founded in 2002-03 and had 14 owners by 2022, grown as neighbours joined; "
+        "Setesdal IKT served the small municipalities of the valley. In 2022 Setesdal IKT merged into IKT Agder, "
+        "bringing Bykle (940 inhabitants) and others. Does the model merge them, or does Setesdal IKT "
+        "fall apart, and when?"
+    ),
+    "norway": (
+        "All 357 Norwegian municipalities (2025 borders and populations), none in an ICT collaboration "
+        "in 2000. By 2015 Norway had about 40 formal ICT collaborations (KS 2015; sources 002 and 004), "
+        "formed among neighbours and grown by neighbours joining and collaborations merging. How many "
+        "form here, how large do they grow, and who stays outside?"
+    ),
 }
 
 
