@@ -16,7 +16,7 @@ from .ensemble import NONE, TIE, Outcome, focus_collaboration
 from .history import Snapshot
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-           "#17becf", "#bcbd22", "#7f7f7f")
+           "#17becf", "#bcbd22", "#aec7e8")  # no grey: grey is for the alone, ties and the rest
 OUTSIDE = "#e6e6e6"
 OUTSIDE_LINE = "#888888"
 OTHERS_LINE = "#444444"
