@@ -7,6 +7,15 @@ CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ -x "$CHROMIUM" ]; then
   exit 0
 fi
+# One install at a time: the two browser tests may run in parallel test workers (make test runs
+# pytest -n 2), and two apt-gets at once fail on apt's lock. The second waits, then finds it there.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/imcsim-install-browser.lock"
+  flock 9
+  if [ -x "$CHROMIUM" ]; then
+    exit 0
+  fi
+fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
