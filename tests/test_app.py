@@ -264,3 +264,27 @@ def test_the_page_renders_and_steps(monkeypatch):
     assert year.unsafe_innerHTML.startswith("2002")
     chart = rc.find(HTML, attributes={"data-chart": "membership", "class": "imc-card"}).widget
     assert "West IKT" in chart.unsafe_innerHTML and ">year<" in chart.unsafe_innerHTML
+
+
+@pytest.mark.slow
+def test_the_page_renders_norway_at_national_scale(monkeypatch):
+    """All 357 municipalities: after sixteen steps (2015) the map gives a count for its legend and
+    the membership chart keeps eight collaborations' lines and sums the rest."""
+    import ipyvuetify as v
+    import solara
+    from solara.widgets import HTML
+
+    from simulation.app import page
+
+    monkeypatch.setenv(page.SCENARIO_ENV, "norway")
+    _, rc = solara.render(page.Page(), handle_error=False)
+    step = rc.find(v.Btn, children=["Step"]).widget
+    for _ in range(16):
+        step.click()
+    year = rc.find(HTML, attributes={"data-steps": "16", "class": "imc-year"}).widget
+    assert year.unsafe_innerHTML.startswith("2015")
+    shown = rc.find(HTML, attributes={"data-chart": "map", "class": "imc-card"}).widget.unsafe_innerHTML
+    assert re.search(r">\d+ collaborations \(touching ones differ in colour\)<", shown)
+    chart = rc.find(HTML, attributes={"data-chart": "membership", "class": "imc-card"}).widget.unsafe_innerHTML
+    assert re.search(r">\d+ others, together<", chart)
+    assert chart.count("<polyline") == drawing.CHART_LINES + 2  # eight, the others, the alone
