@@ -247,44 +247,40 @@ def test_palette_keeps_colours_by_name(two_hubs):
 
 # ---- the page in-process ----------------------------------------------------------------------
 
-@pytest.mark.slow
-def test_the_page_renders_and_steps(monkeypatch):
+def _page_after(monkeypatch, scenario: str, steps: int) -> dict[str, str]:
+    """The page rendered in-process on ``scenario`` and stepped ``steps`` times: the year's and the
+    map's and membership chart's HTML."""
     import ipyvuetify as v
     import solara
     from solara.widgets import HTML
 
     from simulation.app import page
 
-    monkeypatch.setenv(page.SCENARIO_ENV, "two_hubs")
+    monkeypatch.setenv(page.SCENARIO_ENV, scenario)
     _, rc = solara.render(page.Page(), handle_error=False)
     step = rc.find(v.Btn, children=["Step"]).widget
-    for _ in range(3):
+    for _ in range(steps):
         step.click()
-    year = rc.find(HTML, attributes={"data-steps": "3", "class": "imc-year"}).widget
-    assert year.unsafe_innerHTML.startswith("2002")
-    chart = rc.find(HTML, attributes={"data-chart": "membership", "class": "imc-card"}).widget
-    assert "West IKT" in chart.unsafe_innerHTML and ">year<" in chart.unsafe_innerHTML
+    out = {"year": rc.find(HTML, attributes={"data-steps": str(steps), "class": "imc-year"}).widget.unsafe_innerHTML}
+    for name in ("map", "membership"):
+        out[name] = rc.find(HTML, attributes={"data-chart": name, "class": "imc-card"}).widget.unsafe_innerHTML
+    return out
+
+
+@pytest.mark.slow
+def test_the_page_renders_and_steps(monkeypatch):
+    shown = _page_after(monkeypatch, "two_hubs", 3)
+    assert shown["year"].startswith("2002")
+    assert "West IKT" in shown["membership"] and ">year<" in shown["membership"]
 
 
 @pytest.mark.slow
 def test_the_page_renders_norway_at_national_scale(monkeypatch):
     """All 357 municipalities: after sixteen steps (2015) the map gives a count for its legend and
     the membership chart keeps eight collaborations' lines and sums the rest."""
-    import ipyvuetify as v
-    import solara
-    from solara.widgets import HTML
-
-    from simulation.app import page
-
-    monkeypatch.setenv(page.SCENARIO_ENV, "norway")
-    _, rc = solara.render(page.Page(), handle_error=False)
-    step = rc.find(v.Btn, children=["Step"]).widget
-    for _ in range(16):
-        step.click()
-    year = rc.find(HTML, attributes={"data-steps": "16", "class": "imc-year"}).widget
-    assert year.unsafe_innerHTML.startswith("2015")
-    shown = rc.find(HTML, attributes={"data-chart": "map", "class": "imc-card"}).widget.unsafe_innerHTML
-    assert re.search(r">\d+ collaborations \(touching ones differ in colour\)<", shown)
-    chart = rc.find(HTML, attributes={"data-chart": "membership", "class": "imc-card"}).widget.unsafe_innerHTML
+    shown = _page_after(monkeypatch, "norway", 16)
+    assert shown["year"].startswith("2015")
+    assert re.search(r">\d+ collaborations \(touching ones differ in colour\)<", shown["map"])
+    chart = shown["membership"]
     assert re.search(r">\d+ others, together<", chart)
     assert chart.count("<polyline") == drawing.CHART_LINES + 2  # eight, the others, the alone

@@ -95,7 +95,7 @@ def membership_chart(scenario: Scenario, snap: Snapshot, palette: Palette, title
     n = len(scenario.municipalities)
     series = {name: [sum(1 for c in row if c == name) for row in snap.arrangement] for name in snap.names}
     series = {name: counts for name, counts in series.items() if any(counts)}
-    shown = sorted(series, key=lambda name: -max(series[name]))[:CHART_LINES] if len(series) > CHART_LINES else list(series)
+    shown = set(sorted(series, key=lambda name: -max(series[name]))[:CHART_LINES])
     lines, seen = [], set()
     for name in (name for name in series if name in shown):  # in order of first sight, as the palette
         colour = palette(name)
@@ -117,18 +117,27 @@ def juncture_years(scenario: Scenario) -> list[tuple[int, int]]:
     return [(j.start, j.end) for j in scenario.junctures]
 
 
+def winner_bars(scenario: Scenario, wins: Counter) -> tuple[list[str], list[str]]:
+    """The bars of "which collaboration ends largest", in order: the scenario's own collaborations,
+    the others by name, a tie and none last. Beyond ``CHART_BARS`` (a national region, a different
+    largest in many runs) the ``CHART_BARS - 1`` most frequent keep a bar and the rest come back
+    apart, for one bar (``OTHERS``) or, on the page, one phrase."""
+    own = [c.name for c in scenario.collaborations]
+    labels = own + [w for w in sorted(wins) if w not in own]
+    labels = [w for w in labels if w not in (TIE, NONE)] + [w for w in (TIE, NONE) if wins.get(w)]
+    if len(labels) <= CHART_BARS:
+        return labels, []
+    named = set(sorted(labels, key=lambda w: -wins.get(w, 0))[:CHART_BARS - 1])
+    return [w for w in labels if w in named], [w for w in labels if w not in named]
+
+
 def ensemble_charts(scenario: Scenario, outcomes: list[Outcome], palette: Palette, planned: int) -> list[str]:
     """Three views of the ensemble so far: who ends largest, the final share, the year of lock-in;
     axes fixed by ``planned`` runs so bars grow in place."""
     wins = Counter(o.winner for o in outcomes)
-    labels = [c.name for c in scenario.collaborations] + [w for w in sorted(wins) if w not in
-                                                          {c.name for c in scenario.collaborations}]
-    labels = [w for w in labels if w not in (TIE, NONE)] + [w for w in (TIE, NONE) if wins.get(w)]
-    if len(labels) > CHART_BARS:  # a national region: a different largest in many runs
-        named = sorted(labels, key=lambda w: -wins.get(w, 0))[:CHART_BARS - 1]
-        rest = [w for w in labels if w not in named]
-        labels = [w for w in labels if w in named]
-        wins[OTHERS] = sum(wins.get(w, 0) for w in rest)
+    labels, rest = winner_bars(scenario, wins)
+    if rest:
+        wins[OTHERS] = sum(wins[w] for w in rest)
         labels.append(OTHERS)
     short = [{TIE: "tie", NONE: "none", OTHERS: "others"}.get(w, w) for w in labels]
     win_chart = svg.bars(short, [wins.get(w, 0) for w in labels], [palette(w) for w in labels],

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import Counter
 
 import solara
 
@@ -176,11 +177,11 @@ def ManyHistories(scenario: Scenario, outcomes: list[Outcome], planned: int, run
         solara.ProgressLinear(value=100 * done / planned if planned else 0)
     summary = summarise(outcomes)
     if done:
-        named = summary.wins[:drawing.CHART_BARS - 1] if len(summary.wins) > drawing.CHART_BARS else summary.wins
-        wins = ", ".join(f"{'a tie' if w == TIE else w if w != NONE else 'no collaboration'} {k}" for w, k in named)
-        if len(named) < len(summary.wins):  # a national region: as the bars, the rest together
-            rest = summary.wins[len(named):]
-            wins += f", {len(rest)} others {sum(k for _, k in rest)}"
+        _, rest = drawing.winner_bars(scenario, Counter(dict(summary.wins)))  # named as the bars name them
+        wins = ", ".join(f"{'a tie' if w == TIE else w if w != NONE else 'no collaboration'} {k}"
+                         for w, k in summary.wins if w not in rest)
+        if rest:
+            wins += f", {len(rest)} others {sum(k for w, k in summary.wins if w in rest)}"
         lock = f"median year of lock-in {summary.lock_in_median:.0f}" if summary.lock_in_median else "no changes"
         text = (f"**{done} of {planned} histories** (seeds 0-{planned - 1}) from the same start: largest at the "
                 f"end: {wins}. "
