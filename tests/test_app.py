@@ -239,6 +239,23 @@ def test_the_real_regions_have_a_story_of_their_own():
     assert story(sc) == sc.description
 
 
+def test_each_scenario_gets_a_lesson_about_itself():
+    """The "Why?" tab's lesson: two_hubs's is about its hubs; another scenario's names no hub and
+    asks about years inside its own span (the lesson once told every scenario to watch the hubs)."""
+    from simulation.app.story import lesson
+
+    assert "hub" in lesson(load_scenario("two_hubs"))
+    for name, names in (("hedmark", ("Kongsvinger", "Sør-Odal")), ("agder", ("Setesdal IKT", "IKT Agder")),
+                        ("norway", ("2015",)), ("synthetic", ()), ("synthetic_small", ())):
+        sc = load_scenario(name)
+        text = lesson(sc)
+        assert "hub" not in text.lower(), name
+        assert all(n in text for n in names), name
+        years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
+        assert years, name
+        assert all(sc.start_year <= y <= sc.start_year + sc.ticks for y in years), (name, years)
+
+
 def test_palette_keeps_colours_by_name(two_hubs):
     p = drawing.Palette(two_hubs)
     assert p("West IKT") == drawing.COLOURS[0] and p("East IKT") == drawing.COLOURS[1]

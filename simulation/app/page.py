@@ -249,7 +249,7 @@ def WhyItHappens(scenario: Scenario):
     with solara.Div(classes=["imc-text"]):
         solara.Markdown(f"### The story: {scenario.name}\n\n{story.story(scenario)}", style=big)
         solara.Markdown("### Why history matters\n" + story.IDEAS, style=big)
-        solara.Markdown("### A lesson in ten minutes\n" + story.LESSON, style=big)
+        solara.Markdown("### A lesson in ten minutes\n" + story.lesson(scenario), style=big)
 
 
 # ---- the page ---------------------------------------------------------------------------------

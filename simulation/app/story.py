@@ -26,7 +26,8 @@ different arrangements, decided by small events on the way. One run shows *a* hi
 many runs show which outcomes are likely.
 """
 
-LESSON = """
+LESSONS = {
+    "two_hubs": """
 1. **One history** (2 min): press *Step* three times. Ask: which hub will win the middle? Press
    *Play* to the end.
 2. **Many histories** (3 min): press *Run* for 50 seeds. Same start, same rules: watch who wins
@@ -36,6 +37,54 @@ LESSON = """
    the region is usually one collaboration already, and the replay ends the same.
 4. **What if?** (2 min): set *Increasing returns* to 0 or choose a preset such as *traditional*,
    run the ensemble again: does the early leader still win? Does the juncture open anything up?
+""",
+    "hedmark": """
+1. **One history** (3 min): press *Step* twice. Do Hamar, Løten and Stange found a collaboration,
+   as they did in 2005-06? Press *Play* and pause at 2011: have Kongsvinger, Grue and Nord-Odal
+   joined, together, as they did that year? Play on: when does Sør-Odal join (in history 2018)?
+2. **Many histories** (3 min): press *Run* for 50 seeds. Same start, same rules: does one
+   collaboration end with all seven every time? In which years do the histories lock in?
+3. **Rewind and replay** (2 min): find the year the Kongsvinger group joined in the current run,
+   replay from a year or two before it with another seed. Does the group join in the same year?
+   Replay from after it: does anyone leave again?
+4. **What if?** (2 min): raise *Habit* or choose the *traditional* preset and run the ensemble
+   again: do the histories lock in earlier or later? Ask what the source gives for the year 2011
+   (the year, not a reason) and what the model needs to decide it.
+""",
+    "agder": """
+1. **One history** (3 min): IKT Agder and Setesdal IKT start with their founding members. Press
+   *Step* a few times: who joins IKT Agder, year by year? Press *Play* and pause at 2022, the year
+   of the real merger: has Setesdal IKT merged into IKT Agder, dissolved, or does it still stand?
+2. **Many histories** (3 min): press *Run* for 50 seeds. Which collaboration ends largest, and how
+   much of the region does IKT Agder hold at the end? In how many histories does the valley keep
+   its own collaboration?
+3. **Rewind and replay** (2 min): replay from a year before the merger in the current run (the
+   yellow band, 2020-22, is the reform that made Agder one county) with another seed: does the merger come earlier,
+   later, or not at all?
+4. **What if?** (2 min): a merger moves Setesdal's members onto IKT Agder's platform. Raise *Cost
+   of moving to another platform* and run the ensemble again: what happens to the merger?
+""",
+    "norway": """
+1. **One history** (3 min): press *Step* five times. Where on the map do the first collaborations
+   form, and who is still alone? Press *Play* and pause at 2015: count the collaborations in the
+   legend. Norway had about 40 formal ICT collaborations that year (KS 2015).
+2. **Many histories** (3 min): press *Run* for 20 seeds (a national history takes a few seconds).
+   How many collaborations are there at the end, and how much does it differ between runs?
+3. **Rewind and replay** (2 min): replay from 2004 with another seed: the same number of
+   collaborations? The same municipalities together?
+4. **Discuss** (2 min): in a survey of 2018, 60 % of municipalities collaborated on ICT operations
+   and 40 % did not (Rambøll 2018, source 004). Compare the municipalities left alone here: who
+   are they, and what would the model need to know to keep the others out?
+""",
+}
+
+GENERAL_LESSON = """
+1. **One history** (2 min): press *Step* a few times: who moves first? Press *Play* to the end.
+2. **Many histories** (3 min): press *Run* for 50 seeds. Same start, same rules: which
+   collaboration ends largest, and when does each history lock in?
+3. **Rewind and replay** (3 min): replay from {early} with another seed, then from a late year:
+   from which year on does the replay end as the history did?
+4. **What if?** (2 min): choose a preset or move a slider and run the ensemble again: what changes?
 """
 
 STORIES = {
@@ -66,6 +115,12 @@ STORIES = {
         "form here, how large do they grow, and who stays outside?"
     ),
 }
+
+
+def lesson(scenario: Scenario) -> str:
+    """The ten-minute lesson for the scenario: its own where it has one, else a general one whose
+    replay year lies in the scenario's span."""
+    return LESSONS.get(scenario.name) or GENERAL_LESSON.format(early=scenario.start_year + 1)
 
 
 def story(scenario: Scenario) -> str:
