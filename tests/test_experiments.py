@@ -298,6 +298,25 @@ def test_shipped_experiment_files_are_valid():
         assert len(make_plan(exp)) >= 50, path
 
 
+def test_the_defaults_the_shipped_experiment_files_name_are_the_registrys():
+    """A comment such as ``delay_cost = [0, 3000]  # ... (default 476)`` tells the reader where the
+    model's value lies in the range; a calibration that moves the default leaves it stale (four
+    files named the first version's defaults until 2026-12-02), and this fails."""
+    import re
+
+    from simulation.parameters import Parameters
+
+    defaults = Parameters()
+    named = 0
+    for path in sorted(Path(__file__).resolve().parents[1].joinpath("experiments").glob("*.toml")):
+        for line in path.read_text().splitlines():
+            m = re.match(r"^(\w+)\s*=.*#.*\bdefault \(?([-+0-9.eE]+)", line)
+            if m and hasattr(defaults, m.group(1)):
+                named += 1
+                assert float(m.group(2)) == pytest.approx(getattr(defaults, m.group(1)), rel=0.005), (path.name, line)
+    assert named >= 25
+
+
 @pytest.mark.parametrize("design, extra, table", [
     ("morris", "samples = 3\n", "morris.csv"),
     ("latin_hypercube", "samples = 8\n", "correlations.csv"),
