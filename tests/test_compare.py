@@ -38,6 +38,19 @@ def test_rounding_follows_the_interval(mean, half, text):
     assert fmt(mean, half) == text
 
 
+def test_values_equal_up_to_rounding_are_the_same_in_every_seed():
+    """hedmark's loose network left the small municipalities alone in every seed, and the report
+    printed their cost as '3,960.79697634329068 ± 0.00000000000022' (a t interval of float
+    rounding). Such values are one value; values that truly differ keep their interval."""
+    from simulation.experiments.analysis import mean_ci
+
+    same = np.full(20, 3960.79697634329068) + np.arange(20) * 4.5e-13
+    mean, half, n = mean_ci(same)
+    assert half == 0 and n == 20 and fmt(mean, half) == "3,960 (same in every seed)"
+    mean, half, _ = mean_ci(np.r_[same[:-1], 3960.8])
+    assert half > 0 and fmt(mean, half) == "3,960.79713 ± 0.00032"
+
+
 def test_signed_numbers_and_ranges():
     assert fmt(-120.0, 118.0, signed=True) == "-120 ± 120"
     assert fmt(1423.0, 142.0, signed=True) == "+1,420 ± 140"

@@ -45,3 +45,19 @@ def test_a_bootstrap_seed_of_zero_is_refused():
     manifest, results = _ishigami_results()
     with pytest.raises(ValueError, match="must not be 0"):
         analysis.sobol(manifest, results, ["f"], seed=0)
+
+
+def test_an_outcome_at_one_value_on_most_points_is_flagged():
+    """Where almost nobody leaves, the retained share is 1 on nearly every point and its ST can
+    come out near one for every parameter (2026-12-02's norway study). Such an outcome carries a
+    note saying so; an outcome that varies carries none, and the note does not change the indices."""
+    manifest, results = _ishigami_results()
+    rare = results.assign(g=np.where(results.f > np.quantile(results.f, 0.95), results.f, 1.0))
+    table = analysis.sobol(manifest, rare, ["f", "g"])
+    assert (table[table.outcome == "f"].note == "").all()
+    assert (table[table.outcome == "g"].note == "95% of points at 1").all()
+    alone = analysis.sobol(manifest, rare, ["g"])
+    pd.testing.assert_frame_equal(alone.reset_index(drop=True),
+                                  table[table.outcome == "g"].reset_index(drop=True))
+    assert analysis.one_value_note(np.r_[np.zeros(89), np.ones(11)]) == ""
+    assert analysis.one_value_note(np.r_[np.zeros(90), np.ones(10)]) == "90% of points at 0"

@@ -81,6 +81,19 @@ BOOTSTRAP_SEED = 20_261_130
 so the same results would get other confidence intervals on every ``imcsim analyze``."""
 
 
+MOSTLY_ONE_VALUE = 0.9
+"""An outcome that takes one value at this share of the design points or more is flagged: its
+indices rest on the few other points (e.g. the retained share where almost nobody leaves), so an
+ST near one can be the mark of a handful of runs rather than of the parameters."""
+
+
+def one_value_note(values: np.ndarray) -> str:
+    """'97% of points at 1' when one value holds at least ``MOSTLY_ONE_VALUE`` of the points, else ''."""
+    found, counts = np.unique(values, return_counts=True)
+    share = counts.max() / len(values)
+    return f"{share:.0%} of points at {found[counts.argmax()]:g}" if share >= MOSTLY_ONE_VALUE else ""
+
+
 def sobol(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str],
           seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
     """First-order (S1) and total (ST) Sobol indices with 95% bootstrap confidence intervals,
@@ -107,10 +120,10 @@ def sobol_indices(manifest: dict[str, Any], results: pd.DataFrame, outcomes: lis
             rows += [{"outcome": outcome, "parameter": n, "S1": np.nan, "S1_conf": np.nan,
                       "ST": np.nan, "ST_conf": np.nan, "note": reason} for n in names]
             continue
-        res = sobol_of(salib_problem(factors), values, second, seed)
+        res, note = sobol_of(salib_problem(factors), values, second, seed), one_value_note(values)
         for i, n in enumerate(names):
             rows.append({"outcome": outcome, "parameter": n, "S1": res["S1"][i], "S1_conf": res["S1_conf"][i],
-                         "ST": res["ST"][i], "ST_conf": res["ST_conf"][i], "note": ""})
+                         "ST": res["ST"][i], "ST_conf": res["ST_conf"][i], "note": note})
         if second:
             pairs += [{"outcome": outcome, "parameter_1": names[i], "parameter_2": names[j],
                        "S2": res["S2"][i, j], "S2_conf": res["S2_conf"][i, j]}
@@ -147,11 +160,11 @@ def morris(manifest: dict[str, Any], results: pd.DataFrame, plan: pd.DataFrame, 
             rows += [{"outcome": outcome, "parameter": n, "mu_star": np.nan, "mu_star_conf": np.nan,
                       "mu": np.nan, "sigma": np.nan, "note": "failed runs or undefined values"} for n in names]
             continue
-        res = morris_of(manifest, x, values, seed)
+        res, note = morris_of(manifest, x, values, seed), one_value_note(values)
         for i, n in enumerate(names):
             rows.append({"outcome": outcome, "parameter": n, "mu_star": res["mu_star"][i],
                          "mu_star_conf": res["mu_star_conf"][i], "mu": res["mu"][i], "sigma": res["sigma"][i],
-                         "note": ""})
+                         "note": note})
     return pd.DataFrame(rows)
 
 
@@ -164,14 +177,22 @@ def morris_of(manifest: dict[str, Any], x: np.ndarray, values: np.ndarray, seed:
                                   seed=seed)
 
 
+SAME_UP_TO = 1e-12
+"""Relative spread below which values over seeds count as one value (float rounding, not seeds)."""
+
+
 def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and the half-width of its t confidence interval (NaNs dropped)."""
+    """Mean and the half-width of its t confidence interval (NaNs dropped). Values equal up to
+    float rounding (a spread of 1e-12 of their size) are the same in every seed: a half-width of
+    0, not the rounding's 1e-13, which a report would print to seventeen decimals."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if len(v) == 0:
         return np.nan, np.nan, 0
     if len(v) == 1:
         return float(v[0]), np.nan, 1
+    if v.max() - v.min() <= SAME_UP_TO * np.abs(v).max():
+        return float(v.mean()), 0.0, len(v)
     half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
     return float(v.mean()), float(half), len(v)
 
@@ -242,6 +263,12 @@ def _floor(ax, value: float | None, label: str) -> None:
     ax.axvline(value, label=label, gid="noise_floor", **FLOOR_STYLE)
 
 
+def _titled(outcome: str, notes: pd.Series) -> str:
+    """A panel's title with its outcome's note, if any ("no variation", "97% of points at 1")."""
+    note = next((n for n in notes if n), "")
+    return f"{outcome} ({note})" if note else outcome
+
+
 def plot_sobol(table: pd.DataFrame, title: str, floors: dict[str, float] | None = None):
     """S1 and ST with their CIs, sorted by ST; ``floors`` (outcome -> ST floor) marks seed noise."""
     outcomes = list(dict.fromkeys(table.outcome))
@@ -255,7 +282,7 @@ def plot_sobol(table: pd.DataFrame, title: str, floors: dict[str, float] | None 
         ax.set_yticks(y, t.parameter, fontsize=8)
         ax.set_xlim(min(0, np.nanmin(t.S1.to_numpy(), initial=0)) - 0.05, 1.05)
         ax.axvline(0, color="grey", lw=0.5)
-        ax.set_title(outcome + (" (no variation)" if t.note.any() else ""), fontsize=10)
+        ax.set_title(_titled(outcome, t.note), fontsize=10)
     axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
@@ -277,7 +304,7 @@ def plot_morris(table: pd.DataFrame, title: str, floors: dict[str, float] | None
         ax.set_yticks(y, t.parameter, fontsize=8)
         ax.set_xlim(left=0)
         ax.set_xlabel("mean |elementary effect| per unit step of the range", fontsize=8)
-        ax.set_title(outcome, fontsize=10)
+        ax.set_title(_titled(outcome, t.note), fontsize=10)
     axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
