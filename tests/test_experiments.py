@@ -317,6 +317,20 @@ def test_the_defaults_the_shipped_experiment_files_name_are_the_registrys():
     assert named >= 25
 
 
+def test_the_loose_network_screening_differs_from_norways_only_in_the_institution():
+    """norway_attrition_loose_morris.toml asks which parameters move attrition where members leave;
+    its answer is comparable with norway_attrition_morris.toml's only if the design is the same
+    but for the fixed institution (and its own seed)."""
+    folder = Path(__file__).resolve().parents[1] / "experiments"
+    formal = load_experiment(folder / "norway_attrition_morris.toml")
+    loose = load_experiment(folder / "norway_attrition_loose_morris.toml")
+    assert loose.fixed == {"default_governance": "loose_network"} and not formal.fixed
+    assert loose.factors == formal.factors
+    assert (loose.scenario, loose.design, loose.samples, loose.num_levels, loose.ticks) == \
+        (formal.scenario, formal.design, formal.samples, formal.num_levels, formal.ticks)
+    assert loose.discovery == formal.discovery and loose.seed != formal.seed
+
+
 @pytest.mark.parametrize("design, extra, table", [
     ("morris", "samples = 3\n", "morris.csv"),
     ("latin_hypercube", "samples = 8\n", "correlations.csv"),
