@@ -169,36 +169,42 @@ def test_beyond_ten_collaborations_touching_ones_differ_on_the_map():
     assert len(touching) == 11 and all(palette(a) != palette(b) for a, b in touching)
 
 
-def test_a_national_membership_chart_draws_the_largest_and_sums_the_rest():
-    """Twelve collaborations: the eight largest (by their peak) keep a line and a legend entry each,
-    the four smallest become one line of their summed members; a drawn line whose colour an earlier
-    drawn one has (colours repeat beyond ten: K10 has K00's) is dashed."""
+def test_a_national_membership_chart_draws_the_largest_on_a_county_axis_and_the_totals_below():
+    """Twelve collaborations: the eight largest (by their peak) keep a line and a legend entry
+    each, on an axis of the largest county's size (on one of all municipalities a national run's
+    collaborations lay flat near zero); a second chart gives everyone: in a collaboration and
+    alone. A drawn line whose colour an earlier drawn one has (K10 has K00's) is dashed."""
     from types import SimpleNamespace
 
     sizes = {"K00": 12, **{f"K{k:02d}": k for k in range(1, 12)}}  # K00 the largest, then K11 ... K01
     row = tuple(name for name, n in sizes.items() for _ in range(n)) + ("",) * 5
     snap = SimpleNamespace(years=(2000, 2001), arrangement=(("",) * len(row), row), names=tuple(sizes))
-    scenario = SimpleNamespace(municipalities=row, collaborations=(), start_year=2001, ticks=2, junctures=())
+    towns = tuple(SimpleNamespace(county="North" if i < 20 else "South", region="") for i in range(len(row)))
+    scenario = SimpleNamespace(municipalities=towns, collaborations=(), start_year=2001, ticks=2, junctures=())
     palette = drawing.Palette(scenario)
     for name in sizes:  # the map hands the colours out first, in order of first sight
         palette(name)
     chart = drawing.membership_chart(scenario, snap, palette)
+    largest, totals = re.findall(r"<svg.*?</svg>", chart)
     drawn = ["K00", *(f"K{k:02d}" for k in range(5, 12))]
-    assert all(f">{name}<" in chart for name in drawn)
-    assert not any(f">K0{k}<" in chart for k in range(1, 5)) and ">4 others, together<" in chart
-    polylines = re.findall(r"<polyline points='([^']*)' fill='none' stroke='([^']*)' [^>]*?/>", chart)
-    assert len(polylines) == 8 + 2  # eight collaborations, the others, the alone
-    others = [points for points, colour in polylines if colour == drawing.OTHERS_LINE]
-    assert len(others) == 1 and len(re.findall(r"stroke-dasharray", chart)) >= 3
-    dashed = re.findall(r"stroke='([^']*)' stroke-width='3[.0]*' stroke-linejoin='round' stroke-dasharray", chart)
+    assert all(f">{name}<" in largest for name in drawn) and ">members: 8 largest of 12<" in largest
+    assert not any(f">K0{k}<" in chart for k in range(1, 5)) and "others" not in chart
+    assert drawing.group_ceiling(scenario) == len(row) - 20  # South, the larger county
+    ticks = [int(t) for t in re.findall(r"text-anchor='end'[^>]*>(\d+)</text>", largest)]
+    assert max(ticks) == 60 and ">80<" in totals  # the axes: 63 (South) against all 83
+    polylines = re.findall(r"<polyline points='([^']*)' fill='none' stroke='([^']*)' [^>]*?/>", largest)
+    assert len(polylines) == 8
+    dashed = re.findall(r"stroke='([^']*)' stroke-width='3[.0]*' stroke-linejoin='round' stroke-dasharray", largest)
     assert dashed == [palette("K10")] and palette("K10") == palette("K00")
-    y = [float(p.split(",")[1]) for p in others[0].split()]
-    alone_y = [float(p.split(",")[1]) for p in polylines[-1][0].split()]
-    assert y[0] > y[1] and alone_y[0] < alone_y[1]  # the others rise from 0 to 1+2+3+4; the alone fall
+    lines = re.findall(r"<polyline points='([^']*)' fill='none' stroke='([^']*)' [^>]*?/>", totals)
+    assert [colour for _, colour in lines] == [drawing.OTHERS_LINE, drawing.OUTSIDE_LINE]
+    assert ">in a collaboration<" in totals and ">alone<" in totals
+    inside, alone = ([float(p.split(",")[1]) for p in points.split()] for points, _ in lines)
+    assert inside[0] > inside[1] and alone[0] < alone[1]  # from all alone to 78 of 83 members
     few = SimpleNamespace(years=snap.years, arrangement=(("",) * 6, ("A", "A", "B", "B", "", "")), names=("A", "B"))
     small = drawing.membership_chart(SimpleNamespace(municipalities=range(6), collaborations=(), start_year=2001,
                                                      ticks=2, junctures=()), few, palette)
-    assert ">A<" in small and ">B<" in small and "others" not in small
+    assert small.count("<svg") == 1 and ">A<" in small and ">B<" in small and ">alone<" in small
 
 
 def test_many_winners_keep_five_bars_and_the_rest_as_others():
@@ -294,10 +300,11 @@ def test_the_page_renders_and_steps(monkeypatch):
 @pytest.mark.slow
 def test_the_page_renders_norway_at_national_scale(monkeypatch):
     """All 357 municipalities: after sixteen steps (2015) the map gives a count for its legend and
-    the membership chart keeps eight collaborations' lines and sums the rest."""
+    the membership chart draws the eight largest collaborations on a county's axis and everyone,
+    in a collaboration or alone, below."""
     shown = _page_after(monkeypatch, "norway", 16)
     assert shown["year"].startswith("2015")
     assert re.search(r">\d+ collaborations \(touching ones differ in colour\)<", shown["map"])
     chart = shown["membership"]
-    assert re.search(r">\d+ others, together<", chart)
-    assert chart.count("<polyline") == drawing.CHART_LINES + 2  # eight, the others, the alone
+    assert chart.count("<svg") == 2 and re.search(r">members: 8 largest of \d+<", chart)
+    assert chart.count("<polyline") == drawing.CHART_LINES + 2  # eight; in a collaboration, alone

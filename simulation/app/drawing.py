@@ -89,9 +89,10 @@ def region_map(scenario: Scenario, snap: Snapshot, palette: Palette, title: str,
 def membership_chart(scenario: Scenario, snap: Snapshot, palette: Palette, title: str = "Members of each collaboration",
                      mark: int | None = None, mark_label: str = "", width: float = 620, height: float = 330) -> str:
     """Members per collaboration by year on fixed axes: years of the scenario x 0..municipalities.
-    At a national scale (more than ``CHART_LINES`` collaborations) the largest ``CHART_LINES`` by
-    their peak keep a line each and the rest are summed into one, so the legend stays readable;
-    a line whose colour an earlier one has (colours repeat beyond ten) is dashed."""
+    At a national scale (more than ``CHART_LINES`` collaborations) two charts: the largest
+    ``CHART_LINES`` by their peak, on an axis of a county's size (on one of all municipalities they
+    lay flat near zero), and below it the municipalities in a collaboration and alone. A line whose
+    colour an earlier one has (colours repeat beyond ten) is dashed."""
     n = len(scenario.municipalities)
     series = {name: [sum(1 for c in row if c == name) for row in snap.arrangement] for name in snap.names}
     series = {name: counts for name, counts in series.items() if any(counts)}
@@ -101,16 +102,29 @@ def membership_chart(scenario: Scenario, snap: Snapshot, palette: Palette, title
         colour = palette(name)
         lines.append(svg.Line(name, colour, series[name], dash="5 3" if colour in seen else ""))
         seen.add(colour)
-    rest = [name for name in series if name not in shown]
-    if rest:
-        summed = [sum(series[name][i] for name in rest) for i in range(len(snap.arrangement))]
-        lines.append(svg.Line(f"{len(rest)} others, together", OTHERS_LINE, summed, dash="2 3", width=2))
-    alone = [sum(1 for c in row if not c) for row in snap.arrangement]
-    lines.append(svg.Line("alone", OUTSIDE_LINE, alone, dash="6 5", width=2))
+    alone = svg.Line("alone", OUTSIDE_LINE, [sum(1 for c in row if not c) for row in snap.arrangement],
+                     dash="6 5", width=2)
     first = scenario.start_year - 1
-    return svg.year_chart(snap.years, lines, first=first, last=first + scenario.ticks, ymax=n, title=title,
-                          ylabel="municipalities", shade=juncture_years(scenario), mark=mark,
-                          mark_label=mark_label, width=width, height=height)
+    axes = dict(first=first, last=first + scenario.ticks, ylabel="municipalities", shade=juncture_years(scenario),
+                mark=mark, mark_label=mark_label, width=width)
+    if len(series) <= CHART_LINES:
+        return svg.year_chart(snap.years, [*lines, alone], ymax=n, title=title, height=height, **axes)
+    peak = max((max(line.values) for line in lines), default=0)
+    largest = svg.year_chart(snap.years, lines, ymax=max(group_ceiling(scenario), peak), title=title,
+                             height=height, **{**axes, "ylabel": f"members: {len(lines)} largest of {len(series)}"})
+    inside = svg.Line("in a collaboration", OTHERS_LINE, [n - k for k in alone.values], width=2)
+    totals = svg.year_chart(snap.years, [inside, alone], ymax=n, title="In a collaboration or alone",
+                            height=round(height * 0.7), **axes)
+    return largest + totals
+
+
+def group_ceiling(scenario: Scenario) -> int:
+    """The axis of a national chart of single collaborations: the municipalities of the largest
+    county (a collaboration's reach since the merger myth gathers a county), or of the largest
+    region where the scenario names no counties; all municipalities where it names neither."""
+    groups = Counter(getattr(m, "county", "") or getattr(m, "region", "") for m in scenario.municipalities)
+    groups.pop("", None)
+    return max(groups.values(), default=len(scenario.municipalities))
 
 
 def juncture_years(scenario: Scenario) -> list[tuple[int, int]]:
