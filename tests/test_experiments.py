@@ -320,7 +320,7 @@ def test_the_defaults_the_shipped_experiment_files_name_are_the_registrys():
 def test_the_loose_network_screening_differs_from_norways_only_in_the_institution():
     """norway_attrition_loose_morris.toml asks which parameters move attrition where members leave;
     its answer is comparable with norway_attrition_morris.toml's only if the design is the same
-    but for the fixed institution (and its own seed)."""
+    but for the fixed institution (and its own seed, and five seeds a point against one)."""
     folder = Path(__file__).resolve().parents[1] / "experiments"
     formal = load_experiment(folder / "norway_attrition_morris.toml")
     loose = load_experiment(folder / "norway_attrition_loose_morris.toml")
@@ -329,6 +329,7 @@ def test_the_loose_network_screening_differs_from_norways_only_in_the_institutio
     assert (loose.scenario, loose.design, loose.samples, loose.num_levels, loose.ticks) == \
         (formal.scenario, formal.design, formal.samples, formal.num_levels, formal.ticks)
     assert loose.discovery == formal.discovery and loose.seed != formal.seed
+    assert (formal.replications, loose.replications) == (1, 5)
 
 
 @pytest.mark.parametrize("design, extra, table", [
