@@ -20,7 +20,7 @@ COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e
 OUTSIDE = "#e6e6e6"
 OUTSIDE_LINE = "#888888"
 OTHERS_LINE = "#444444"
-CHART_LINES = 8  # collaborations drawn one by one in the membership chart; the rest as one line
+CHART_LINES = 8  # collaborations drawn one by one in the membership chart; beyond, the totals below it
 MANY_REGIONS = 6  # beyond, the ensemble counts collaborations at the end instead of the largest one's share
 CHART_BARS = 6  # bars of "which collaboration ends largest"; beyond, the least frequent as "others"
 OTHERS = "(others)"  # the bar of the rest, as NONE and TIE are bars of no collaboration
@@ -122,7 +122,7 @@ def group_ceiling(scenario: Scenario) -> int:
     """The axis of a national chart of single collaborations: the municipalities of the largest
     county (a collaboration's reach since the merger myth gathers a county), or of the largest
     region where the scenario names no counties; all municipalities where it names neither."""
-    groups = Counter(getattr(m, "county", "") or getattr(m, "region", "") for m in scenario.municipalities)
+    groups = Counter(m.county or m.region for m in scenario.municipalities)
     groups.pop("", None)
     return max(groups.values(), default=len(scenario.municipalities))
 
