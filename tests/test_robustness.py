@@ -584,13 +584,17 @@ def start_sweep(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
                              "--force-workers", "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env(), start_new_session=True)
     # generous: on a loaded 2-core machine the pool's start can take long; a fast start ends the wait at once
-    deadline = time.monotonic() + 180
-    while len(children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+    start = time.monotonic()
+    workers = children(proc.pid)
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < start + 180:
         time.sleep(0.05)
-    if len(children(proc.pid)) < 2:
+        workers = children(proc.pid)
+    if len(workers) < 2:  # judged on what the wait saw, not on a second look
+        ended = proc.poll()  # None: still running, killed below; a code: it ended (or was killed) by itself
         proc.kill()
         _, err = proc.communicate()
-        pytest.fail(f"the workers should have started (sweep exit code {proc.returncode}): {err[-2000:]}")
+        pytest.fail(f"the workers should have started: {len(workers)} children after {time.monotonic() - start:.1f} s, "
+                    f"the sweep {'still running' if ended is None else f'ended with {ended}'}: {err[-2000:]}")
     return proc, exp, out
 
 
