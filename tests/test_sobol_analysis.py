@@ -61,3 +61,30 @@ def test_an_outcome_at_one_value_on_most_points_is_flagged():
                                   table[table.outcome == "g"].reset_index(drop=True))
     assert analysis.one_value_note(np.r_[np.zeros(89), np.ones(11)]) == ""
     assert analysis.one_value_note(np.r_[np.zeros(90), np.ones(10)]) == "90% of points at 0"
+
+
+def test_the_second_order_and_convergence_panels_carry_the_one_value_note():
+    """The flag reaches every figure of a Sobol analysis, not only the index bars: the S2 heat map
+    and the convergence panels of an outcome at one value on most points say so in their titles."""
+    import matplotlib.pyplot as plt
+
+    from simulation.experiments import convergence
+
+    x = sobol_sample.sample(salib_problem(FACTORS), 256, calc_second_order=True, seed=3)
+    f = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
+    g = np.where(f > np.quantile(f, 0.95), f, 1.0)
+    manifest = {"spec": {"factors": [{"name": v.name, "low": v.low, "high": v.high, "levels": None,
+                                      "integer": False} for v in FACTORS], "calc_second_order": True},
+                "runs_planned": len(f)}
+    results = pd.DataFrame({"sample": np.arange(len(f)), "status": "ok", "f": f, "g": g})
+    _, s2 = analysis.sobol_indices(manifest, results, ["f", "g"])
+    fig = analysis.plot_sobol_s2(s2, "two")
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["f", "g (95% of points at 1)"]
+    plt.close(fig)
+    conv = convergence.sobol_convergence(manifest, analysis.per_sample(results, ["f", "g"], len(f)), ["f", "g"])
+    fig = convergence.plot_convergence(conv, "ST", "two")
+    assert [ax.get_title() for ax in fig.axes[:2]] == ["f", "g (95% of points at 1)"]
+    plt.close(fig)
+    bare = convergence.plot_convergence(conv.drop(columns="note"), "ST", "an older table")
+    assert bare.axes[0].get_title() == "f"
+    plt.close(bare)

@@ -104,7 +104,7 @@ def sobol(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str],
 def sobol_indices(manifest: dict[str, Any], results: pd.DataFrame, outcomes: list[str],
                   seed: int = BOOTSTRAP_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`sobol`'s table and, for designs with ``calc_second_order``, the second-order indices
-    (one row per outcome and pair: S2 with its 95% CI; empty otherwise)."""
+    (one row per outcome and pair: S2 with its 95% CI and the outcome's note; empty otherwise)."""
     if not seed:
         raise ValueError("sobol: the bootstrap seed must not be 0 (SALib reads 0 as unseeded)")
     factors = factors_of(manifest)
@@ -126,9 +126,9 @@ def sobol_indices(manifest: dict[str, Any], results: pd.DataFrame, outcomes: lis
                          "ST": res["ST"][i], "ST_conf": res["ST_conf"][i], "note": note})
         if second:
             pairs += [{"outcome": outcome, "parameter_1": names[i], "parameter_2": names[j],
-                       "S2": res["S2"][i, j], "S2_conf": res["S2_conf"][i, j]}
+                       "S2": res["S2"][i, j], "S2_conf": res["S2_conf"][i, j], "note": note}
                       for i in range(len(names)) for j in range(i + 1, len(names))]
-    s2 = pd.DataFrame(pairs, columns=["outcome", "parameter_1", "parameter_2", "S2", "S2_conf"])
+    s2 = pd.DataFrame(pairs, columns=["outcome", "parameter_1", "parameter_2", "S2", "S2_conf", "note"])
     return pd.DataFrame(rows), s2
 
 
@@ -263,9 +263,10 @@ def _floor(ax, value: float | None, label: str) -> None:
     ax.axvline(value, label=label, gid="noise_floor", **FLOOR_STYLE)
 
 
-def _titled(outcome: str, notes: pd.Series) -> str:
-    """A panel's title with its outcome's note, if any ("no variation", "97% of points at 1")."""
-    note = next((n for n in notes if n), "")
+def titled(outcome: str, notes: pd.Series | None) -> str:
+    """A panel's title with its outcome's note, if any ("no variation", "97% of points at 1"); a
+    table without a note column (an older analysis's CSV) gives the bare outcome."""
+    note = next((n for n in notes if isinstance(n, str) and n), "") if notes is not None else ""
     return f"{outcome} ({note})" if note else outcome
 
 
@@ -282,7 +283,7 @@ def plot_sobol(table: pd.DataFrame, title: str, floors: dict[str, float] | None 
         ax.set_yticks(y, t.parameter, fontsize=8)
         ax.set_xlim(min(0, np.nanmin(t.S1.to_numpy(), initial=0)) - 0.05, 1.05)
         ax.axvline(0, color="grey", lw=0.5)
-        ax.set_title(_titled(outcome, t.note), fontsize=10)
+        ax.set_title(titled(outcome, t.note), fontsize=10)
     axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
@@ -304,7 +305,7 @@ def plot_morris(table: pd.DataFrame, title: str, floors: dict[str, float] | None
         ax.set_yticks(y, t.parameter, fontsize=8)
         ax.set_xlim(left=0)
         ax.set_xlabel("mean |elementary effect| per unit step of the range", fontsize=8)
-        ax.set_title(_titled(outcome, t.note), fontsize=10)
+        ax.set_title(titled(outcome, t.note), fontsize=10)
     axes[0].legend(fontsize=7, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
@@ -338,7 +339,7 @@ def plot_sobol_s2(s2: pd.DataFrame, title: str):
         image = ax.imshow(grid, cmap="RdBu_r", vmin=-vmax, vmax=vmax)
         ax.set_xticks(range(k), cols, rotation=40, ha="right", fontsize=7)
         ax.set_yticks(range(k), rows, fontsize=7)
-        ax.set_title(outcome, fontsize=10)
+        ax.set_title(titled(outcome, s2[s2.outcome == outcome].get("note")), fontsize=10)
     if image is not None:
         fig.colorbar(image, ax=axes, shrink=0.8, label="S2 (ns: 95% CI includes 0)")
     fig.suptitle(title)

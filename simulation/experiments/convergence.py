@@ -15,7 +15,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .analysis import FLOOR_STYLE, factors_of, morris_of, panel_grid, salib_problem, sobol_of
+from .analysis import (
+    FLOOR_STYLE,
+    factors_of,
+    morris_of,
+    one_value_note,
+    panel_grid,
+    salib_problem,
+    sobol_of,
+    titled,
+)
 
 FRACTIONS = (0.25, 0.5, 1.0)
 
@@ -48,7 +57,7 @@ def sobol_convergence(manifest: dict[str, Any], means: pd.DataFrame, outcomes: l
             res = sobol_of(salib_problem(factors), values, second)
             rows += [{"outcome": outcome, "size": n, "points": n * block, "parameter": p,
                       "S1": res["S1"][i], "S1_conf": res["S1_conf"][i], "ST": res["ST"][i],
-                      "ST_conf": res["ST_conf"][i]} for i, p in enumerate(names)]
+                      "ST_conf": res["ST_conf"][i], "note": one_value_note(values)} for i, p in enumerate(names)]
     return pd.DataFrame(rows)
 
 
@@ -66,7 +75,8 @@ def morris_convergence(manifest: dict[str, Any], x: np.ndarray, means: pd.DataFr
                 continue
             res = morris_of(manifest, x[: n * length], values)
             rows += [{"outcome": outcome, "size": n, "points": n * length, "parameter": p,
-                      "mu_star": res["mu_star"][i], "mu_star_conf": res["mu_star_conf"][i]}
+                      "mu_star": res["mu_star"][i], "mu_star_conf": res["mu_star_conf"][i],
+                      "note": one_value_note(values)}
                      for i, p in enumerate(names)]
     return pd.DataFrame(rows)
 
@@ -94,7 +104,7 @@ def plot_convergence(table: pd.DataFrame, index: str, title: str, floors: dict[s
             ax.set_ylim(-0.25, 1.3)  # indices are shares; a wider interval is cut at the frame
         ax.set_xlabel("design points analysed (first quarter, half, all)", fontsize=8)
         ax.set_ylabel(index, fontsize=8)
-        ax.set_title(outcome, fontsize=10)
+        ax.set_title(titled(outcome, t[t["size"] == t["size"].max()].get("note")), fontsize=10)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, fontsize=7, loc="center right")
     fig.suptitle(title)
