@@ -198,7 +198,7 @@ def _variance_split(results: pd.DataFrame, outcomes: list[str], shown: list[str]
 
 
 def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: Path, title: str) -> dict:
-    from ..experiments.discovery import PRIM_THRESHOLD, discover, plot_tree
+    from ..experiments.discovery import PRIM_THRESHOLD, discover, plot_tree, skill
 
     d = spec["discovery"]
     collapse_below = args.collapse_below if args.collapse_below is not None else d["collapse_below"]
@@ -211,6 +211,7 @@ def _discover(args: argparse.Namespace, spec: dict, results: pd.DataFrame, out: 
           f"cross-validated accuracy {found['cv_accuracy']:.2f} ± {found['cv_accuracy_sd']:.2f} "
           f"({found['cv_folds']}-fold; balanced {found['cv_balanced_accuracy']:.2f}; training {found['accuracy']:.2f}; "
           f"always the commonest class {found['baseline']:.2f})")
+    print(f"held out, the tree {skill(found)}")
     print("runs by end state: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     _print(found["leaves"])
     found["leaves"].to_csv(out / "discovery.csv", index=False)

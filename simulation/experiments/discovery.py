@@ -60,6 +60,29 @@ def discover(results: pd.DataFrame, factors: list[str], collapse_below: float = 
     }
 
 
+def skill(found: dict[str, Any]) -> str:
+    """What the tree's held-out accuracy is worth: against always naming the commonest class (the
+    base rate) and, since the classes are weighted to balance, its balanced accuracy against chance
+    (one over the number of end states seen). "Beats" means by more than the folds' standard
+    deviation, so a tree on noise, a hair above chance by luck, is not credited. A tree that beats
+    neither has found no rule, however well it fits its own runs; one that beats chance only when
+    balanced separates the rarer end states' boxes but predicts no better than the base rate."""
+    k = int(found["labels"].nunique())
+    chance = 1 / k if k else np.nan
+    acc, base, bal = found["cv_accuracy"], found["baseline"], found["cv_balanced_accuracy"]
+    if not np.isfinite(acc):
+        return "too few runs to cross-validate"
+    beats_base = acc - found["cv_accuracy_sd"] > base
+    beats_chance = bal - found["cv_balanced_accuracy_sd"] > chance
+    if beats_base:
+        return f"beats always naming the commonest class ({acc:.2f} against {base:.2f})"
+    if beats_chance:
+        return (f"no better than always naming the commonest class ({acc:.2f} against {base:.2f}); "
+                f"balanced accuracy {bal:.2f} against chance {chance:.2f}: read the boxes as contrasts, not predictions")
+    return (f"no rule found: no better than always naming the commonest class ({acc:.2f} against {base:.2f}) "
+            f"nor than chance when balanced ({bal:.2f} against {chance:.2f})")
+
+
 def cross_validated(tree, x: np.ndarray, labels: pd.Series, seed: int = 0) -> dict[str, float]:
     """Accuracy and balanced accuracy (mean recall over classes) of the same tree on held-out runs:
     stratified k-fold (shuffled with ``seed``), k = :data:`CV_FOLDS` or the smallest class's size."""
@@ -73,10 +96,12 @@ def cross_validated(tree, x: np.ndarray, labels: pd.Series, seed: int = 0) -> di
     else:
         splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
     if folds < 2:
-        return {"cv_accuracy": np.nan, "cv_accuracy_sd": np.nan, "cv_balanced_accuracy": np.nan, "cv_folds": 0}
+        return {"cv_accuracy": np.nan, "cv_accuracy_sd": np.nan, "cv_balanced_accuracy": np.nan,
+                "cv_balanced_accuracy_sd": np.nan, "cv_folds": 0}
     scores = cross_validate(clone(tree), x, labels, cv=splitter, scoring=("accuracy", "balanced_accuracy"))
     return {"cv_accuracy": float(scores["test_accuracy"].mean()), "cv_accuracy_sd": float(scores["test_accuracy"].std()),
-            "cv_balanced_accuracy": float(scores["test_balanced_accuracy"].mean()), "cv_folds": splitter.get_n_splits()}
+            "cv_balanced_accuracy": float(scores["test_balanced_accuracy"].mean()),
+            "cv_balanced_accuracy_sd": float(scores["test_balanced_accuracy"].std()), "cv_folds": splitter.get_n_splits()}
 
 
 def _leaf_rules(tree, names: list[str], x: np.ndarray, labels: pd.Series) -> pd.DataFrame:
@@ -136,7 +161,7 @@ def plot_tree(found: dict[str, Any], title: str):
         note.set_text(node_text(found, node, x, labels))
         note.set_gid(f"node-{node}")
     ax.set_title(f"{title}\nshares: unweighted share of the box's runs; colour: the tree's class "
-                 f"(classes weighted to balance); cross-validated accuracy {found['cv_accuracy']:.2f}", fontsize=9)
+                 f"(classes weighted to balance)\nheld out, the tree {skill(found)}", fontsize=9)
     fig.tight_layout()
     return fig
 
