@@ -15,12 +15,12 @@ FACTORS = [Factor(f"x{i}", -np.pi, np.pi) for i in (1, 2, 3)]
 N = 1024
 
 
-def _ishigami_results() -> tuple[dict, pd.DataFrame]:
+def _ishigami_results(n: int = N, second: bool = False) -> tuple[dict, pd.DataFrame]:
     """A complete 'sweep' whose outcome is Ishigami's f = sin x1 + 7 sin^2 x2 + 0.1 x3^4 sin x1."""
-    x = sobol_sample.sample(salib_problem(FACTORS), N, calc_second_order=False, seed=3)
+    x = sobol_sample.sample(salib_problem(FACTORS), n, calc_second_order=second, seed=3)
     y = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
     manifest = {"spec": {"factors": [{"name": f.name, "low": f.low, "high": f.high, "levels": None,
-                                      "integer": False} for f in FACTORS], "calc_second_order": False},
+                                      "integer": False} for f in FACTORS], "calc_second_order": second},
                 "runs_planned": len(y)}
     results = pd.DataFrame({"sample": np.arange(len(y)), "status": "ok", "f": y})
     return manifest, results
@@ -70,13 +70,9 @@ def test_the_second_order_and_convergence_panels_carry_the_one_value_note():
 
     from simulation.experiments import convergence
 
-    x = sobol_sample.sample(salib_problem(FACTORS), 256, calc_second_order=True, seed=3)
-    f = np.sin(x[:, 0]) + 7 * np.sin(x[:, 1]) ** 2 + 0.1 * x[:, 2] ** 4 * np.sin(x[:, 0])
-    g = np.where(f > np.quantile(f, 0.95), f, 1.0)
-    manifest = {"spec": {"factors": [{"name": v.name, "low": v.low, "high": v.high, "levels": None,
-                                      "integer": False} for v in FACTORS], "calc_second_order": True},
-                "runs_planned": len(f)}
-    results = pd.DataFrame({"sample": np.arange(len(f)), "status": "ok", "f": f, "g": g})
+    manifest, results = _ishigami_results(256, second=True)
+    f = results.f.to_numpy()
+    results = results.assign(g=np.where(f > np.quantile(f, 0.95), f, 1.0))
     _, s2 = analysis.sobol_indices(manifest, results, ["f", "g"])
     fig = analysis.plot_sobol_s2(s2, "two")
     assert [ax.get_title() for ax in fig.axes[:2]] == ["f", "g (95% of points at 1)"]

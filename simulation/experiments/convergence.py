@@ -54,10 +54,10 @@ def sobol_convergence(manifest: dict[str, Any], means: pd.DataFrame, outcomes: l
             values = means[outcome].to_numpy(dtype=float)[: n * block]
             if np.isnan(values).any() or np.nanstd(values) == 0:
                 continue
-            res = sobol_of(salib_problem(factors), values, second)
+            res, note = sobol_of(salib_problem(factors), values, second), one_value_note(values)
             rows += [{"outcome": outcome, "size": n, "points": n * block, "parameter": p,
                       "S1": res["S1"][i], "S1_conf": res["S1_conf"][i], "ST": res["ST"][i],
-                      "ST_conf": res["ST_conf"][i], "note": one_value_note(values)} for i, p in enumerate(names)]
+                      "ST_conf": res["ST_conf"][i], "note": note} for i, p in enumerate(names)]
     return pd.DataFrame(rows)
 
 
@@ -73,10 +73,9 @@ def morris_convergence(manifest: dict[str, Any], x: np.ndarray, means: pd.DataFr
             values = means[outcome].to_numpy(dtype=float)[: n * length]
             if np.isnan(values).any():
                 continue
-            res = morris_of(manifest, x[: n * length], values)
+            res, note = morris_of(manifest, x[: n * length], values), one_value_note(values)
             rows += [{"outcome": outcome, "size": n, "points": n * length, "parameter": p,
-                      "mu_star": res["mu_star"][i], "mu_star_conf": res["mu_star_conf"][i],
-                      "note": one_value_note(values)}
+                      "mu_star": res["mu_star"][i], "mu_star_conf": res["mu_star_conf"][i], "note": note}
                      for i, p in enumerate(names)]
     return pd.DataFrame(rows)
 
