@@ -450,6 +450,7 @@ class Collaboration(mesa.Agent):
         self.governance = governance
         self.members: list[Municipality] = []
         self.founded = model.year
+        self.created_tick = model.steps  # 0 for a scenario's own: they were there before the run
         self.ended: int | None = None  # the year it dissolved or was merged into another
         self.peak_members = 0  # most members it ever had
         self.founders = tuple(mm.name for mm in members)

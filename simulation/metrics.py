@@ -306,17 +306,25 @@ def series(model) -> pd.DataFrame:
     return df
 
 
+def _with_year(model, df: pd.DataFrame) -> pd.DataFrame:
+    """Ticks renamed and their budget year beside them (tick 0, the initial state, is the year
+    before ``start_year``), so that a reader of the files need not work out the offset."""
+    df = df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
+    df.insert(1, "year", df["tick"] + model.scenario.start_year - 1)
+    return df
+
+
 def municipality_series(model) -> pd.DataFrame:
     """One row per municipality and tick; ``decoupling_gap`` (talk minus action) is derived from
     the collected ``declared`` and ``actual`` rather than collected a third time."""
     df = model.datacollector.get_agenttype_vars_dataframe(Municipality).reset_index()
     df.insert(df.columns.get_loc("actual") + 1, "decoupling_gap", df["declared"] - df["actual"])
-    return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
+    return _with_year(model, df)
 
 
 def collaboration_series(model) -> pd.DataFrame:
-    df = model.datacollector.get_agenttype_vars_dataframe(Collaboration).reset_index()
-    return df.rename(columns={"Step": "tick", "AgentID": "agent_id"})
+    """One row per collaboration and tick."""
+    return _with_year(model, model.datacollector.get_agenttype_vars_dataframe(Collaboration).reset_index())
 
 
 def decisions(model) -> pd.DataFrame:
@@ -326,6 +334,13 @@ def decisions(model) -> pd.DataFrame:
     table = pd.DataFrame([d[:len(fields)] for d in model.decisions], columns=fields)
     shares = [d.but_for or (np.nan,) * len(Reasons._fields) for d in model.decisions]
     return table.join(pd.DataFrame(shares, columns=[f"but_for_{r}" for r in Reasons._fields], index=table.index))
+
+
+def mergers(model) -> pd.DataFrame:
+    """One row per merger: its budget year, the absorbing and the absorbed collaboration. A
+    collaboration founded and absorbed in the same year is in no yearly table; here it is."""
+    table = pd.DataFrame(model.merger_log, columns=["year", "absorbing", "absorbed"])
+    return table.astype({"year": "int64", "absorbing": str, "absorbed": str})
 
 
 def _leaving(model) -> list[Decision]:

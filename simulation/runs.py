@@ -30,8 +30,10 @@ def simulate(scenario: str | Path | Scenario, seed: int = 1, overrides: dict | N
     return CollaborationModel(scenario, seed=seed).run()
 
 
-OUTPUT_NAMES = frozenset(f"{stem}.{ext}" for stem in ("series", "municipalities", "collaborations", "decisions")
-                         for ext in ("csv", "parquet")) | {"summary.json"} | {
+# the tables write_tables writes, each from its reader in metrics
+TABLES = {"series": metrics.series, "municipalities": metrics.municipality_series,
+          "collaborations": metrics.collaboration_series, "decisions": metrics.decisions, "mergers": metrics.mergers}
+OUTPUT_NAMES = frozenset(f"{stem}.{ext}" for stem in TABLES for ext in ("csv", "parquet")) | {"summary.json"} | {
     f"{stem}.png" for stem in ("membership", "costs", "coordination", "network")}
 
 
@@ -119,14 +121,9 @@ def _alive(pid: int) -> bool:
 
 
 def write_tables(model: CollaborationModel, out: Path, fmt: str = "csv") -> list[Path]:
-    """Per-tick series (model, municipalities, collaborations), decisions and the run summary."""
+    """Per-tick series (model, municipalities, collaborations), decisions, mergers and the run summary."""
     out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "series": metrics.series(model),
-        "municipalities": metrics.municipality_series(model),
-        "collaborations": metrics.collaboration_series(model),
-        "decisions": metrics.decisions(model),
-    }
+    tables = {name: read(model) for name, read in TABLES.items()}
     written = []
     for name, df in tables.items():
         path = out / f"{name}.{fmt}"

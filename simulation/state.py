@@ -33,12 +33,13 @@ if TYPE_CHECKING:
     from .model import CollaborationModel
 
 FORMAT = "imcsim-state"
-VERSION = 6  # 2: municipalities carry their own perspective weights and Parameters has more fields;
+VERSION = 7  # 2: municipalities carry their own perspective weights and Parameters has more fields;
 # 3: named theory constants in Parameters, decisions as Decision tuples, a faster DataCollector
 # 4: attrition reasons (decisions' reason, trust conflicts, leadership, the economy under budget stress);
 #    consolidation (the model's merger_log and merger_proposals, collaborations' ended and peak_members)
 # 5: municipalities' county (the merger myth gathers a county; county reforms)
 # 6: pools carry their members' regions (region_span_weight)
+# 7: collaborations carry the tick they were created in (only established ones merge)
 
 
 def _reporter(name: str):

@@ -71,7 +71,7 @@ def test_run_refuses_a_folder_with_files_unless_forced(tmp_path, capsys):
 def test_quiet_run_prints_only_where_it_wrote(tmp_path, capsys):
     out = tmp_path / "q"
     assert cli.main(["run", "two_hubs", "--ticks", "2", "--no-plots", "--out", str(out), "-q"]) == 0
-    assert capsys.readouterr().out.strip().splitlines() == [f"wrote 5 files to {out}/"]
+    assert capsys.readouterr().out.strip().splitlines() == [f"wrote 6 files to {out}/"]
 
 
 def test_validate_writes_its_table_to_out(tmp_path):

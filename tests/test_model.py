@@ -62,11 +62,15 @@ def test_imcsim_run_writes_series_and_plots(tmp_path, capsys):
     assert main(["run", "hedmark", "--seed", "1", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "members at the end" in printed and "exits" in printed
-    for name in ("series.csv", "municipalities.csv", "collaborations.csv", "decisions.csv", "summary.json",
-                 "membership.png", "costs.png", "coordination.png", "network.png"):
+    for name in ("series.csv", "municipalities.csv", "collaborations.csv", "decisions.csv", "mergers.csv",
+                 "summary.json", "membership.png", "costs.png", "coordination.png", "network.png"):
         assert (out / name).stat().st_size > 0, name
     series = pd.read_csv(out / "series.csv")
     assert series.year.iloc[0] == 2004 and series.year.iloc[-1] == 2039
+    for name in ("municipalities.csv", "collaborations.csv"):  # each row's budget year, as the series'
+        table = pd.read_csv(out / name)
+        assert (table.year == table.tick.map(dict(zip(series.tick, series.year, strict=True)))).all(), name
+    assert list(pd.read_csv(out / "mergers.csv").columns) == ["year", "absorbing", "absorbed"]
     assert json.loads((out / "summary.json").read_text())["seed"] == 1
 
 

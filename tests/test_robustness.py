@@ -673,8 +673,8 @@ def test_run_out_holds_one_run_only_and_keeps_the_users_files(tmp_path, capsys):
     assert run_cli(capsys, "run", "hedmark", "--ticks", "3", "--out", str(out), "--force", "--no-plots",
                    "--format", "parquet", "-q")[0] == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["collaborations.parquet", "decisions.parquet", "mine", "municipalities.parquet", "notes.txt",
-                     "series.parquet", "summary.json"]  # no plots or CSV tables of the earlier run
+    assert names == ["collaborations.parquet", "decisions.parquet", "mergers.parquet", "mine", "municipalities.parquet",
+                     "notes.txt", "series.parquet", "summary.json"]  # no plots or CSV tables of the earlier run
     assert (out / "notes.txt").read_text() == "mine" and (out / "mine" / "a.txt").read_text() == "a"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # nothing staged or set aside is left
 

@@ -108,10 +108,14 @@ def test_calibrated_hedmark_reproduces_pattern(hedmark, name):
 @pytest.mark.slow
 def test_batch_onboarding_crowds_out_development():
     """002 SF6 on the synthetic region, where bloc admissions happen: development output drops in
-    the admission year under batch onboarding, more than under staggered onboarding."""
+    the admission year under batch onboarding, more than under staggered onboarding. One seed's
+    value lies anywhere in [-1, 1] (seed 1: +1.0), so the mean of ten is checked (four were too
+    few: since only established collaborations merge, seed 4 moved from -1.0 to -0.26 and the
+    mean of four to -0.05); the interval verdict is imcsim validate's on 30 seeds (-0.42
+    [-0.61, -0.20] on seeds 1-30, -0.48 [-0.70, -0.25] on 5001-5030)."""
     names = ("batch onboarding cuts development", "batch crowds out more than staggered")
     pats = [p for p in patterns_for("synthetic") if p.name in names]
-    for r in validate("synthetic", range(1, 5), patterns=pats):
+    for r in validate("synthetic", range(1, 11), patterns=pats):
         assert r.point_passed, f"{r.pattern.name}: observed {r.observed()}, target {r.pattern.target_text}"
 
 

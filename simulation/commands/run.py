@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run", help="run one scenario and write series and plots",
         description="Run one scenario for one seed. Prints a summary table and writes per-tick series "
-                    "(series, municipalities, collaborations, decisions), summary.json and PNG plots "
+                    "(series, municipalities, collaborations), decisions, mergers, summary.json and PNG plots "
                     "(membership, costs, coordination, network) to the output folder.",
         epilog="example: imcsim run hedmark --seed 1 --set w_myth=2 --set governance.host.exit_notice=2",
     )

@@ -102,8 +102,7 @@ def membership(model: CollaborationModel) -> pd.DataFrame:
     table = _MEMBERSHIP.get(model)
     if table is None:
         ms = metrics.municipality_series(model)
-        ms = ms.assign(year=ms.tick + model.scenario.start_year - 1,
-                       collaboration=ms.collaboration.fillna("").astype(str))
+        ms = ms.assign(collaboration=ms.collaboration.fillna("").astype(str))
         table = _MEMBERSHIP[model] = ms.pivot_table(index="year", columns="name", values="collaboration",
                                                     aggfunc="first")
     return table
@@ -344,9 +343,10 @@ def largest_members(runs: Runs) -> float:
 # ---- national dynamics: durable collaborations that grow and merge (002 L388-393) --------------
 
 def dissolutions_per_year(runs: Runs) -> float:
-    """Dissolutions per simulated year over the whole run."""
+    """Dissolutions per simulated year over the whole run (tick 0, the initial state, is no year
+    of the run)."""
     s = _series(runs.get())
-    return float(s.dissolutions.sum() / len(s))
+    return float(s.dissolutions.sum() / (len(s) - 1))
 
 
 def mergers_occur(runs: Runs) -> bool:
