@@ -247,7 +247,7 @@ def summarise(values: list[float | bool]) -> str:
 def paired(a: list[float], b: list[float]) -> str:
     d = np.array(b) - np.array(a)
     lo, hi = stats.t.interval(0.95, len(d) - 1, d.mean(), stats.sem(d)) if d.std() > 0 else (d.mean(),) * 2
-    sign = "↑" if lo > 0 else "↓" if hi < 0 else "○"
+    sign = "=" if not d.any() else "↑" if lo > 0 else "↓" if hi < 0 else "○"
     return f"{d.mean():+.4f} [{lo:+.4f}, {hi:+.4f}] {sign}"
 
 
