@@ -184,8 +184,7 @@ def mergers(model: CollaborationModel) -> None:
     for a_pos, a in enumerate(alive):
         for b in alive[a_pos + 1:]:
             draw = next(draws)
-            if not (a.alive and b.alive) or draw >= rate or not (established(model, a) and established(model, b)) \
-                    or not adjacent(a, b):
+            if not (a.alive and b.alive) or draw >= rate or not established(model, a, b) or not adjacent(a, b):
                 continue
             big, small = absorber_first(model, a, b)
             merged = big.pool.merged(small.pool)
@@ -193,11 +192,11 @@ def mergers(model: CollaborationModel) -> None:
                 model.merge(big, small)
 
 
-def established(model: CollaborationModel, k: Collaboration) -> bool:
-    """Founded in an earlier year (or given by the scenario): only established collaborations merge,
-    "sammenslåing av etablerte samarbeid" (002 L388-393). Municipalities that found one this year
-    have just chosen it over joining its neighbours."""
-    return k.created_tick < model.steps
+def established(model: CollaborationModel, *collaborations: Collaboration) -> bool:
+    """Each was founded in an earlier year (or given by the scenario): only established
+    collaborations merge, "sammenslåing av etablerte samarbeid" (002 L388-393). Municipalities
+    that found one this year have just chosen it over joining its neighbours."""
+    return all(k.created_tick < model.steps for k in collaborations)
 
 
 def absorber_first(model: CollaborationModel, a: Collaboration, b: Collaboration) -> tuple[Collaboration, Collaboration]:
@@ -215,7 +214,7 @@ def proposed_mergers(model: CollaborationModel) -> None:
     pair, and the larger absorbs the smaller when both agree. Refused, the member stays."""
     proposals, model.merger_proposals = model.merger_proposals, []
     for own, other in dict.fromkeys(proposals):
-        if own is other or not (own.alive and other.alive) or not (established(model, own) and established(model, other)):
+        if own is other or not (own.alive and other.alive) or not established(model, own, other):
             continue
         big, small = absorber_first(model, own, other)
         if both_agree(model, big, small, big.pool.merged(small.pool)):
