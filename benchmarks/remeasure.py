@@ -161,6 +161,7 @@ def norway(run: Run) -> dict[str, float | bool]:
     median = float(year_rows.population.median())
     diss, merg = endings(run)
     n_years = int((run.series.tick > 0).sum())
+    first_row = run.collabs.groupby("name").year.min()  # a name's first year in collaborations.csv
     return {
         "member share 2015": member_share(run, NATIONAL_YEAR),
         "collaborations 2015": float(year_rows.collaboration[year_rows.collaboration != ""].nunique()),
@@ -176,8 +177,7 @@ def norway(run: Run) -> dict[str, float | bool]:
         "mergers a run (mergers.csv)": float(len(run.mergers)),
         "mergers a run (collaborations.csv)": float(merg),
         "absorbed in the year it was founded": float(sum(
-            name not in set(run.collabs.name[run.collabs.year < year])
-            for year, name in zip(run.mergers.year, run.mergers.absorbed, strict=True))),
+            first_row.get(name, year) >= year for year, name in zip(run.mergers.year, run.mergers.absorbed, strict=True))),
     }
 
 
