@@ -25,8 +25,8 @@ from simulation.experiments.effects import paired_effect
 
 RECOMMENDED = {"trust_erosion": 0.15, "leadership_turnover": 0.15, "budget_stress_weight": 0.3}
 SETTINGS = {"off": {}, **{f"{k} only": {k: v} for k, v in RECOMMENDED.items()}, "all on": RECOMMENDED}
-OUTCOMES = ("exits", "member_share", "exits_trust", "exits_leadership", "exits_budget", "exits_cost",
-            "exits_alternative")
+OUTCOMES = ("exits", "member_share", "notices_trust", "notices_leadership", "notices_budget", "notices_cost",
+            "notices_alternative")
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:

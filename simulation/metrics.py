@@ -414,7 +414,7 @@ def summary(model) -> dict[str, float]:
         out[f"tipped_{p}"] = n / total if total else 0.0
     leaving = _leaving(model)  # the decisions walked once: sweeps call this once per run
     for reason, n in _reason_counts(leaving).items():
-        out[f"exits_{reason}"] = n
+        out[f"notices_{reason}"] = n
     for reason, n in _but_for_totals(leaving).items():
         out[f"but_for_{reason}"] = n
     for reason, n in _but_for_totals([d for d in leaving if d.choice == EXIT]).items():

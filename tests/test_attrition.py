@@ -263,7 +263,7 @@ def test_summary_counts_notices_by_reason():
     m = CollaborationModel("synthetic_small", seed=2, overrides={"budget_stress_weight": 1.0}).run()
     s = metrics.summary(m)
     notices = [d for d in m.decisions if d.choice in (choice.EXIT, choice.SWITCH)]
-    assert sum(s[f"exits_{r}"] for r in attrition.REASONS) == len(notices)
+    assert sum(s[f"notices_{r}"] for r in attrition.REASONS) == len(notices)
     assert all(d.reason in attrition.REASONS for d in notices)
     assert all(d.reason == "" for d in m.decisions if d.choice not in (choice.EXIT, choice.SWITCH))
 
