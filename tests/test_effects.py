@@ -283,3 +283,28 @@ def test_help_names_the_few_events_threshold(capsys):
     with pytest.raises(SystemExit):
         main(["effects", "--help"])
     assert f"fewer than {fx.FEW_EVENTS} events" in " ".join(capsys.readouterr().out.split())
+
+
+def test_scale_replaces_a_scaling_levers_step_and_refuses_others(tmp_path, capsys):
+    """``--scale 0.8,1.25`` runs the fixed cost at x0.8 and x1.25 of the region's own value (the
+    declared x0.5 -> x2 otherwise), writes the step it ran, and refuses a lever that shifts or switches."""
+    own = load_scenario("hedmark").parameters.fixed_cost
+    lever, = fx.rescaled(fx.pick(fx.LEVERS, ["fixed_cost"], "levers"), 0.8, 1.25)
+    scenario = load_scenario("hedmark")
+    assert lever.overrides(scenario, "low") == {"fixed_cost": pytest.approx(0.8 * own)}
+    assert lever.overrides(scenario, "high") == {"fixed_cost": pytest.approx(1.25 * own)}
+    assert lever.settings_text() == "×0.8 → ×1.25" and lever.expect == fx.pick(fx.LEVERS, ["fixed_cost"], "levers")[0].expect
+    with pytest.raises(ValueError, match="exit_notice"):
+        fx.rescaled(fx.pick(fx.LEVERS, ["fixed_cost", "exit_notice"], "levers"), 0.8, 1.25)
+    with pytest.raises(ValueError, match="LOW < HIGH"):
+        fx.rescaled([lever], 1.25, 0.8)
+
+    out = tmp_path / "fx"
+    assert main(["effects", "hedmark", "--seeds", "2", "--ticks", "3", "--levers", "fixed_cost", "--outcomes",
+                 "small_members", "--scale", "0.8,1.25", "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    row = pd.read_csv(out / "effects.csv", keep_default_na=False).iloc[0]
+    assert row.settings == "×0.8 → ×1.25"
+    assert row.low_set == f"fixed_cost={0.8 * own}" and row.high_set == f"fixed_cost={1.25 * own}"
+    assert main(["effects", "hedmark", "--levers", "habit,exit_notice", "--scale", "0.8,1.25",
+                 "--out", str(tmp_path / "no")]) == 2
+    assert "exit_notice" in capsys.readouterr().err

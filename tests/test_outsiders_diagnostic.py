@@ -113,3 +113,23 @@ def test_done_when_names_patterns_and_levers_that_exist_and_reports_what_validat
     assert rows[2][2].startswith(direct.observed())
     expected = "met" if direct.passed else "not met (interval straddles the bar)" if direct.point_passed else "not met"
     assert rows[2][3] == expected
+
+
+def test_hedmark_fixed_cost_reads_small_members_as_effects_does():
+    """benchmarks/hedmark_fixed_cost.py (docs/validation.md, "where hedmark's response bends"): its
+    small municipalities' share is ``imcsim effects``' ``small_members`` on the same run, and those
+    are the Kongsvinger bloc's Grue and Nord-Odal, whose entry the script reports (Grue's)."""
+    from simulation.experiments import effects as fx
+    from simulation.scenario import load_scenario
+
+    script = _script("hedmark_fixed_cost")
+    own = load_scenario("hedmark").parameters.fixed_cost
+    row = script.one((1.25, 1.25 * own, 4))
+    model = CollaborationModel("hedmark", seed=4, overrides={"fixed_cost": 1.25 * own}).run()
+    ms = metrics.municipality_series(model)
+    run = fx.RunData(metrics.summary(model), metrics.series(model), ms)
+    small_members = fx.pick(fx.OUTCOMES, ["small_members"], "outcomes")[0]
+    assert row["small_members"] == pytest.approx(small_members.value(run))
+    assert set(ms.loc[ms["size_class"] == "small", "name"]) == {"Grue", "Nord-Odal"}
+    assert row["grue_year"] == int(ms.loc[(ms["name"] == "Grue") & (ms["collaboration"] != "") & (ms["tick"] > 0),
+                                          "year"].min())

@@ -21,7 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "Writes effects.csv, effects.md and effects.png (the expected directions, coloured "
                     "by verdict).",
         epilog="Example: imcsim effects hedmark agder --seeds 10 --levers fixed_cost,habit --workers 2 "
-               "--set trust_erosion=0.15",
+               "--set trust_erosion=0.15. A smaller step: imcsim effects hedmark --levers fixed_cost "
+               "--outcomes small_members --scale 0.8,1.25 --seeds 100",
     )
     p.add_argument("regions", nargs="*", metavar="REGION",
                    help="scenario names or .toml paths (default: every shipped scenario except two_hubs)")
@@ -30,6 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outcomes", help="comma-separated outcomes (default: all declared; --list names them)")
     p.add_argument("--list", action="store_true",
                    help="print the declared levers (settings, expected directions, sources) and outcomes, and exit")
+    p.add_argument("--scale", metavar="LOW,HIGH",
+                   help="for levers that scale the region's value (declared x0.5 -> x2), compare xLOW with xHIGH "
+                        "instead, e.g. 0.8,1.25: does the effect hold near the defaults, in a smaller step?")
     p.add_argument("--ticks", type=int, help="years to simulate (default: each region's own)")
     p.add_argument("--seed", type=int, default=1, help="experiment seed from which the run seeds are drawn (default 1)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -46,6 +50,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _names(text: str | None) -> list[str] | None:
     return None if text is None else [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _scale(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        low, high = (float(x) for x in parts)
+    except ValueError:
+        raise ValueError(f"--scale: expected LOW,HIGH as two numbers (e.g. 0.8,1.25), got {text!r}") from None
+    return low, high
 
 
 def declared(fx) -> str:
@@ -69,6 +82,8 @@ def effects(args: argparse.Namespace) -> int:
         print(declared(fx))
         return 0
     levers = fx.pick(fx.LEVERS, _names(args.levers), "levers")
+    if args.scale is not None:
+        levers = fx.rescaled(levers, *_scale(args.scale))
     outcomes = fx.pick(fx.OUTCOMES, _names(args.outcomes), "outcomes")
     regions = args.regions or fx.default_regions()
     if args.preset is not None and args.preset not in fx.PRESETS:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -393,6 +393,21 @@ def pick(declared: tuple, names: Iterable[str] | None, what: str) -> list:
     if unknown or not names:
         raise ValueError(f"--{what}: unknown {', '.join(unknown) or '(none given)'}; known: {', '.join(table)}")
     return [table[n] for n in names]
+
+
+def rescaled(levers: Iterable[Lever], low: float, high: float) -> list[Lever]:
+    """The levers with their scales replaced by ×``low`` → ×``high`` (``imcsim effects --scale``):
+    a smaller step than the declared ×0.5 → ×2 asks whether an effect holds near the defaults,
+    not only across a fourfold range. Only levers that scale the region's value can be rescaled."""
+    if not (0 <= low < high):
+        raise ValueError(f"--scale: need 0 <= LOW < HIGH, got {low:g},{high:g}")
+    levers = list(levers)
+    fixed = [lv.name for lv in levers if not (isinstance(lv.low, Scale) and isinstance(lv.high, Scale))]
+    if fixed:
+        scaled = [lv.name for lv in LEVERS if isinstance(lv.low, Scale) and isinstance(lv.high, Scale)]
+        raise ValueError(f"--scale: not a lever that scales the region's value (a switch, a shift or a "
+                         f"perspective): {', '.join(fixed)}; pick --levers among {', '.join(scaled)}")
+    return [replace(lv, low=Scale(low), high=Scale(high)) for lv in levers]
 
 
 # ---------------------------------------------------------------------------------------------
