@@ -106,11 +106,16 @@ def run_all(jobs: list[tuple[str, int, dict[str, float]]], root: Path, workers: 
             raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr}")
         return job, out
     results = {}
+    live = sys.stderr.isatty()  # a terminal: one line rewritten; a log: a line every tenth of the runs
     with ThreadPoolExecutor(workers) as pool:
         for i, ((region, seed, sets), out) in enumerate(pool.map(one, jobs), 1):
             results[(region, seed, tuple(sorted(sets.items())))] = out
-            print(f"\r  {i}/{len(jobs)} runs", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+            if live:
+                print(f"\r  {i}/{len(jobs)} runs", end="", file=sys.stderr, flush=True)
+            elif i == len(jobs) or i % max(1, len(jobs) // 10) == 0:
+                print(f"  {i}/{len(jobs)} runs", file=sys.stderr, flush=True)
+    if live:
+        print(file=sys.stderr)
     return results
 
 
