@@ -82,8 +82,9 @@ def effects(args: argparse.Namespace) -> int:
         print(declared(fx))
         return 0
     levers = fx.pick(fx.LEVERS, _names(args.levers), "levers")
-    if args.scale is not None:
-        levers = fx.rescaled(levers, *_scale(args.scale))
+    scale = _scale(args.scale) if args.scale is not None else None
+    if scale is not None:
+        levers = fx.rescaled(levers, *scale)
     outcomes = fx.pick(fx.OUTCOMES, _names(args.outcomes), "outcomes")
     regions = args.regions or fx.default_regions()
     if args.preset is not None and args.preset not in fx.PRESETS:
@@ -109,6 +110,8 @@ def effects(args: argparse.Namespace) -> int:
         fig = plots.effects_verdicts(report.verdict_grid(table),
                                      title=f"Expected directions: mean paired effect (high - low), {args.seeds} "
                                            f"paired seeds, 95% intervals (experiment seed {args.seed})"
+                                           + (f"\nlevers that scale a value: ×{scale[0]:g} → ×{scale[1]:g}"
+                                              if scale is not None else "")
                                            + (f"\nbase setting: {fx.base_text(base)}" if base else ""))
         fig.savefig(args.out / "effects.png", dpi=150, bbox_inches="tight")
         plots.plt.close(fig)
