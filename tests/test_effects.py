@@ -296,8 +296,9 @@ def test_scale_replaces_a_scaling_levers_step_and_refuses_others(tmp_path, capsy
     assert lever.settings_text() == "×0.8 → ×1.25" and lever.expect == fx.pick(fx.LEVERS, ["fixed_cost"], "levers")[0].expect
     with pytest.raises(ValueError, match="exit_notice"):
         fx.rescaled(fx.pick(fx.LEVERS, ["fixed_cost", "exit_notice"], "levers"), 0.8, 1.25)
-    with pytest.raises(ValueError, match="LOW < HIGH"):
-        fx.rescaled([lever], 1.25, 0.8)
+    for low, high in ((1.25, 0.8), (-1, 2), (1, math.inf), (math.nan, 2)):
+        with pytest.raises(ValueError, match="LOW < HIGH"):
+            fx.rescaled([lever], low, high)
 
     out = tmp_path / "fx"
     assert main(["effects", "hedmark", "--seeds", "2", "--ticks", "3", "--levers", "fixed_cost", "--outcomes",

@@ -399,7 +399,7 @@ def rescaled(levers: Iterable[Lever], low: float, high: float) -> list[Lever]:
     """The levers with their scales replaced by ×``low`` → ×``high`` (``imcsim effects --scale``):
     a smaller step than the declared ×0.5 → ×2 asks whether an effect holds near the defaults,
     not only across a fourfold range. Only levers that scale the region's value can be rescaled."""
-    if not (0 <= low < high):
+    if not (0 <= low < high < math.inf):
         raise ValueError(f"--scale: need 0 <= LOW < HIGH, got {low:g},{high:g}")
     levers = list(levers)
     fixed = [lv.name for lv in levers if not (isinstance(lv.low, Scale) and isinstance(lv.high, Scale))]
