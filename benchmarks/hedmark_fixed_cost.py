@@ -23,16 +23,18 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from simulation import CollaborationModel, metrics  # noqa: E402
+from simulation.experiments import effects as fx  # noqa: E402
+from simulation.experiments.analysis import mean_ci  # noqa: E402
 from simulation.scenario import load_scenario  # noqa: E402
 
 DOSES = (0.5, 0.65, 0.8, 1.0, 1.25, 1.6, 2.0)
 TRIO_HOST = "Hamar IKT"
+SMALL_MEMBERS = fx.pick(fx.OUTCOMES, ["small_members"], "outcomes")[0]  # imcsim effects' own reading
 
 
 def first_in(ms: pd.DataFrame, name: str) -> tuple[int, str]:
@@ -45,16 +47,15 @@ def one(job: tuple[float, float, int]) -> dict:
     dose, fixed_cost, seed = job
     ms = metrics.municipality_series(CollaborationModel("hedmark", seed=seed,
                                                         overrides={"fixed_cost": fixed_cost}).run())
-    small = ms[(ms["size_class"] == "small") & (ms["tick"] > 0)]
     grue_year, grue_in = first_in(ms, "Grue")
     kongsvinger_year, _ = first_in(ms, "Kongsvinger")
-    return {"dose": dose, "seed": seed, "small_members": float((small["collaboration"] != "").groupby(small["tick"]).mean().mean()),
+    return {"dose": dose, "seed": seed, "small_members": SMALL_MEMBERS.value(fx.RunData({}, pd.DataFrame(), ms)),
             "grue_year": grue_year, "grue_in": grue_in, "with_kongsvinger": grue_year == kongsvinger_year}
 
 
-def interval(x: np.ndarray, sign: str = "+") -> str:
-    """Mean and 95 % t interval; ``sign`` "+" for a difference, "" for a level."""
-    m, half = x.mean(), stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x))
+def interval(x: pd.Series, sign: str = "+") -> str:
+    """Mean and 95 % t interval (``analysis.mean_ci``); ``sign`` "+" for a difference, "" for a level."""
+    m, half, _ = mean_ci(x.to_numpy())
     return f"{m:{sign}.3f} [{m - half:{sign}.3f}, {m + half:{sign}.3f}]"
 
 
@@ -75,26 +76,26 @@ def main() -> None:
     runs.to_csv(out.with_suffix(".csv"), index=False)
 
     wide = runs.pivot(index="seed", columns="dose", values="small_members")
+    entry = runs.assign(entered=np.where(runs["grue_in"] == TRIO_HOST, "Hamar IKT",
+                                         np.where(runs["grue_in"] == "", "never", "the bloc's own")))
+    entries = pd.crosstab(entry["dose"], entry["entered"]).reindex(columns=["Hamar IKT", "the bloc's own", "never"],
+                                                                   fill_value=0)
     print(f"hedmark, seeds {args.first_seed}-{args.first_seed + args.seeds - 1}: small municipalities' (Grue's, "
           f"Nord-Odal's) share of years as members")
     print(f"{'dose':>5}  {'share':>19}  {'step from the dose before':>26}  {'Hamar IKT':>9}  {'own':>4}  "
           f"{'never':>5}  {'with Kongsvinger':>16}  median year")
     for i, dose in enumerate(DOSES):
         at = runs[runs["dose"] == dose]
-        step = interval((wide[dose] - wide[DOSES[i - 1]]).to_numpy()) if i else ""
-        into_trio = int((at["grue_in"] == TRIO_HOST).sum())
-        never = int((at["grue_in"] == "").sum())
+        step = interval(wide[dose] - wide[DOSES[i - 1]]) if i else ""
+        into_trio, own_bloc, never = entries.loc[dose]
         years = at.loc[at["grue_year"] > 0, "grue_year"]
-        print(f"x{dose:<4g}  {interval(wide[dose].to_numpy(), ''):>19}  {step:>26}  {into_trio:>9}  "
-              f"{len(at) - into_trio - never:>4}  {never:>5}  {at['with_kongsvinger'].mean():>16.0%}  "
-              f"{years.median():.0f}")
-    print(f"x0.8 -> x1.25: {interval((wide[1.25] - wide[0.8]).to_numpy())}; "
-          f"x0.5 -> x2: {interval((wide[2.0] - wide[0.5]).to_numpy())}")
+        print(f"x{dose:<4g}  {interval(wide[dose], ''):>19}  {step:>26}  {into_trio:>9}  {own_bloc:>4}  {never:>5}  "
+              f"{at['with_kongsvinger'].mean():>16.0%}  {years.median():.0f}")
+    print(f"x0.8 -> x1.25: {interval(wide[1.25] - wide[0.8])}; x0.5 -> x2: {interval(wide[2.0] - wide[0.5])}")
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    means = wide.mean()
-    half = stats.t.ppf(0.975, len(wide) - 1) * wide.std(ddof=1) / np.sqrt(len(wide))
-    left.errorbar(DOSES, means[list(DOSES)], yerr=half[list(DOSES)], marker="o", capsize=3)
+    means, halves = zip(*(mean_ci(wide[d].to_numpy())[:2] for d in DOSES), strict=True)
+    left.errorbar(DOSES, means, yerr=halves, marker="o", capsize=3)
     left.axvspan(0.8, 1.25, color="0.9", label="--scale 0.8,1.25")
     left.set_xscale("log")
     left.set_xticks(DOSES, [f"×{d:g}" for d in DOSES])
@@ -103,12 +104,7 @@ def main() -> None:
     left.set_ylabel("Grue, Nord-Odal: share of years as members")
     left.set_title("Small municipalities' membership (95 % intervals)")
     left.legend(loc="upper left")
-    shares = pd.DataFrame({
-        "Hamar IKT": [(runs[runs.dose == d].grue_in == TRIO_HOST).mean() for d in DOSES],
-        "the bloc's own": [((runs[runs.dose == d].grue_in != TRIO_HOST) & (runs[runs.dose == d].grue_in != "")).mean()
-                           for d in DOSES],
-        "never": [(runs[runs.dose == d].grue_in == "").mean() for d in DOSES],
-    }, index=[f"×{d:g}" for d in DOSES])
+    shares = entries.div(entries.sum(axis=1), axis=0).set_axis([f"×{d:g}" for d in entries.index])
     shares.plot.bar(stacked=True, ax=right, rot=0, color=["tab:blue", "tab:orange", "0.7"])
     right.set_ylabel("share of seeds")
     right.set_title("Where Grue first comes in")

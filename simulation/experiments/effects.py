@@ -401,10 +401,13 @@ def rescaled(levers: Iterable[Lever], low: float, high: float) -> list[Lever]:
     not only across a fourfold range. Only levers that scale the region's value can be rescaled."""
     if not (0 <= low < high < math.inf):
         raise ValueError(f"--scale: need 0 <= LOW < HIGH, got {low:g},{high:g}")
+    def scales(lv: Lever) -> bool:
+        return isinstance(lv.low, Scale) and isinstance(lv.high, Scale)
+
     levers = list(levers)
-    fixed = [lv.name for lv in levers if not (isinstance(lv.low, Scale) and isinstance(lv.high, Scale))]
+    fixed = [lv.name for lv in levers if not scales(lv)]
     if fixed:
-        scaled = [lv.name for lv in LEVERS if isinstance(lv.low, Scale) and isinstance(lv.high, Scale)]
+        scaled = [lv.name for lv in LEVERS if scales(lv)]
         raise ValueError(f"--scale: not a lever that scales the region's value (a switch, a shift or a "
                          f"perspective): {', '.join(fixed)}; pick --levers among {', '.join(scaled)}")
     return [replace(lv, low=Scale(low), high=Scale(high)) for lv in levers]
