@@ -133,3 +133,39 @@ def test_hedmark_fixed_cost_reads_small_members_as_effects_does():
     assert set(ms.loc[ms["size_class"] == "small", "name"]) == {"Grue", "Nord-Odal"}
     assert row["grue_year"] == int(ms.loc[(ms["name"] == "Grue") & (ms["collaboration"] != "") & (ms["tick"] > 0),
                                           "year"].min())
+
+
+def test_legitimacy_channels_move_only_the_channels_named(monkeypatch):
+    """benchmarks/legitimacy_channels.py (docs/validation.md, "Legitimacy on the synthetic
+    regions"): with every channel moving, a run is the model's at that weight; with none moving,
+    it is the model's at the region's own weight, whatever the weight set (the weight is read
+    nowhere but in the four channels); with one moving, it is neither."""
+    from simulation.perspectives import myth
+    from simulation.scenario import load_scenario
+
+    for name in ("legitimacy", "standardisation", "declared_target", "consolidation", "merger"):
+        monkeypatch.setattr(myth, name, getattr(myth, name))  # the script wraps them; put them back after
+    script = _script("legitimacy_channels")
+    own = load_scenario("synthetic_small").parameters.legitimacy_weight
+
+    def model_at(weight):
+        run = CollaborationModel("synthetic_small", seed=3, overrides={"legitimacy_weight": weight}).run()
+        return metrics.municipality_series(run)["collaboration"].tolist()
+
+    def channels_at(setting, factor):
+        script._moving.clear()
+        script._moving.update(script.moved(setting))
+        script._own_weight[0] = own
+        try:
+            run = CollaborationModel("synthetic_small", seed=3, overrides={"legitimacy_weight": factor * own}).run()
+        finally:
+            script._moving.update(script.CHANNELS)  # leave the patched module as the model
+        return metrics.municipality_series(run)["collaboration"].tolist()
+
+    assert channels_at("all", 2.0) == model_at(2.0 * own)
+    assert channels_at("none", 2.0) == model_at(own)
+    assert model_at(2.0 * own) != model_at(own)  # the lever does move this run
+    assert channels_at("merger", 2.0) not in (model_at(own), model_at(2.0 * own))
+    assert script.moved("not-merger") == {"belonging", "standardise", "consolidation"}
+    with pytest.raises(ValueError, match="unknown setting"):
+        script.moved("fashion")
