@@ -326,7 +326,8 @@ LEVERS: tuple[Lever, ...] = (
           (Expectation("exit_rate", DOWN, "004 L1028"), Expectation("exits", DOWN, "004 L1028"),
            Expectation("notice_chance", DOWN, "004 L1028"))),
     Lever("legitimacy_weight", ("legitimacy_weight",), Scale(0.5), Scale(2.0),
-          "weight of national legitimacy pressure on collaborating",
+          "weight of national legitimacy pressure wherever the myth reads it: belonging, declared coordination, "
+          "admission votes, mergers",
           (Expectation("small_members", UP, "002 L2118-2124"), Expectation("large_members", UP, "002 L2118-2124"),
            Expectation("decoupling_gap", UP, "003 L3058-3065"))),
     Lever("fashion", ("fashion_weight",), Value(0.0), Value(1.0),
