@@ -16,7 +16,8 @@ names; the others read the region's own weight. ``all`` is the model's lever, ``
 channel (a known answer: no effect in any seed), ``not-merger`` every channel but the merger myth.
 Prints the paired effects (95 % t intervals) on small and large members (mean over the run, as
 ``imcsim effects`` reads them), mergers, the largest collaboration's members at the end, and
-applicants refused in admission votes. docs/validation.md, "Legitimacy on the synthetic regions".
+applicants refused in admission votes; writes them to results/legitimacy_channels_REGION.csv and
+the membership effects, channel by channel, to its .png. docs/validation.md, "Legitimacy on the synthetic regions".
 """
 
 from __future__ import annotations
@@ -25,15 +26,20 @@ import argparse
 import dataclasses
 import functools
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+import matplotlib
 import pandas as pd
 
-from simulation import CollaborationModel, metrics
-from simulation.experiments import effects as fx
-from simulation.experiments.analysis import mean_ci
-from simulation.parameters import Parameters
-from simulation.perspectives import myth
-from simulation.scenario import load_scenario
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from simulation import CollaborationModel, metrics  # noqa: E402
+from simulation.experiments import effects as fx  # noqa: E402
+from simulation.experiments.analysis import mean_ci  # noqa: E402
+from simulation.parameters import Parameters  # noqa: E402
+from simulation.perspectives import myth  # noqa: E402
+from simulation.scenario import load_scenario  # noqa: E402
 
 CHANNELS = {"belonging": ("legitimacy",), "standardise": ("standardisation", "declared_target"),
             "consolidation": ("consolidation",), "merger": ("merger",)}
@@ -126,6 +132,33 @@ def verdict(row) -> str:
     return up if row["ci_low"] > 0 else down if row["ci_high"] < 0 else "○"
 
 
+LABELS = {"all": "every channel (the model)", "none": "no channel",
+          **{f"not-{c}": f"all but {c}" for c in CHANNELS}}
+COLOURS = {"✓": "#4c9a4c", "✗": "#c8553d", "○": "#8a8a8a", "=": "#bdbdbd"}
+
+
+def figure(table: pd.DataFrame, title: str, path: Path) -> None:
+    """Small and large members' effect per setting, with its 95 % interval, coloured by verdict."""
+    members = ["small_members", "large_members"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.5 * table["setting"].nunique() + 1.6), sharey=True)
+    for ax, outcome in zip(axes, members, strict=True):
+        rows = table[table["outcome"] == outcome].reset_index(drop=True)
+        for y, row in rows.iterrows():
+            colour = COLOURS[verdict(row)]
+            ax.errorbar(row["effect"], y, xerr=[[row["effect"] - row["ci_low"]], [row["ci_high"] - row["effect"]]],
+                        fmt="o", color=colour, capsize=3)
+        ax.axvline(0, color="black", lw=0.8)
+        ax.set_yticks(range(len(rows)), [LABELS.get(s, f"{s} only") for s in rows["setting"]])
+        ax.set_title(outcome.replace("_", " ") + " (expected: up)")
+        ax.set_xlabel("paired effect, x2 minus x0.5 (share of the years)")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].invert_yaxis()  # the settings top-down in the order run (the axes share it)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("region", nargs="?", default="synthetic")
@@ -134,14 +167,21 @@ def main() -> None:
     ap.add_argument("--settings", default=",".join(SETTINGS),
                     help="comma-separated: all, none, a channel (belonging, standardise, consolidation, merger) or not-CHANNEL")
     ap.add_argument("-j", "--workers", type=int, default=2)
+    ap.add_argument("--out", help="output stem [results/legitimacy_channels_REGION]")
     args = ap.parse_args()
     table = effects(args.region, args.settings.split(","), range(args.first_seed, args.first_seed + args.seeds),
                     args.workers)
-    print(f"{args.region}: legitimacy_weight x{LOW} -> x{HIGH}, paired seeds {args.first_seed}-"
-          f"{args.first_seed + args.seeds - 1}; the lever moves only the channels named")
+    title = (f"{args.region}: legitimacy_weight x{LOW} -> x{HIGH}, paired seeds {args.first_seed}-"
+             f"{args.first_seed + args.seeds - 1}; the lever moves only the channels named")
+    print(title)
+    out = Path(args.out or f"results/legitimacy_channels_{Path(args.region).stem}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table.assign(verdict=table.apply(verdict, axis=1)).to_csv(out.with_suffix(".csv"), index=False)
+    figure(table, title, out.with_suffix(".png"))
     for _, row in table.iterrows():
         print(f"  {row['setting']:<14} {row['outcome']:<15} {row['low']:9.4f} -> {row['high']:9.4f}  "
               f"{row['effect']:+.4f} [{row['ci_low']:+.4f}, {row['ci_high']:+.4f}] {verdict(row)}")
+    print(f"written: {out.with_suffix('.csv')}, {out.with_suffix('.png')}")
 
 
 if __name__ == "__main__":
