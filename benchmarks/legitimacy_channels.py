@@ -25,7 +25,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -46,10 +48,12 @@ CHANNELS = {"belonging": ("legitimacy",), "standardise": ("standardisation", "de
 SETTINGS = ("all", "belonging", "standardise", "consolidation", "merger", "not-merger")
 OUTCOMES = fx.pick(fx.OUTCOMES, ["small_members", "large_members", "mergers", "largest_members"],
                    "outcomes")  # imcsim effects' own readings; and applicants refused (``refusals``)
+MEMBERSHIP = ("small_members", "large_members")  # the outcomes with an expected direction (up)
 LOW, HIGH = 0.5, 2.0
 
 _moving: set[str] = set(CHANNELS)  # the channels this process's current run lets the lever move
 _own_weight = [0.0]  # the region's own legitimacy_weight, which held channels read
+_held_copy: list = [None, None]  # the last parameter set a held channel saw, and its copy at the own weight
 
 
 def moved(setting: str) -> set[str]:
@@ -65,15 +69,11 @@ def moved(setting: str) -> set[str]:
     raise ValueError(f"unknown setting {setting!r}: one of all, none, {', '.join(CHANNELS)}, or not-CHANNEL")
 
 
-_copies: dict[int, tuple[Parameters, Parameters]] = {}
-
-
 def _held(p: Parameters, weight: float) -> Parameters:
-    """``p`` with the region's own weight; one copy per parameter set (kept, so its id stays its own)."""
-    kept = _copies.get(id(p))
-    if kept is None or kept[0] is not p or kept[1].legitimacy_weight != weight:
-        kept = _copies[id(p)] = (p, dataclasses.replace(p, legitimacy_weight=weight))
-    return kept[1]
+    """``p`` with the region's own weight, copied once per run (a run reads one parameter set)."""
+    if _held_copy[0] is not p or _held_copy[1].legitimacy_weight != weight:
+        _held_copy[:] = [p, dataclasses.replace(p, legitimacy_weight=weight)]
+    return _held_copy[1]
 
 
 def _hold(channel: str, f):
@@ -92,14 +92,24 @@ for _channel, _names in CHANNELS.items():  # in every process that imports this 
         setattr(myth, _name, _hold(_channel, getattr(myth, _name)))
 
 
-def one(job: tuple[str, str, float, int]) -> dict:
-    """One run: ``region`` at ``factor`` x its own weight, only the setting's channels moving."""
-    region, setting, factor, seed = job
-    own = load_scenario(region).parameters.legitimacy_weight
+@contextmanager
+def channels(setting: str, own_weight: float) -> Iterator[None]:
+    """Within it, the lever moves only the setting's channels; the held ones read ``own_weight``.
+    After it, every channel moves again: the patched module is the model."""
     _moving.clear()
     _moving.update(moved(setting))
-    _own_weight[0] = own
-    model = CollaborationModel(region, seed=seed, overrides={"legitimacy_weight": factor * own}).run()
+    _own_weight[0] = own_weight
+    try:
+        yield
+    finally:
+        _moving.update(CHANNELS)
+
+
+def one(job: tuple[str, str, float, float, int]) -> dict:
+    """One run: ``region`` at ``factor`` x its own weight ``own``, only the setting's channels moving."""
+    region, setting, own, factor, seed = job
+    with channels(setting, own):
+        model = CollaborationModel(region, seed=seed, overrides={"legitimacy_weight": factor * own}).run()
     series = metrics.series(model)
     run = fx.RunData(metrics.summary(model), series, metrics.municipality_series(model))
     return {"setting": setting, "factor": factor, "seed": seed, **{o.name: o.value(run) for o in OUTCOMES},
@@ -110,7 +120,8 @@ def effects(region: str, settings: list[str], seeds: range, workers: int) -> pd.
     """Paired effect (x2 minus x0.5) per setting and outcome, with its 95 % t interval."""
     for s in settings:
         moved(s)  # refuse an unknown setting before any run
-    jobs = [(region, s, f, seed) for s in settings for f in (LOW, HIGH) for seed in seeds]
+    own = load_scenario(region).parameters.legitimacy_weight
+    jobs = [(region, s, own, f, seed) for s in settings for f in (LOW, HIGH) for seed in seeds]
     with ProcessPoolExecutor(workers) as pool:
         runs = pd.DataFrame(list(pool.map(one, jobs, chunksize=10)))
     rows = []
@@ -128,7 +139,7 @@ def verdict(row) -> str:
     """Membership against the expected direction (up: ✓, down: ✗); other outcomes up or down."""
     if row["effect"] == 0 and row["ci_low"] == 0 and row["ci_high"] == 0:
         return "="
-    up, down = ("✓", "✗") if row["outcome"].endswith("_members") and row["outcome"] != "largest_members" else ("up", "down")
+    up, down = ("✓", "✗") if row["outcome"] in MEMBERSHIP else ("up", "down")
     return up if row["ci_low"] > 0 else down if row["ci_high"] < 0 else "○"
 
 
@@ -139,9 +150,8 @@ COLOURS = {"✓": "#4c9a4c", "✗": "#c8553d", "○": "#8a8a8a", "=": "#bdbdbd"}
 
 def figure(table: pd.DataFrame, title: str, path: Path) -> None:
     """Small and large members' effect per setting, with its 95 % interval, coloured by verdict."""
-    members = ["small_members", "large_members"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.5 * table["setting"].nunique() + 1.6), sharey=True)
-    for ax, outcome in zip(axes, members, strict=True):
+    for ax, outcome in zip(axes, MEMBERSHIP, strict=True):
         rows = table[table["outcome"] == outcome].reset_index(drop=True)
         for y, row in rows.iterrows():
             colour = COLOURS[verdict(row)]

@@ -153,13 +153,8 @@ def test_legitimacy_channels_move_only_the_channels_named(monkeypatch):
         return metrics.municipality_series(run)["collaboration"].tolist()
 
     def channels_at(setting, factor):
-        script._moving.clear()
-        script._moving.update(script.moved(setting))
-        script._own_weight[0] = own
-        try:
+        with script.channels(setting, own):
             run = CollaborationModel("synthetic_small", seed=3, overrides={"legitimacy_weight": factor * own}).run()
-        finally:
-            script._moving.update(script.CHANNELS)  # leave the patched module as the model
         return metrics.municipality_series(run)["collaboration"].tolist()
 
     assert channels_at("all", 2.0) == model_at(2.0 * own)
