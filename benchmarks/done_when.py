@@ -50,9 +50,20 @@ PATTERN_ITEMS = {
 
 
 def lever_rows(regions: list[str], seeds: int, draw: int, workers: int, progress: bool) -> list[list[str]]:
+    design = lever_design(regions, fx.run_seeds(draw, seeds))
+    return rows_from_table(fx.effects_table(design, fx.run_design(design, workers, progress)), regions)
+
+
+def lever_design(regions: list[str], run_seeds: list[int]) -> fx.Design:
+    """The paired runs behind the lever items: their levers and outcomes on these regions and seeds."""
     levers = fx.pick(fx.LEVERS, list(dict.fromkeys(i.lever for i in LEVER_ITEMS)), "levers")
     outcomes = fx.pick(fx.OUTCOMES, list(dict.fromkeys(o for i in LEVER_ITEMS for o in i.outcomes)), "outcomes")
-    table = fx.estimate(regions, levers, outcomes, seeds, seed=draw, workers=workers, progress=progress)
+    return fx.Design(regions, levers, outcomes, run_seeds)
+
+
+def rows_from_table(table, regions: list[str]) -> list[list[str]]:
+    """One row per lever item and region from an effects table: the figures, and "met" when one
+    of the item's outcomes agrees with the expected direction."""
     rows = []
     for item in LEVER_ITEMS:
         for region in regions:
@@ -80,6 +91,15 @@ def pattern_rows(regions: list[str], first_seed: int, seeds: int, workers: int) 
     return rows
 
 
+def parse_regions(ap: argparse.ArgumentParser, text: str) -> list[str]:
+    """--regions as a list, or the parser's error naming any region that is not one of the five."""
+    regions = [r.strip() for r in text.split(",") if r.strip()]
+    unknown = sorted(set(regions) - set(LEVER_REGIONS))
+    if unknown:
+        ap.error(f"--regions: {', '.join(unknown)} not among {', '.join(LEVER_REGIONS)}")
+    return regions
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--first-seed", type=int, default=1, help="first seed of the regions' figures (default 1)")
@@ -91,10 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     ap.add_argument("--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
-    regions = [r.strip() for r in args.regions.split(",") if r.strip()]
-    unknown = sorted(set(regions) - set(LEVER_REGIONS))
-    if unknown:
-        ap.error(f"--regions: {', '.join(unknown)} not among {', '.join(LEVER_REGIONS)}")
+    regions = parse_regions(ap, args.regions)
     rows = lever_rows(regions, args.seeds, args.draw, args.workers, not args.quiet)
     rows += pattern_rows(regions, args.first_seed, args.seeds, args.workers)
     header = ["item", "region", "figure", "verdict"]

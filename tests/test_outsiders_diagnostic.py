@@ -164,3 +164,43 @@ def test_legitimacy_channels_move_only_the_channels_named(monkeypatch):
     assert script.moved("not-merger") == {"belonging", "standardise", "consolidation"}
     with pytest.raises(ValueError, match="unknown setting"):
         script.moved("fashion")
+
+
+def test_verdict_reliability_splits_one_run_into_draws_that_equal_separate_runs():
+    """benchmarks/verdict_reliability.py (docs/validation.md, "How often a verdict holds"): each
+    draw's effects, cut from one long run, are those of the effects engine run on that draw's seeds
+    alone, and the pooled table is the one on all the seeds; so "met in k of D draws" counts real
+    30-seed checks, not overlapping or shifted ones."""
+    from simulation.experiments import effects as fx
+
+    reliability = _script("verdict_reliability")
+    done = _script("done_when")
+    seeds = fx.run_seeds(5, 4)
+    design = done.lever_design(["agder"], seeds)
+    design.levers = [lv for lv in design.levers if lv.name == "fixed_cost"]
+    design.outcomes = [o for o in design.outcomes if o.name == "small_members"]
+    results = fx.run_design(design)
+    for d in (0, 1):
+        alone = fx.Design(["agder"], design.levers, design.outcomes, seeds[2 * d:2 * d + 2])
+        expected = fx.effects_table(alone, fx.run_design(alone))
+        got = fx.effects_table(design, reliability.split(results, d, 2))
+        assert got["mean_diff"].tolist() == expected["mean_diff"].tolist()
+        assert got["verdict"].tolist() == expected["verdict"].tolist()
+    pooled = fx.effects_table(design, results)
+    assert pooled["n_seeds"].tolist() == [4]
+    assert pooled["mean_diff"].iloc[0] == pytest.approx(sum(
+        fx.effects_table(design, reliability.split(results, d, 2))["mean_diff"].iloc[0] for d in (0, 1)) / 2)
+
+
+def test_habit_bloc_moves_the_effects_habit_lever_and_reads_kongsvingers_entry():
+    """benchmarks/habit_bloc.py (docs/validation.md, "How often a verdict holds"): its two settings
+    are ``imcsim effects``' habit lever (x0.5 and x2 of hedmark's own ``habit_strength``), and its
+    year is Kongsvinger's first year in a collaboration in that run."""
+    from simulation.scenario import load_scenario
+
+    script = _script("habit_bloc")
+    own = load_scenario("hedmark").parameters.habit_strength
+    assert script.HABIT.overrides(load_scenario("hedmark"), "high") == {"habit_strength": pytest.approx(2 * own)}
+    ms = metrics.municipality_series(CollaborationModel("hedmark", seed=7, overrides={"habit_strength": 2 * own}).run())
+    members = ms[(ms["name"] == "Kongsvinger") & (ms["collaboration"] != "") & (ms["tick"] > 0)]
+    assert script.kongsvinger_year(({"habit_strength": 2 * own}, 7)) == int(members["year"].min())
