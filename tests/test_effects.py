@@ -170,8 +170,11 @@ def test_command_writes_csv_and_markdown(tmp_path, capsys):
     assert math.isnan(row.events)  # a rate, not a count
     exits = table[(table.region == "hedmark") & (table.lever == "habit") & (table.outcome == "exits")].iloc[0]
     assert math.isclose(exits.events, (exits.low + exits.high) * exits.n_seeds, abs_tol=1e-9)  # both arms' exits
+    fixed = table[(table.region == "hedmark") & (table.lever == "fixed_cost") & (table.outcome == "small_members")]
+    assert fixed.seeds_80.iloc[0] >= 2  # the seeds a fresh draw needs (tests/test_seed_power.py)
     text = (out / "effects.md").read_text(encoding="utf-8")
     assert "| lever | outcome | expected | source | synthetic_small | hedmark |" in text
+    assert "## Seeds a verdict needs" in text and "| lever | outcome | expected | synthetic_small | hedmark |" in text
     assert "## Members' exits per 100 member-years (`exit_rate`)" in text
     printed = capsys.readouterr().out
     assert "habit" in printed and "004 L1028" in printed

@@ -119,5 +119,8 @@ def effects(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(report.plain(*report.expectations_table(table)))
         print(report.LEGEND)
+        print("\nSeeds a verdict needs:")
+        print(report.plain(*report.expectations_table(table, report.seeds_text, source=False)))
+        print(report.SEEDS_LEGEND)
         print(f"written: {', '.join(map(str, written))}")
     return 0

@@ -33,6 +33,7 @@ from ..validation.runner import bootstrap
 from .analysis import mean_ci
 from .engines import run_tasks
 from .plan import run_seeds
+from .seed_power import seeds_for_power
 
 LEVEL = 0.95
 BOOTSTRAP_SEED = 20261130  # fixed and non-zero (a zero seed means "unseeded" to some libraries)
@@ -563,13 +564,15 @@ def effects_table(design: Design, results: dict[tuple[str, tuple], list[dict]]) 
                 continue
             effect = paired_effect(lows, highs)
             events = float(np.nansum(lows) + np.nansum(highs)) if outcome.counts and effect.n else math.nan
+            seeds_80 = seeds_for_power(highs - lows, level=LEVEL) if effect.n else math.nan
             rows.append({**row, "low": float(np.nanmean(lows)) if effect.n else math.nan,
                          "high": float(np.nanmean(highs)) if effect.n else math.nan,
                          "mean_diff": effect.mean, "ci_low": effect.ci_low, "ci_high": effect.ci_high,
                          "boot_low": effect.boot_low, "boot_high": effect.boot_high, "n_seeds": effect.n,
-                         "events": events, "verdict": verdict(effect, expected.direction if expected else None)})
+                         "events": events, "seeds_80": seeds_80,
+                         "verdict": verdict(effect, expected.direction if expected else None)})
     columns = ["region", "lever", "outcome", "low", "high", "mean_diff", "ci_low", "ci_high", "n_seeds",
-               "expected", "verdict", "source", "settings", "boot_low", "boot_high", "low_set", "high_set", "events"]
+               "expected", "verdict", "source", "settings", "boot_low", "boot_high", "low_set", "high_set", "events", "seeds_80"]
     table = pd.DataFrame(rows, columns=columns)
     table["base"] = base_text(design.base)
     return table

@@ -7,6 +7,7 @@ lays it out as the expected directions by region, and as one lever x region tabl
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -24,6 +25,7 @@ from .effects import (
     Lever,
     Outcome,
 )
+from .seed_power import MAX_SEEDS, POWER
 
 
 def _num(x: float) -> str:
@@ -49,16 +51,31 @@ def cell_text(row: Any, interval: bool = True) -> str:
     return text
 
 
-def expectations_table(table: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: each declared expectation (lever, outcome, direction, source) by region."""
+def expectations_table(table: pd.DataFrame, cell: Callable[[Any], str] = cell_text,
+                       source: bool = True) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: each declared expectation (lever, outcome, direction, source) by region,
+    each cell written by ``cell`` (the effect and its verdict, or ``seeds_text``)."""
     regions = list(dict.fromkeys(table.region))
     rows = []
     expected = table[table.expected != ""]
     for (lever, outcome), group in expected.groupby(["lever", "outcome"], sort=False):
         g = group.set_index("region")
         first = group.iloc[0]
-        rows.append([lever, outcome, first.expected, first.source, *(cell_text(g.loc[r]) for r in regions)])
-    return ["lever", "outcome", "expected", "source", *regions], rows
+        rows.append([lever, outcome, first.expected, *([first.source] if source else []),
+                     *(cell(g.loc[r]) for r in regions)])
+    return ["lever", "outcome", "expected", *(["source"] if source else []), *regions], rows
+
+
+def seeds_text(row: Any) -> str:
+    """'34' paired seeds for an 80 % chance that a draw's interval excludes zero on the side of
+    this effect ('34, other side' when that is against the expected direction); '' where there is
+    no effect to find (no difference, not in the model, undefined)."""
+    n = getattr(row, "seeds_80", math.nan)
+    if n is None or math.isnan(n) or row.verdict in (NOT_IN_MODEL, UNDEFINED, NO_DIFFERENCE):
+        return ""
+    text = f"> {MAX_SEEDS:,}" if math.isinf(n) else f"{n:,.0f}"
+    against = row.expected and (row.mean_diff > 0) != (row.expected == "+")
+    return f"{text}, other side" if against else text
 
 
 class VerdictGrid(NamedTuple):
@@ -131,6 +148,13 @@ LEGEND = (f"Effect = mean over seeds of (high - low) with the same seed for both
           f"{MARKS[INCLUDES_ZERO]} there as no effect.")
 
 
+SEEDS_LEGEND = (f"Paired seeds a fresh draw needs for a chance of {POWER:.0%} that its {LEVEL:.0%} interval excludes "
+                "zero on the side of the effect above, taking that effect and the spread of the paired differences "
+                "as true (the power of a one-sample t test; `seeds_80` in effects.csv). A planning figure from "
+                "this draw, noisy itself: a verdict at about as many seeds as were run may go either way on the "
+                "next draw. 'other side': the effect above is against the expected direction.")
+
+
 def report_markdown(table: pd.DataFrame, levers: list[Lever], outcomes: list[Outcome], n_seeds: int,
                     ticks: int | None, seed: int, base: str = "") -> str:
     horizon = f"{ticks} years" if ticks else "each region's own horizon"
@@ -149,6 +173,12 @@ def report_markdown(table: pd.DataFrame, levers: list[Lever], outcomes: list[Out
         "## Expected directions",
         "",
         markdown(*expectations_table(table)),
+        "",
+        "## Seeds a verdict needs",
+        "",
+        SEEDS_LEGEND,
+        "",
+        markdown(*expectations_table(table, seeds_text, source=False)),
     ]
     for outcome in outcomes:
         header, rows = outcome_tables(table, levers, [outcome])[outcome.name]
