@@ -74,7 +74,7 @@ def seeds_text(row: Any) -> str:
     if n is None or math.isnan(n) or row.verdict in (NOT_IN_MODEL, UNDEFINED, NO_DIFFERENCE):
         return ""
     text = f"> {MAX_SEEDS:,}" if math.isinf(n) else f"{n:,.0f}"
-    against = row.expected and (row.mean_diff > 0) != (row.expected == "+")
+    against = row.expected and row.mean_diff != 0 and (row.mean_diff > 0) != (row.expected == "+")
     return f"{text}, other side" if against else text
 
 
