@@ -46,14 +46,15 @@ def main() -> None:
     with ProcessPoolExecutor(args.workers) as pool:
         for which in ("low", "high"):
             overrides = HABIT.overrides(scenario, which)
-            years[which] = np.array(list(pool.map(kongsvinger_year, [(overrides, s) for s in seeds], chunksize=10)))
+            entered = np.array(list(pool.map(kongsvinger_year, [(overrides, s) for s in seeds], chunksize=10)))
+            years[which] = np.where(entered == 0, np.inf, entered)  # never: later than any year
     print(f"hedmark, {args.seeds} run seeds from experiment seed {args.draw}: Kongsvinger's first year as a member")
     for which, label in (("low", "habit x0.5"), ("high", "habit x2")):
         y = years[which]
         print(f"{label:<10}  2010-2012 {np.mean((y >= 2010) & (y <= 2012)):.0%}  2019-2023 "
-              f"{np.mean((y >= 2019) & (y <= 2023)):.0%}  never {np.mean(y == 0):.0%}  median {np.median(y[y > 0]):.0f}")
-    later = np.sum((years["high"] > years["low"]) & (years["low"] > 0)) + np.sum((years["high"] == 0) & (years["low"] > 0))
-    earlier = np.sum((years["high"] < years["low"]) & (years["high"] > 0)) + np.sum((years["low"] == 0) & (years["high"] > 0))
+              f"{np.mean((y >= 2019) & (y <= 2023)):.0%}  never {np.mean(np.isinf(y)):.0%}  "
+              f"median {np.median(y[np.isfinite(y)]):.0f}")
+    later, earlier = np.sum(years["high"] > years["low"]), np.sum(years["high"] < years["low"])
     print(f"at x2 the bloc comes later (or never) in {later} seeds, earlier in {earlier}, the same year in "
           f"{args.seeds - later - earlier}")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 import matplotlib
@@ -55,14 +56,14 @@ def lever_reliability(regions: list[str], draws: int, seeds: int, draw_seed: int
     design = lever_design(regions, fx.run_seeds(draw_seed, draws * seeds))
     results = fx.run_design(design, workers, progress)
     by_text = {i.text: i for i in LEVER_ITEMS}
-    met: dict[tuple[str, str], int] = {}
-    wrong: dict[tuple[str, str], int] = {}
+    met: Counter[tuple[str, str]] = Counter()
+    wrong: Counter[tuple[str, str]] = Counter()
     for d in range(draws):
         table = fx.effects_table(design, split(results, d, seeds))
         for text, region, _, verdict in rows_from_table(table, regions):
             item = by_text[text]
-            met[(text, region)] = met.get((text, region), 0) + (verdict == "met")
-            wrong[(text, region)] = wrong.get((text, region), 0) + disagrees(table, region, item.lever, item.outcomes)
+            met[(text, region)] += verdict == "met"
+            wrong[(text, region)] += disagrees(table, region, item.lever, item.outcomes)
     pooled = fx.effects_table(design, results)
     return [{"item": text, "region": region, "draws_met": met[(text, region)], "draws_wrong_side": wrong[(text, region)],
              "draws": draws, "pooled_figure": figure,
@@ -73,10 +74,10 @@ def lever_reliability(regions: list[str], draws: int, seeds: int, draw_seed: int
 
 def pattern_reliability(regions: list[str], draws: int, seeds: int, first_seed: int, workers: int) -> list[dict]:
     """Each region item: met on how many consecutive blocks of ``seeds`` seeds, and on all pooled."""
-    met: dict[tuple[str, str], int] = {}
+    met: Counter[tuple[str, str]] = Counter()
     for d in range(draws):
         for text, region, _, verdict in pattern_rows(regions, first_seed + d * seeds, seeds, workers):
-            met[(text, region)] = met.get((text, region), 0) + (verdict == "met")
+            met[(text, region)] += verdict == "met"
     pooled = pattern_rows(regions, first_seed, draws * seeds, workers)
     return [{"item": text, "region": region, "draws_met": met[(text, region)], "draws_wrong_side": None,
              "draws": draws, "pooled_figure": figure, "pooled_verdict": verdict}
