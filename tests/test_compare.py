@@ -197,3 +197,26 @@ def test_a_finite_interval_never_prints_as_zero():
     # the issue's complaint: "16 ± 0" where the data say 15.54 ± 0.40
     assert not fmt(15.54, 0.40).endswith("± 0")
     assert math.isclose(float(fmt(15.54, 0.40).split(" ± ")[1]), 0.40)
+
+
+def test_a_difference_the_same_in_every_seed_up_to_its_operands_rounding_has_no_interval():
+    """valdres' report gave the transaction coefficient's part for small municipalities as
+    '-0.68735880803370 ± 0.00000000000035': gains of some 4,000 NOK differing by the same 0.687 in
+    every seed, their rounding 1e-12 of the gains but 5e-13 of the difference. The rounding is
+    judged against the numbers the difference was taken between; a true spread keeps its interval."""
+    import pandas as pd
+
+    from simulation.experiments.compare.tables import paired
+
+    rng = np.random.default_rng(3)
+    base = rng.uniform(3000, 6000, 10)
+    point = base - 0.68735880803370
+    point[::3] = np.nextafter(point[::3], 0)  # the last bit differs in some seeds, as it did
+    point[1::3] = np.nextafter(np.nextafter(point[1::3], np.inf), np.inf)
+    runs = pd.DataFrame({"point": [0] * 10 + [1] * 10, "replication": [*range(10), *range(10)],
+                         "gain": [*base, *point]})
+    mean, half, n, d = paired(runs, 1, 0, "gain")
+    assert d.max() > d.min()  # not bit-identical: the case the old rule missed
+    assert half == 0 and n == 10 and fmt(mean, half) == "-0.687 (same in every seed)"
+    runs.loc[runs.point == 1, "gain"] = point + rng.normal(0, 1e-6, 10)
+    assert paired(runs, 1, 0, "gain")[1] > 0

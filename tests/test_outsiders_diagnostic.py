@@ -204,3 +204,22 @@ def test_habit_bloc_moves_the_effects_habit_lever_and_reads_kongsvingers_entry()
     ms = metrics.municipality_series(CollaborationModel("hedmark", seed=7, overrides={"habit_strength": 2 * own}).run())
     members = ms[(ms["name"] == "Kongsvinger") & (ms["collaboration"] != "") & (ms["tick"] > 0)]
     assert script.kongsvinger_year(({"habit_strength": 2 * own}, 7)) == int(members["year"].min())
+
+
+def test_host_weights_sets_one_municipalitys_preset_and_reads_grue_and_the_bloc():
+    """benchmarks/host_weights.py (docs/teaching.md, "Whose perspective matters?"): a setting gives
+    the named municipality, and no other, the page's preset weights; its reading of a run is Grue's
+    first year in any collaboration and the "regional bloc joins" pattern of that run."""
+    from simulation.validation import patterns
+
+    script = _script("host_weights")
+    over = script.overrides("Hamar", "calculating")
+    model = CollaborationModel("hedmark", seed=3, overrides=over)
+    weights = {m.name: tuple(m.weights) for m in model.municipalities}
+    assert weights.pop("Hamar") == (2, 0, 0)
+    assert set(weights.values()) == {(1, 1, 1)}
+    model.run()
+    grue = membership(model)["Grue"]
+    year, in_window = script.one((over, 3))
+    assert year == int(grue[grue != ""].index.min())
+    assert in_window == patterns.bloc_join(type("R", (), {"get": lambda self, variant="base": model})())

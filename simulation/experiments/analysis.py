@@ -181,17 +181,18 @@ SAME_UP_TO = 1e-12
 """Relative spread below which values over seeds count as one value (float rounding, not seeds)."""
 
 
-def mean_ci(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+def mean_ci(values: np.ndarray, level: float = 0.95, scale: float = 0.0) -> tuple[float, float, float]:
     """Mean and the half-width of its t confidence interval (NaNs dropped). Values equal up to
-    float rounding (a spread of 1e-12 of their size) are the same in every seed: a half-width of
-    0, not the rounding's 1e-13, which a report would print to seventeen decimals."""
+    float rounding (a spread of 1e-12 of their size, or of ``scale``: the size of the numbers a
+    difference was taken between, whose rounding it carries) are the same in every seed: a
+    half-width of 0, not the rounding's 1e-13, which a report would print to seventeen decimals."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
     if len(v) == 0:
         return np.nan, np.nan, 0
     if len(v) == 1:
         return float(v[0]), np.nan, 1
-    if v.max() - v.min() <= SAME_UP_TO * np.abs(v).max():
+    if v.max() - v.min() <= SAME_UP_TO * max(np.abs(v).max(), scale):
         return float(v.mean()), 0.0, len(v)
     half = stats.t.ppf(0.5 + level / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v))
     return float(v.mean()), float(half), len(v)

@@ -98,7 +98,7 @@ def summary(comp: Comparison, diff: pd.DataFrame, main: str | None, region: pd.D
         said = [f"{a} ({fmt(t.loc[a, 'part'], t.loc[a, 'ci95'], True)}, "
                 f"{'sourced' if attribute_source(sc, model, a) else 'assumed'})" for a in drivers]
         parts.append(f"For the region, {main} differs from {comp.base.label} by "
-                     f"{fmt(t.loc['total', 'part'], t.loc['total', 'ci95'], True)} NOK per inhabitant, most through "
+                     f"{fmt(t.loc['total', 'part'], t.loc['total', 'ci95'], True)} NOK per inhabitant; its largest parts are "
                      f"{' and '.join(said)}.")
     approx = sum(m.approximate for m in sc.municipalities)
     if approx:

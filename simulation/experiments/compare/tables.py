@@ -69,9 +69,12 @@ def _by_rep(runs: pd.DataFrame, point: int, outcome: str) -> pd.Series:
 
 
 def paired(runs: pd.DataFrame, point: int, base: int, outcome: str) -> tuple[float, float, int, np.ndarray]:
-    """Mean and half-width of the per-seed differences point - base, their number, and the differences."""
-    d = (_by_rep(runs, point, outcome) - _by_rep(runs, base, outcome)).to_numpy(dtype=float)
-    mean, half, n = mean_ci(d)
+    """Mean and half-width of the per-seed differences point - base, their number, and the differences
+    (a difference the same in every seed up to the rounding of the two outcomes has no interval)."""
+    a, b = _by_rep(runs, point, outcome), _by_rep(runs, base, outcome)
+    d = (a - b).to_numpy(dtype=float)
+    mean, half, n = mean_ci(d, scale=float(np.nanmax(np.abs(np.r_[a.to_numpy(dtype=float), b.to_numpy(dtype=float)]),
+                                                     initial=0.0)))
     return mean, half, n, d
 
 
