@@ -18,8 +18,10 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+from hedmark_fixed_cost import first_in
 
-from simulation import CollaborationModel, metrics
+from simulation import metrics
+from simulation.scenario import load_scenario
 from simulation.validation import patterns
 from simulation.validation.runner import wilson
 
@@ -36,14 +38,12 @@ def overrides(who: str | None, preset: str | None) -> dict:
 
 
 def one(job: tuple[dict, int]) -> tuple[int, bool]:
-    """Grue's first year in any collaboration (0 if never) and whether the bloc joins in 2009-2013."""
+    """Grue's first year in any collaboration (0 if never) and whether the bloc joins in 2009-2013
+    (the pattern itself, on the same run)."""
     over, seed = job
-    model = CollaborationModel("hedmark", seed=seed, overrides=over).run()
-    ms = metrics.municipality_series(model)
-    rows = ms[(ms["name"] == "Grue") & (ms["collaboration"].fillna("") != "") & (ms["tick"] > 0)]
-    bloc = patterns.bloc_year(model)
-    in_window = bloc is not None and patterns.BLOC_WINDOW[0] <= bloc <= patterns.BLOC_WINDOW[1]
-    return (int(rows["year"].min()) if len(rows) else 0), in_window
+    scenario = load_scenario("hedmark", over)
+    runs = patterns.Runs(scenario, seed, scenario.ticks)
+    return first_in(metrics.municipality_series(runs.get()), "Grue")[0], patterns.bloc_join(runs)
 
 
 def main() -> None:

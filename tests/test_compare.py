@@ -206,7 +206,7 @@ def test_a_difference_the_same_in_every_seed_up_to_its_operands_rounding_has_no_
     judged against the numbers the difference was taken between; a true spread keeps its interval."""
     import pandas as pd
 
-    from simulation.experiments.compare.tables import paired
+    from simulation.experiments.compare.tables import municipality_table, paired
 
     rng = np.random.default_rng(3)
     base = rng.uniform(3000, 6000, 10)
@@ -218,5 +218,8 @@ def test_a_difference_the_same_in_every_seed_up_to_its_operands_rounding_has_no_
     mean, half, n, d = paired(runs, 1, 0, "gain")
     assert d.max() > d.min()  # not bit-identical: the case the old rule missed
     assert half == 0 and n == 10 and fmt(mean, half) == "-0.687 (same in every seed)"
+    towns = runs.assign(municipality="Vang", population=1645, size_class="small", cost=0.0, member=True, notice=False)
+    row = municipality_table(towns, {0: "status quo", 1: "as"}, 0).set_index("option").loc["as"]
+    assert row.gain_vs_base_ci95 == 0  # the per-municipality difference reads its rounding the same way
     runs.loc[runs.point == 1, "gain"] = point + rng.normal(0, 1e-6, 10)
     assert paired(runs, 1, 0, "gain")[1] > 0

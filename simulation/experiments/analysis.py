@@ -181,6 +181,13 @@ SAME_UP_TO = 1e-12
 """Relative spread below which values over seeds count as one value (float rounding, not seeds)."""
 
 
+def rounding_scale(*arrays) -> float:
+    """The largest magnitude among the numbers a difference was taken between (NaNs ignored; 0
+    when there are none): the size their float rounding is relative to (``mean_ci``'s ``scale``)."""
+    values = np.abs(np.concatenate([np.asarray(a, dtype=float).ravel() for a in arrays]))
+    return float(np.nanmax(values, initial=0.0))
+
+
 def mean_ci(values: np.ndarray, level: float = 0.95, scale: float = 0.0) -> tuple[float, float, float]:
     """Mean and the half-width of its t confidence interval (NaNs dropped). Values equal up to
     float rounding (a spread of 1e-12 of their size, or of ``scale``: the size of the numbers a

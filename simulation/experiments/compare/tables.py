@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..analysis import mean_ci
+from ..analysis import mean_ci, rounding_scale
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def paired(runs: pd.DataFrame, point: int, base: int, outcome: str) -> tuple[flo
     (a difference the same in every seed up to the rounding of the two outcomes has no interval)."""
     a, b = _by_rep(runs, point, outcome), _by_rep(runs, base, outcome)
     d = (a - b).to_numpy(dtype=float)
-    mean, half, n = mean_ci(d, scale=float(np.nanmax(np.abs(np.r_[a.to_numpy(dtype=float), b.to_numpy(dtype=float)]),
-                                                     initial=0.0)))
+    mean, half, n = mean_ci(d, scale=rounding_scale(a, b))
     return mean, half, n, d
 
 
@@ -157,8 +156,9 @@ def municipality_table(towns: pd.DataFrame, labels: dict[int, str], base: int) -
     for point, label in labels.items():
         of = towns[towns.point == point]
         for name, m in of.groupby("municipality", sort=False):
-            d = (m.set_index(["municipality", "replication"]).gain - base_gain.loc[[name]]).to_numpy(dtype=float)
-            diff, half, _ = mean_ci(d)
+            gain_here, gain_base = m.set_index(["municipality", "replication"]).gain, base_gain.loc[[name]]
+            d = (gain_here - gain_base).to_numpy(dtype=float)
+            diff, half, _ = mean_ci(d, scale=rounding_scale(gain_here, gain_base))
             cost, cost_half, _ = mean_ci(m.cost.to_numpy(dtype=float))
             gain, gain_half, _ = mean_ci(m.gain.to_numpy(dtype=float))
             rows.append({"option": label, "municipality": name, "population": int(m.population.iloc[0]),
@@ -183,7 +183,7 @@ def decomposition(runs: pd.DataFrame, base: int, option: int, swaps: dict[str, i
         mean, half, _, d = paired(runs, point, base, outcome)
         parts = parts + np.nan_to_num(d)
         rows.append({"attribute": attribute, "part": mean, "ci95": half, "same": False})
-    rest, rest_half, _ = mean_ci(total - parts)
+    rest, rest_half, _ = mean_ci(total - parts, scale=rounding_scale(runs[outcome]))  # differences of these
     rows.append({"attribute": "interactions and the rest", "part": rest, "ci95": rest_half, "same": False})
     rows.append({"attribute": "total", "part": total_mean, "ci95": total_half, "same": False})
     out = pd.DataFrame(rows)
