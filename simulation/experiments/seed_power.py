@@ -18,7 +18,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from .analysis import SAME_UP_TO
+from .analysis import mean_ci
 
 POWER = 0.8  # the usual planning target
 MAX_SEEDS = 1_000_000  # beyond this, "more seeds" is not the answer: reported as inf
@@ -41,10 +41,9 @@ def seeds_for_power(differences: np.ndarray, power: float = POWER, level: float 
     d = d[~np.isnan(d)]
     if len(d) < 2 or not d.any():
         return math.nan
-    sd = float(d.std(ddof=1))
-    if d.max() - d.min() <= SAME_UP_TO * np.abs(d).max():  # the same difference in every seed (up
-        return 2.0  # to rounding, as ``mean_ci`` reads it): any two seeds show it
-    effect = float(d.mean()) / sd
+    if mean_ci(d, level)[1] == 0:  # the same difference in every seed (up to rounding): any two show it
+        return 2.0
+    effect = float(d.mean()) / float(d.std(ddof=1))
     if effect == 0:
         return math.inf
     if power_at(effect, 2, level) >= power:
