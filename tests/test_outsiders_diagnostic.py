@@ -224,3 +224,31 @@ def test_host_weights_sets_one_municipalitys_preset_and_reads_grue_and_the_bloc(
     assert year == int(grue[grue != ""].index.min())
     bloc = patterns.bloc_year(model)
     assert in_window == (bloc is not None and patterns.BLOC_WINDOW[0] <= bloc <= patterns.BLOC_WINDOW[1])
+
+
+def test_neighbourhood_draws_inside_the_priors_and_reads_the_patterns_validate_reads():
+    """benchmarks/neighbourhood.py (docs/validation.md, "Is a miss a matter of calibration?"): a
+    point moves every searched key, keeps each inside its prior range and is the same for the same
+    generator seed; its readings are ``imcsim validate``'s shares for the named patterns, and the
+    compromise is the worst of the done-when's readings."""
+    import numpy as np
+
+    from simulation.parameters import Parameters
+    from simulation.validation.patterns import patterns_for
+    from simulation.validation.runner import validate
+
+    script = _script("neighbourhood")
+    point = script.draw_point(np.random.default_rng(5), 0.6)
+    assert point == script.draw_point(np.random.default_rng(5), 0.6)
+    assert set(point) == set(script.KEYS)
+    defaults = Parameters()
+    for key, (low, high) in script.KEYS.items():
+        assert low <= point[key] <= high
+        assert point[key] != getattr(defaults, key)
+    seeds = range(11, 14)
+    readings = script.score({"habit_strength": 0.3}, seeds, workers=1)
+    assert set(readings) == {n for names in script.READINGS.values() for n in names}
+    agder = [p for p in patterns_for("agder") if p.name == "Setesdal IKT merges into IKT Agder"]
+    [own] = validate("agder", seeds, {"habit_strength": 0.3}, patterns=agder)
+    assert readings["Setesdal IKT merges into IKT Agder"] == own.value
+    assert script.worst(readings) == min(readings[n] for n in script.COMPROMISE)
