@@ -73,18 +73,13 @@ def worst(readings: dict[str, float]) -> float:
     return min(readings[name] for name in COMPROMISE)
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--points", type=int, default=400, help="random points besides the defaults")
-    ap.add_argument("--scale", type=float, default=0.3, help="sd of the log-multiplier of every key")
-    ap.add_argument("--seed", type=int, default=1, help="seed of the points' generator")
-    ap.add_argument("--seeds", type=int, default=40, help="run seeds per point")
-    ap.add_argument("--first-seed", type=int, default=161001)
-    ap.add_argument("-j", "--workers", type=int, default=2)
-    ap.add_argument("--out", type=Path, default=Path("results/neighbourhood.jsonl"))
-    args = ap.parse_args(argv)
+SETESDAL = "Setesdal IKT merges into IKT Agder"
+NORWAY = ("national membership ~60%", "about 40 collaborations", "small municipalities join more")
+
+
+def search(args: argparse.Namespace, seeds: range) -> list[dict]:
+    """The defaults and ``--points`` random points, each scored; every row written to ``--out``."""
     rng = np.random.default_rng(args.seed)
-    seeds = range(args.first_seed, args.first_seed + args.seeds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     with args.out.open("w") as f, Progress(args.points + 1, "neighbourhood", unit="point") as progress:
@@ -94,11 +89,13 @@ def main(argv: list[str] | None = None) -> None:
             f.write(json.dumps(rows[-1]) + "\n")
             f.flush()
             progress.update()
-    print(f"{args.points} points at scale {args.scale} (seed {args.seed}) and the defaults, run seeds "
-          f"{seeds.start}-{seeds.stop - 1}; shares of seeds:")
+    return rows
+
+
+def report(rows: list[dict]) -> None:
+    """The defaults' row, the best point on each reading, and the compromise."""
     names = [n for names in READINGS.values() for n in names]
-    short = [SHORT[n] for n in names]
-    print(f"{'':<24}" + "".join(f"{n:>12}" for n in short))
+    print(f"{'':<24}" + "".join(f"{SHORT[n]:>12}" for n in names))
 
     def line(label: str, row: dict) -> None:
         print(f"{label:<24}" + "".join(f"{row['readings'][n]:>12.0%}" for n in names))
@@ -111,6 +108,57 @@ def main(argv: list[str] | None = None) -> None:
     print(f"points whose worst reading beats the defaults': {sum(worst(r['readings']) > worst(rows[0]['readings']) for r in rows[1:])}")
     print("the compromise, to re-measure on seeds of your own: "
           + " ".join(f"--set {k}={v:.4g}" for k, v in best["overrides"].items()))
+
+
+def norway_at_setesdal_points(rows: list[dict], seeds: range, workers: int) -> None:
+    """norway's membership, collaborations and size gradient at every point where Setesdal IKT
+    merges in the window in most seeds: does the price of Setesdal's timing fall on norway too?"""
+    points = [r for r in rows if r["overrides"] and r["readings"][SETESDAL] > 0.5]
+    patterns = [p for p in patterns_for("norway") if p.name in NORWAY]
+    print(f"norway (run seeds {seeds.start}-{seeds.stop - 1}) at the {len(points)} points with Setesdal IKT "
+          "merged in 2020-2024 in most seeds:")
+    print(f"{'bloc ±1':>8}{'Sør-Odal 4+':>12}{'Setesdal':>9}{'members':>9}{'collabs':>9}{'small-large':>12}")
+    counts = {"none": 0, "band": 0, "gradient and Sør-Odal": 0}
+    for r in Progress(len(points), "norway", unit="point").wrap(points):
+        share, count, gradient = (x.value for x in validate("norway", seeds, r["overrides"], patterns=patterns,
+                                                             workers=workers))
+        h = r["readings"]
+        print(f"{h['bloc within a year of 2011']:>8.0%}{h['late joiner 4+ years later']:>12.0%}{h[SETESDAL]:>9.0%}"
+              f"{share:>9.2f}{count:>9.1f}{gradient:>+12.2f}")
+        counts["none"] += share == 0
+        counts["band"] += 0.45 <= share <= 0.75
+        counts["gradient and Sør-Odal"] += gradient > 0.05 and h["late joiner 4+ years later"] > 0.5
+    print(f"no collaboration at all in norway: {counts['none']}; membership in 45-75 %: {counts['band']}; "
+          f"small ones more often members (> +0.05) with Sør-Odal's late entry in most seeds: "
+          f"{counts['gradient and Sør-Odal']}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", type=int, default=400, help="random points besides the defaults")
+    ap.add_argument("--scale", type=float, default=0.3, help="sd of the log-multiplier of every key")
+    ap.add_argument("--seed", type=int, default=1, help="seed of the points' generator")
+    ap.add_argument("--seeds", type=int, default=40, help="run seeds per point")
+    ap.add_argument("--first-seed", type=int, default=161001)
+    ap.add_argument("-j", "--workers", type=int, default=2)
+    ap.add_argument("--out", type=Path, default=Path("results/neighbourhood.jsonl"))
+    ap.add_argument("--read", type=Path, nargs="+", metavar="FILE",
+                    help="report on the points of earlier runs' --out files instead of searching")
+    ap.add_argument("--norway", type=int, default=0, metavar="N",
+                    help="then score norway on N run seeds at the points where Setesdal merges in the window")
+    args = ap.parse_args(argv)
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    if args.read:
+        rows = [json.loads(line) for path in args.read for line in path.read_text().splitlines()]
+        rows = [rows[0]] + [r for r in rows[1:] if r["overrides"]]  # one defaults' row
+        print(f"{len(rows) - 1} points from {', '.join(map(str, args.read))} and the defaults; shares of seeds:")
+    else:
+        rows = search(args, seeds)
+        print(f"{args.points} points at scale {args.scale} (seed {args.seed}) and the defaults, run seeds "
+              f"{seeds.start}-{seeds.stop - 1}; shares of seeds:")
+    report(rows)
+    if args.norway:
+        norway_at_setesdal_points(rows, range(args.first_seed, args.first_seed + args.norway), args.workers)
 
 
 if __name__ == "__main__":

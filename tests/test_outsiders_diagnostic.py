@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -252,3 +253,20 @@ def test_neighbourhood_draws_inside_the_priors_and_reads_the_patterns_validate_r
     [own] = validate("agder", seeds, {"habit_strength": 0.3}, patterns=agder)
     assert readings["Setesdal IKT merges into IKT Agder"] == own.value
     assert script.worst(readings) == min(readings[n] for n in script.COMPROMISE)
+
+
+def test_neighbourhood_reports_on_earlier_points_without_running_them(tmp_path, capsys):
+    """``--read``: the defaults' row once (every file starts with it), the best point on each
+    reading, and the compromise as the point whose worst reading is best."""
+    script = _script("neighbourhood")
+    names = [n for names in script.READINGS.values() for n in names]
+    defaults = {"overrides": {}, "readings": dict.fromkeys(names, 0.5)}
+    better = {"overrides": {"temperature": 0.2}, "readings": dict.fromkeys(names, 0.6)}
+    lopsided = {"overrides": {"temperature": 0.3}, "readings": dict.fromkeys(names, 0.9) | {script.SETESDAL: 0.1}}
+    for name, rows in (("a.jsonl", [defaults, better]), ("b.jsonl", [defaults, lopsided])):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    script.main(["--read", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")])
+    out = capsys.readouterr().out
+    assert out.startswith("2 points from")
+    assert "--set temperature=0.2" in out and "--set temperature=0.3" not in out
+    assert "points whose worst reading beats the defaults': 1" in out
