@@ -133,6 +133,40 @@ def norway_at_setesdal_points(rows: list[dict], seeds: range, workers: int) -> N
           f"{counts['gradient and Sør-Odal']}")
 
 
+def plot(rows: list[dict], path: Path) -> None:
+    """Each point's bloc within a year of 2011 against Setesdal's merger in the window, marked by
+    whether Sør-Odal's late entry holds in most seeds; the defaults and the "most seeds" lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)  # jitter only: 40 seeds put every share on a grid of 1/40
+    points = rows[1:]
+    x = np.array([r["readings"][SETESDAL] for r in points]) + rng.uniform(-0.008, 0.008, len(points))
+    y = np.array([r["readings"]["bloc within a year of 2011"] for r in points]) + rng.uniform(-0.008, 0.008, len(points))
+    late = np.array([r["readings"]["late joiner 4+ years later"] > 0.5 for r in points])
+    fig, ax = plt.subplots(figsize=(6.5, 5))
+    ax.scatter(x[~late], y[~late], s=10, color="0.65", label="Sør-Odal 4+ years later in at most half")
+    ax.scatter(x[late], y[late], s=12, color="tab:blue", label="Sør-Odal 4+ years later in most seeds")
+    d = rows[0]["readings"]
+    ax.scatter([d[SETESDAL]], [d["bloc within a year of 2011"]], s=120, marker="*", color="tab:red",
+               label="the defaults", zorder=3)
+    ax.axhline(0.5, color="k", lw=0.8, ls="--")
+    ax.axvline(0.5, color="k", lw=0.8, ls="--")
+    ax.text(0.98, 0.98, "both in most seeds", ha="right", va="top", transform=ax.transAxes, fontsize=8)
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("Setesdal IKT merged into IKT Agder in 2020-2024 (share of seeds)")
+    ax.set_ylabel("Hedmark's bloc within a year of 2011 (share of seeds)")
+    ax.set_title(f"{len(points)} points around the one set", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.93), fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    print(f"written: {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=400, help="random points besides the defaults")
@@ -146,6 +180,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="report on the points of earlier runs' --out files instead of searching")
     ap.add_argument("--norway", type=int, default=0, metavar="N",
                     help="then score norway on N run seeds at the points where Setesdal merges in the window")
+    ap.add_argument("--plot", type=Path, metavar="PNG", help="draw the points' bloc against Setesdal's window")
     args = ap.parse_args(argv)
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     if args.read:
@@ -157,6 +192,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{args.points} points at scale {args.scale} (seed {args.seed}) and the defaults, run seeds "
               f"{seeds.start}-{seeds.stop - 1}; shares of seeds:")
     report(rows)
+    if args.plot:
+        plot(rows, args.plot)
     if args.norway:
         norway_at_setesdal_points(rows, range(args.first_seed, args.first_seed + args.norway), args.workers)
 

@@ -265,8 +265,9 @@ def test_neighbourhood_reports_on_earlier_points_without_running_them(tmp_path, 
     lopsided = {"overrides": {"temperature": 0.3}, "readings": dict.fromkeys(names, 0.9) | {script.SETESDAL: 0.1}}
     for name, rows in (("a.jsonl", [defaults, better]), ("b.jsonl", [defaults, lopsided])):
         (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
-    script.main(["--read", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")])
+    script.main(["--read", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), "--plot", str(tmp_path / "p.png")])
     out = capsys.readouterr().out
+    assert (tmp_path / "p.png").stat().st_size > 0
     assert out.startswith("2 points from")
     assert "--set temperature=0.2" in out and "--set temperature=0.3" not in out
     assert "points whose worst reading beats the defaults': 1" in out
