@@ -1,7 +1,8 @@
 """Are issue 11's timing misses a matter of calibration? A random search around the defaults.
 
-    python benchmarks/neighbourhood.py --points 400 --scale 0.3 --seed 1 -j 2    # ~18 min on 2 cores
-    python benchmarks/neighbourhood.py --points 300 --scale 0.6 --seed 2 -j 2    # wider, ~14 min
+    python benchmarks/neighbourhood.py --points 400 --scale 0.3 --seed 1 -j 2    # ~12 min on 2 cores
+    python benchmarks/neighbourhood.py --points 300 --scale 0.6 --seed 2 -j 2    # wider, ~10 min
+    python benchmarks/neighbourhood.py --points 600 --box --seed 3 -j 2          # the whole prior box
 
 Hedmark's bloc within a year of 2011 and Setesdal IKT's merger in 2020-2024 are missed with the
 one set (docs/validation.md). The calibration behind the defaults scored the bloc's and the
@@ -59,6 +60,11 @@ def draw_point(rng: np.random.Generator, scale: float) -> dict[str, float]:
     return point
 
 
+def draw_in_box(rng: np.random.Generator) -> dict[str, float]:
+    """Every key uniform over its whole prior range (``--box``): far from the defaults too."""
+    return {key: float(rng.uniform(low, high)) for key, (low, high) in KEYS.items()}
+
+
 def score(overrides: dict[str, float], seeds: range, workers: int) -> dict[str, float]:
     """Each reading's share of seeds (``imcsim validate``'s value) at ``overrides``."""
     out = {}
@@ -84,7 +90,7 @@ def search(args: argparse.Namespace, seeds: range) -> list[dict]:
     rows = []
     with args.out.open("w") as f, Progress(args.points + 1, "neighbourhood", unit="point") as progress:
         for i in range(args.points + 1):
-            point = {} if i == 0 else draw_point(rng, args.scale)
+            point = {} if i == 0 else draw_in_box(rng) if args.box else draw_point(rng, args.scale)
             rows.append({"overrides": point, "readings": score(point, seeds, args.workers)})
             f.write(json.dumps(rows[-1]) + "\n")
             f.flush()
@@ -171,6 +177,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=400, help="random points besides the defaults")
     ap.add_argument("--scale", type=float, default=0.3, help="sd of the log-multiplier of every key")
+    ap.add_argument("--box", action="store_true", help="draw every key uniformly over its prior range instead")
     ap.add_argument("--seed", type=int, default=1, help="seed of the points' generator")
     ap.add_argument("--seeds", type=int, default=40, help="run seeds per point")
     ap.add_argument("--first-seed", type=int, default=161001)
@@ -189,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{len(rows) - 1} points from {', '.join(map(str, args.read))} and the defaults; shares of seeds:")
     else:
         rows = search(args, seeds)
-        print(f"{args.points} points at scale {args.scale} (seed {args.seed}) and the defaults, run seeds "
+        where = "uniform over the priors" if args.box else f"at scale {args.scale}"
+        print(f"{args.points} points {where} (seed {args.seed}) and the defaults, run seeds "
               f"{seeds.start}-{seeds.stop - 1}; shares of seeds:")
     report(rows)
     if args.plot:

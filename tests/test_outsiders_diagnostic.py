@@ -246,6 +246,8 @@ def test_neighbourhood_draws_inside_the_priors_and_reads_the_patterns_validate_r
     for key, (low, high) in script.KEYS.items():
         assert low <= point[key] <= high
         assert point[key] != getattr(defaults, key)
+    box = script.draw_in_box(np.random.default_rng(5))
+    assert set(box) == set(script.KEYS) and all(lo <= box[k] <= hi for k, (lo, hi) in script.KEYS.items())
     seeds = range(11, 14)
     readings = script.score({"habit_strength": 0.3}, seeds, workers=1)
     assert set(readings) == {n for names in script.READINGS.values() for n in names}
