@@ -37,17 +37,18 @@ EXTRA = {k: JOINT_PRIORS[k] for k in ("temperature", "trust_weight", "region_wei
                                       "delay_cost", "voice_weight")} | {"exclusion_cost": (0.0, 2.0)}
 KEYS = dict(PRIORS) | EXTRA
 # the done-when's readings of hedmark and agder (the patterns' names)
+BLOC, LATE, SETESDAL = "bloc within a year of 2011", "late joiner 4+ years later", "Setesdal IKT merges into IKT Agder"
 READINGS = {
-    "hedmark": ("founding trio", "bloc within a year of 2011", "late joiner 4+ years later", "no exits to 2022",
-                "full history 3-6-7"),
-    "agder": ("IKT Agder grows without exits", "Setesdal IKT merges into IKT Agder", "Setesdal IKT not dissolved"),
+    "hedmark": ("founding trio", BLOC, LATE, "no exits to 2022", "full history 3-6-7"),
+    "agder": ("IKT Agder grows without exits", SETESDAL, "Setesdal IKT not dissolved"),
 }
-SHORT = {"founding trio": "trio", "bloc within a year of 2011": "bloc ±1", "late joiner 4+ years later": "Sør-Odal 4+",
-         "no exits to 2022": "no exits", "full history 3-6-7": "history", "IKT Agder grows without exits": "hub grows",
-         "Setesdal IKT merges into IKT Agder": "Setesdal", "Setesdal IKT not dissolved": "survives"}
+SHORT = {"founding trio": "trio", BLOC: "bloc ±1", LATE: "Sør-Odal 4+", "no exits to 2022": "no exits",
+         "full history 3-6-7": "history", "IKT Agder grows without exits": "hub grows", SETESDAL: "Setesdal",
+         "Setesdal IKT not dissolved": "survives"}
 # the readings the compromise takes the worst of (the full history and Setesdal's survival follow from them)
-COMPROMISE = ("founding trio", "bloc within a year of 2011", "late joiner 4+ years later", "no exits to 2022",
-              "IKT Agder grows without exits", "Setesdal IKT merges into IKT Agder")
+COMPROMISE = ("founding trio", BLOC, LATE, "no exits to 2022", "IKT Agder grows without exits", SETESDAL)
+# norway's membership band, collaborations and size gradient, judged by the patterns' own targets
+MEMBERS, COLLABORATIONS, GRADIENT = "national membership ~60%", "about 40 collaborations", "small municipalities join more"
 
 
 def draw_point(rng: np.random.Generator, scale: float) -> dict[str, float]:
@@ -77,10 +78,6 @@ def score(overrides: dict[str, float], seeds: range, workers: int) -> dict[str, 
 
 def worst(readings: dict[str, float]) -> float:
     return min(readings[name] for name in COMPROMISE)
-
-
-SETESDAL = "Setesdal IKT merges into IKT Agder"
-NORWAY = ("national membership ~60%", "about 40 collaborations", "small municipalities join more")
 
 
 def search(args: argparse.Namespace, seeds: range) -> list[dict]:
@@ -120,20 +117,19 @@ def norway_at_setesdal_points(rows: list[dict], seeds: range, workers: int) -> N
     """norway's membership, collaborations and size gradient at every point where Setesdal IKT
     merges in the window in most seeds: does the price of Setesdal's timing fall on norway too?"""
     points = [r for r in rows if r["overrides"] and r["readings"][SETESDAL] > 0.5]
-    patterns = [p for p in patterns_for("norway") if p.name in NORWAY]
+    patterns = [p for p in patterns_for("norway") if p.name in (MEMBERS, COLLABORATIONS, GRADIENT)]
     print(f"norway (run seeds {seeds.start}-{seeds.stop - 1}) at the {len(points)} points with Setesdal IKT "
           "merged in 2020-2024 in most seeds:")
     print(f"{'bloc ±1':>8}{'Sør-Odal 4+':>12}{'Setesdal':>9}{'members':>9}{'collabs':>9}{'small-large':>12}")
     counts = {"none": 0, "band": 0, "gradient and Sør-Odal": 0}
     for r in Progress(len(points), "norway", unit="point").wrap(points):
-        share, count, gradient = (x.value for x in validate("norway", seeds, r["overrides"], patterns=patterns,
-                                                             workers=workers))
+        n = {x.pattern.name: x for x in validate("norway", seeds, r["overrides"], patterns=patterns, workers=workers)}
         h = r["readings"]
-        print(f"{h['bloc within a year of 2011']:>8.0%}{h['late joiner 4+ years later']:>12.0%}{h[SETESDAL]:>9.0%}"
-              f"{share:>9.2f}{count:>9.1f}{gradient:>+12.2f}")
-        counts["none"] += share == 0
-        counts["band"] += 0.45 <= share <= 0.75
-        counts["gradient and Sør-Odal"] += gradient > 0.05 and h["late joiner 4+ years later"] > 0.5
+        print(f"{h[BLOC]:>8.0%}{h[LATE]:>12.0%}{h[SETESDAL]:>9.0%}"
+              f"{n[MEMBERS].value:>9.2f}{n[COLLABORATIONS].value:>9.1f}{n[GRADIENT].value:>+12.2f}")
+        counts["none"] += n[MEMBERS].value == 0
+        counts["band"] += n[MEMBERS].point_passed
+        counts["gradient and Sør-Odal"] += n[GRADIENT].point_passed and h[LATE] > 0.5
     print(f"no collaboration at all in norway: {counts['none']}; membership in 45-75 %: {counts['band']}; "
           f"small ones more often members (> +0.05) with Sør-Odal's late entry in most seeds: "
           f"{counts['gradient and Sør-Odal']}")
@@ -150,13 +146,13 @@ def plot(rows: list[dict], path: Path) -> None:
     rng = np.random.default_rng(0)  # jitter only: 40 seeds put every share on a grid of 1/40
     points = rows[1:]
     x = np.array([r["readings"][SETESDAL] for r in points]) + rng.uniform(-0.008, 0.008, len(points))
-    y = np.array([r["readings"]["bloc within a year of 2011"] for r in points]) + rng.uniform(-0.008, 0.008, len(points))
-    late = np.array([r["readings"]["late joiner 4+ years later"] > 0.5 for r in points])
+    y = np.array([r["readings"][BLOC] for r in points]) + rng.uniform(-0.008, 0.008, len(points))
+    late = np.array([r["readings"][LATE] > 0.5 for r in points])
     fig, ax = plt.subplots(figsize=(6.5, 5))
     ax.scatter(x[~late], y[~late], s=10, color="0.65", label="Sør-Odal 4+ years later in at most half")
     ax.scatter(x[late], y[late], s=12, color="tab:blue", label="Sør-Odal 4+ years later in most seeds")
     d = rows[0]["readings"]
-    ax.scatter([d[SETESDAL]], [d["bloc within a year of 2011"]], s=120, marker="*", color="tab:red",
+    ax.scatter([d[SETESDAL]], [d[BLOC]], s=120, marker="*", color="tab:red",
                label="the defaults", zorder=3)
     ax.axhline(0.5, color="k", lw=0.8, ls="--")
     ax.axvline(0.5, color="k", lw=0.8, ls="--")
