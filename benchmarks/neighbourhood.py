@@ -135,7 +135,7 @@ def norway_at_setesdal_points(rows: list[dict], seeds: range, workers: int) -> N
           f"{counts['gradient and Sør-Odal']}")
 
 
-def plot(rows: list[dict], path: Path) -> None:
+def plot(rows: list[dict], path: Path, where: str) -> None:
     """Each point's bloc within a year of 2011 against Setesdal's merger in the window, marked by
     whether Sør-Odal's late entry holds in most seeds; the defaults and the "most seeds" lines."""
     import matplotlib
@@ -161,7 +161,7 @@ def plot(rows: list[dict], path: Path) -> None:
     ax.set_ylim(-0.03, 1.03)
     ax.set_xlabel("Setesdal IKT merged into IKT Agder in 2020-2024 (share of seeds)")
     ax.set_ylabel("Hedmark's bloc within a year of 2011 (share of seeds)")
-    ax.set_title(f"{len(points)} points around the one set", fontsize=10)
+    ax.set_title(f"{len(points)} points {where}", fontsize=10)
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.93), fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,6 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.read:
         rows = [json.loads(line) for path in args.read for line in path.read_text().splitlines()]
         rows = [rows[0]] + [r for r in rows[1:] if r["overrides"]]  # one defaults' row
+        where = f"from {', '.join(p.name for p in args.read)}"
         print(f"{len(rows) - 1} points from {', '.join(map(str, args.read))} and the defaults; shares of seeds:")
     else:
         rows = search(args, seeds)
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{seeds.start}-{seeds.stop - 1}; shares of seeds:")
     report(rows)
     if args.plot:
-        plot(rows, args.plot)
+        plot(rows, args.plot, where)
     if args.norway:
         norway_at_setesdal_points(rows, range(args.first_seed, args.first_seed + args.norway), args.workers)
 

@@ -78,6 +78,20 @@ def _posterior(tmp_path, rows, given=None):
     return path
 
 
+def test_the_statistics_table_reads_each_seed_of_a_particle():
+    """Known answer with two seeds a particle: a seed whose bloc never came counts in the share of
+    seeds, not as the whole particle, and the term is the mean of the seeds' terms (as the
+    distance takes it), not the term of the mean year."""
+    from simulation.validation.posterior_report import statistics_table
+    bloc = next(s for s in STATISTICS if s.name == "hedmark bloc year")  # abs(year - 2011) / 2, nan: CAP
+    parts = [{"weight": 0.5, "stats": {bloc.name: [2011.0, math.nan]}},
+             {"weight": 0.5, "stats": {bloc.name: [2013.0, 2015.0]}}]
+    (row,) = statistics_table(parts, [bloc])
+    assert row["finite_share"] == 0.75
+    assert row["posterior_mean"] == pytest.approx(2013.0)
+    assert row["mean_term"] == pytest.approx(((0 + CAP) / 2 + (1 + 2) / 2) / 2)
+
+
 def test_posterior_draws_follow_the_weights_and_longer_lists_keep_the_first_draws(tmp_path):
     path = _posterior(tmp_path, {"weight": [0.0, 1.0, 3.0], "habit_strength": [0.1, 0.5, 0.9]},
                       {"merger_route": 1.0})

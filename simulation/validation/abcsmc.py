@@ -316,7 +316,7 @@ def generation_table(folder: Path) -> list[dict[str, Any]]:
 
 def particles(folder: Path, t: int | None = None) -> list[dict[str, Any]]:
     """Generation ``t``'s particles (default: the last): parameters, normalised weight, distance,
-    and the mean of each statistic over the particle's seeds."""
+    and each statistic's value on each of the particle's seeds."""
     import pyabc
 
     history = pyabc.History(database(folder), _id=1)
@@ -324,7 +324,7 @@ def particles(folder: Path, t: int | None = None) -> list[dict[str, Any]]:
     population = history.get_population(t=t)
     out = []
     for i, p in enumerate(population.particles):
-        stats = {k: float(np.mean(v)) for k, v in p.sum_stat.items() if k != "seeds"}
+        stats = {k: [float(x) for x in np.atleast_1d(v)] for k, v in p.sum_stat.items() if k != "seeds"}
         out.append({"particle": i, "weight": float(p.weight), "distance": float(p.distance), "generation": t,
                     **{k: float(v) for k, v in p.parameter.items()}, "stats": stats})
     return out

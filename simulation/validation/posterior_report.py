@@ -142,17 +142,21 @@ def plot(posterior: Posterior, priors: dict[str, tuple[float, float]], rows: lis
 
 
 def statistics_table(particles: list[dict[str, Any]], statistics) -> list[dict[str, Any]]:
-    """Each summary statistic: the sources' figure, the posterior's weighted mean of the particles'
-    values (means over their seeds; inf/nan values left out) and the weighted mean of the term at
-    each particle's value."""
+    """Each summary statistic: the sources' figure; the posterior's weighted mean of its values over
+    the particles' seeds (inf/nan, an event that did not happen, left out) and the weighted share of
+    seeds where it did; and the weighted mean of the term, each particle's the mean of its seeds'
+    terms as its distance takes it (with several seeds a particle, the term of a mean value would
+    hide how the seeds spread)."""
     w = np.array([p["weight"] for p in particles])
     rows = []
     for s in statistics:
-        v = np.array([p["stats"][s.name] for p in particles])
+        values = [np.asarray(p["stats"][s.name], dtype=float) for p in particles]
+        seed_w = np.concatenate([np.full(len(v), wi / len(v)) for v, wi in zip(values, w, strict=True)])
+        v = np.concatenate(values)
         ok = np.isfinite(v)
-        mean = float(np.average(v[ok], weights=w[ok])) if ok.any() and w[ok].sum() > 0 else float("nan")
-        term = float(np.average([s.term(x) for x in v], weights=w))
+        mean = float(np.average(v[ok], weights=seed_w[ok])) if ok.any() and seed_w[ok].sum() > 0 else float("nan")
+        term = float(np.average([np.mean([s.term(float(x)) for x in vs]) for vs in values], weights=w))
         rows.append({"statistic": s.name, "source": s.source, "observed": float(s.observed),
-                     "posterior_mean": mean, "finite_share": round(float(w[ok].sum() / w.sum()), 3),
+                     "posterior_mean": mean, "finite_share": round(float(seed_w[ok].sum() / seed_w.sum()), 3),
                      "mean_term": round(term, 3), "term": s.text})
     return rows
