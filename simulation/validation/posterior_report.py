@@ -155,7 +155,7 @@ def statistics_table(particles: list[dict[str, Any]], statistics) -> list[dict[s
         v = np.concatenate(values)
         ok = np.isfinite(v)
         mean = float(np.average(v[ok], weights=seed_w[ok])) if ok.any() and seed_w[ok].sum() > 0 else float("nan")
-        term = float(np.average([np.mean([s.term(float(x)) for x in vs]) for vs in values], weights=w))
+        term = float(np.average([s.term(float(x)) for x in v], weights=seed_w))  # each particle's mean over its seeds
         rows.append({"statistic": s.name, "source": s.source, "observed": float(s.observed),
                      "posterior_mean": mean, "finite_share": round(float(seed_w[ok].sum() / seed_w.sum()), 3),
                      "mean_term": round(term, 3), "term": s.text})
